@@ -1,0 +1,29 @@
+package dev.dmsflow.contracts.catalog;
+
+import dev.dmsflow.contracts.event.TableRef;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One migrated table: where it comes from in Oracle, the staging table DMS loads, the production table merges
+ * write, its key and the column time windows filter on (absent for tables only ever loaded whole).
+ */
+public record CatalogTable(String name, QualifiedName source, QualifiedName staging, QualifiedName production,
+                           List<String> keyColumns, Optional<String> windowColumn) {
+
+    public CatalogTable {
+        keyColumns = List.copyOf(keyColumns);
+    }
+
+    /** The table as events carry it. */
+    public TableRef toTableRef() {
+        return TableRef.newBuilder()
+                .setName(name)
+                .setSourceSchema(source.schema()).setSourceTable(source.table())
+                .setStagingSchema(staging.schema()).setStagingTable(staging.table())
+                .setTargetSchema(production.schema()).setTargetTable(production.table())
+                .setKeyColumns(keyColumns)
+                .setWindowColumn(windowColumn.orElse(null))
+                .build();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.dmsflow.contracts;
+
+import dev.dmsflow.contracts.event.CheckResult;
+import dev.dmsflow.contracts.event.EngineType;
+import dev.dmsflow.contracts.event.EventHeader;
+import dev.dmsflow.contracts.event.FailureStage;
+import dev.dmsflow.contracts.event.FullLoadCompleted;
+import dev.dmsflow.contracts.event.MergeCompleted;
+import dev.dmsflow.contracts.event.RequestedTable;
+import dev.dmsflow.contracts.event.StagedTable;
+import dev.dmsflow.contracts.event.TableLoadStatistics;
+import dev.dmsflow.contracts.event.TableMergeResult;
+import dev.dmsflow.contracts.event.TableRef;
+import dev.dmsflow.contracts.event.TaskFailed;
+import dev.dmsflow.contracts.event.TaskKind;
+import dev.dmsflow.contracts.event.TaskProgress;
+import dev.dmsflow.contracts.event.TaskRequested;
+import dev.dmsflow.contracts.event.TimeWindow;
+import dev.dmsflow.contracts.event.ValidationFailed;
+import dev.dmsflow.contracts.event.ValidationPassed;
+import dev.dmsflow.contracts.event.WindowStaged;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+
+/** One fully populated instance of every event type, with values that exercise unions, arrays and logical types. */
+public final class SampleEvents {
+
+    private static final Instant AT = Instant.parse("2026-02-01T00:00:05.123Z");
+    private static final TimeWindow JANUARY = new TimeWindow(Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-02-01T00:00:00Z"));
+    private static final TableRef ORDERS = TableRef.newBuilder()
+            .setName("orders").setSourceSchema("APP").setSourceTable("ORDERS")
+            .setStagingSchema("staging").setStagingTable("orders")
+            .setTargetSchema("production").setTargetTable("orders")
+            .setKeyColumns(List.of("order_id")).setWindowColumn("updated_at").build();
+    private static final TableRef ORDER_LINES = TableRef.newBuilder(ORDERS)
+            .setName("order_lines").setSourceTable("ORDER_LINES").setStagingTable("order_lines").setTargetTable("order_lines")
+            .setKeyColumns(List.of("order_id", "line_no")).build();
+
+    private SampleEvents() {
+    }
+
+    public static EventHeader header(String requestId, String producer) {
+        return new EventHeader("5f0c1f1e-8a3c-4a50-9d1e-0d7c2b8e6a11", requestId, AT, producer, 1);
+    }
+
+    /** Event type → a sample of it, one per type of {@link Topics#VALUE_TYPES}. */
+    public static Map<Class<? extends SpecificRecord>, SpecificRecord> all(String requestId) {
+        TableLoadStatistics ordersLoaded = TableLoadStatistics.newBuilder().setTable(ORDERS).setFullLoadRows(8_500_123L)
+                .setTableState("Table completed").setFullLoadStartTime(AT).setFullLoadEndTime(AT.plusSeconds(95))
+                .setPercentComplete(100).build();
+        TableLoadStatistics linesLoaded = TableLoadStatistics.newBuilder(ordersLoaded).setTable(ORDER_LINES)
+                .setFullLoadRows(0).setFullLoadEndTime(null).setTableState("Table error").setErrorMessage("ORA-01555: snapshot too old").build();
+        CheckResult passed = new CheckResult("orders", "STAGED_COUNT", true, "8500123", "8500123", List.of(), 0L);
+        CheckResult failed = new CheckResult("order_lines", "MISSING", false, "0", "2", List.of("(42, 1)", "(42, 2)"), 3L);
+        return Map.of(
+                TaskRequested.class, TaskRequested.newBuilder().setHeader(header(requestId, "upstream-billing"))
+                        .setKind(TaskKind.TIME_WINDOW_RELOAD)
+                        .setTables(List.of(new RequestedTable("orders", "updated_at", List.of("order_id")),
+                                RequestedTable.newBuilder().setName("order_lines").build()))
+                        .setWindow(JANUARY).setRequestedBy("ops@example.com").setReason("INC-4711 reload January").build(),
+                TaskProgress.class, TaskProgress.newBuilder().setHeader(header(requestId, "dms-controller-service"))
+                        .setEngine(EngineType.AWS_DMS).setDmsTaskId("dmsflow-req-1").setStatus("running").setPercentComplete(57)
+                        .setTables(List.of(ordersLoaded)).build(),
+                FullLoadCompleted.class, FullLoadCompleted.newBuilder().setHeader(header(requestId, "dms-controller-service"))
+                        .setKind(TaskKind.TIME_WINDOW_RELOAD).setWindow(JANUARY).setEngine(EngineType.AWS_DMS)
+                        .setDmsTaskId("dmsflow-req-1").setDmsTaskArn("arn:aws:dms:eu-west-1:123456789012:task:ABCDEF")
+                        .setTables(List.of(ordersLoaded, linesLoaded)).setStartedAt(AT).setFinishedAt(AT.plusSeconds(100)).build(),
+                WindowStaged.class, WindowStaged.newBuilder().setHeader(header(requestId, "schema-service"))
+                        .setKind(TaskKind.MULTI_STAGE).setMultiStage("orders_enriched")
+                        .setTables(List.of(new StagedTable(ORDERS, 10L, 10L, 0L, 0L))).build(),
+                MergeCompleted.class, MergeCompleted.newBuilder().setHeader(header(requestId, "merge-service"))
+                        .setKind(TaskKind.TIME_WINDOW_RELOAD).setWindow(JANUARY)
+                        .setTables(List.of(new TableMergeResult(ORDERS, 10L, 20L, 3L, 1L, 1234L))).setDurationMillis(1500L).build(),
+                ValidationPassed.class, ValidationPassed.newBuilder().setHeader(header(requestId, "validation-service"))
+                        .setKind(TaskKind.TIME_WINDOW_RELOAD).setWindow(JANUARY).setChecks(List.of(passed)).setDurationMillis(321L).build(),
+                ValidationFailed.class, ValidationFailed.newBuilder().setHeader(header(requestId, "validation-service"))
+                        .setKind(TaskKind.TIME_WINDOW_RELOAD).setWindow(JANUARY).setFailures(List.of(failed))
+                        .setPassedChecks(List.of(passed)).setDurationMillis(654L).build(),
+                TaskFailed.class, TaskFailed.newBuilder().setHeader(header(requestId, "dms-controller-service"))
+                        .setStage(FailureStage.REQUEST).setReason("table 'invoices' is not in the migration catalog")
+                        .setRetryable(false).setTables(List.of("invoices")).setErrorType("UnknownTable").build());
+    }
+}

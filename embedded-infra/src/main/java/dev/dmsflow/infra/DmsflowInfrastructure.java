@@ -1,0 +1,128 @@
+package dev.dmsflow.infra;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * A real Kafka broker (KRaft, in-process) and a real PostgreSQL server (zonky embedded binaries) holding the source,
+ * database 1 and database 2 databases. Integration tests share one instance per JVM through {@link #shared()}; the
+ * embedded runner starts its own with {@link #start(int)}.
+ */
+public final class DmsflowInfrastructure implements AutoCloseable {
+
+    public static final String USER = "postgres";
+
+    private static DmsflowInfrastructure shared;
+
+    private final EmbeddedKafkaKraftBroker kafka;
+    private final EmbeddedPostgres postgres;
+
+    private DmsflowInfrastructure(EmbeddedKafkaKraftBroker kafka, EmbeddedPostgres postgres) {
+        this.kafka = kafka;
+        this.postgres = postgres;
+    }
+
+    /** The JVM-wide instance, started on first use and stopped when the JVM exits. */
+    public static synchronized DmsflowInfrastructure shared() {
+        if (shared == null) {
+            shared = start(0);
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "dmsflow-infra-shutdown"));
+        }
+        return shared;
+    }
+
+    /**
+     * Starts a broker and a PostgreSQL server.
+     *
+     * @param postgresPort fixed PostgreSQL port, or 0 for a free one
+     */
+    public static DmsflowInfrastructure start(int postgresPort) {
+        EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 3);
+        // one broker: internal topics cannot have more replicas than that
+        kafka.brokerProperty("offsets.topic.replication.factor", "1");
+        kafka.brokerProperty("transaction.state.log.replication.factor", "1");
+        kafka.brokerProperty("transaction.state.log.min.isr", "1");
+        kafka.afterPropertiesSet();
+        EmbeddedPostgres postgres;
+        try {
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .setServerConfig("max_connections", "200");
+            if (postgresPort > 0) {
+                builder.setPort(postgresPort);
+            }
+            postgres = builder.start();
+        } catch (IOException e) {
+            kafka.destroy();
+            throw new UncheckedIOException("Embedded PostgreSQL did not start", e);
+        }
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement()) {
+            for (Database database : Database.values()) {
+                statement.execute("CREATE DATABASE " + database.databaseName());
+            }
+        } catch (SQLException e) {
+            kafka.destroy();
+            closeQuietly(postgres);
+            throw new IllegalStateException("Cannot create the dmsflow databases", e);
+        }
+        return new DmsflowInfrastructure(kafka, postgres);
+    }
+
+    public String kafkaBootstrapServers() {
+        return kafka.getBrokersAsString();
+    }
+
+    public EmbeddedKafkaKraftBroker kafka() {
+        return kafka;
+    }
+
+    public int postgresPort() {
+        return postgres.getPort();
+    }
+
+    public String jdbcUrl(Database database) {
+        return "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + database.databaseName();
+    }
+
+    public DataSource dataSource(Database database) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(jdbcUrl(database));
+        dataSource.setUser(USER);
+        return dataSource;
+    }
+
+    /** Connection settings of a dmsflow service: Kafka, and database 1 as its DataSource. */
+    public Map<String, Object> serviceProperties() {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("spring.kafka.bootstrap-servers", kafkaBootstrapServers());
+        properties.put("spring.datasource.url", jdbcUrl(Database.DB1));
+        properties.put("spring.datasource.username", USER);
+        properties.put("spring.datasource.password", "");
+        return properties;
+    }
+
+    @Override
+    public void close() {
+        kafka.destroy();
+        closeQuietly(postgres);
+    }
+
+    private static void closeQuietly(EmbeddedPostgres postgres) {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            // the server process is gone either way; nothing left to release
+        }
+    }
+}

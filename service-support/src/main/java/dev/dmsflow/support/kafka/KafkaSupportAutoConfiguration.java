@@ -1,0 +1,68 @@
+package dev.dmsflow.support.kafka;
+
+import dev.dmsflow.contracts.Topics;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
+
+/**
+ * Kafka wiring every service shares: the dmsflow topics and their dead-letter topics, the one error handler
+ * (bounded exponential backoff, then the record goes to {@code <topic>.dlt} with the exception in its headers), and
+ * Kafka health. Serializers, idempotent producers and ErrorHandlingDeserializer come from the service defaults.
+ */
+@AutoConfiguration(after = KafkaAutoConfiguration.class)
+@EnableConfigurationProperties(DmsflowKafkaProperties.class)
+public class KafkaSupportAutoConfiguration {
+
+    @Bean
+    KafkaAdmin.NewTopics dmsflowTopics(DmsflowKafkaProperties properties) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String topic : Topics.VALUE_TYPES.keySet()) {
+            topics.add(new NewTopic(topic, properties.partitions(), properties.replicationFactor()));
+            topics.add(new NewTopic(Topics.deadLetterTopic(topic), properties.partitions(), properties.replicationFactor()));
+        }
+        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+    }
+
+    @Bean
+    DefaultErrorHandler kafkaErrorHandler(ProducerFactory<Object, Object> producerFactory, KafkaTemplate<Object, Object> template,
+                                          DmsflowKafkaProperties properties) {
+        // Undecodable records arrive as their original bytes (ErrorHandlingDeserializer), decoded ones as events:
+        // each is republished with a template whose serializer fits it.
+        Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
+        templates.put(byte[].class, new KafkaTemplate<>(producerFactory.copyWithConfigurationOverride(
+                Map.of(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))));
+        templates.put(SpecificRecord.class, template);
+        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(templates,
+                (record, exception) -> new TopicPartition(Topics.deadLetterTopic(record.topic()), -1));
+        DmsflowKafkaProperties.Retry retry = properties.retry();
+        ExponentialBackOffWithMaxRetries backOff = new ExponentialBackOffWithMaxRetries(retry.maxRetries());
+        backOff.setInitialInterval(retry.initialInterval().toMillis());
+        backOff.setMultiplier(2.0);
+        backOff.setMaxInterval(retry.maxInterval().toMillis());
+        return new DefaultErrorHandler(recoverer, backOff);
+    }
+
+    @Bean
+    KafkaHealthIndicator kafkaHealthIndicator(KafkaAdmin kafkaAdmin) {
+        return new KafkaHealthIndicator(Admin.create(kafkaAdmin.getConfigurationProperties()));
+    }
+}

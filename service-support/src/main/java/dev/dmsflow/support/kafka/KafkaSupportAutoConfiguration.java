@@ -1,6 +1,7 @@
 package dev.dmsflow.support.kafka;
 
 import dev.dmsflow.contracts.Topics;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -25,12 +27,16 @@ import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
 
 /**
  * Kafka wiring every service shares: the dmsflow topics and their dead-letter topics, the one error handler
- * (bounded exponential backoff, then the record goes to {@code <topic>.dlt} with the exception in its headers), and
+ * (bounded exponential backoff, then the record goes to {@code <topic>.dlt} with the exception and
+ * {@value #REASON_HEADER} in its headers), and
  * Kafka health. Serializers, idempotent producers and ErrorHandlingDeserializer come from the service defaults.
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
 @EnableConfigurationProperties(DmsflowKafkaProperties.class)
 public class KafkaSupportAutoConfiguration {
+
+    /** Header of a dead-lettered record with the reason it could not be processed, in plain words. */
+    public static final String REASON_HEADER = "dmsflow_dlt-reason";
 
     @Bean
     KafkaAdmin.NewTopics dmsflowTopics(DmsflowKafkaProperties properties) {
@@ -53,12 +59,27 @@ public class KafkaSupportAutoConfiguration {
         templates.put(SpecificRecord.class, template);
         DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(templates,
                 (record, exception) -> new TopicPartition(Topics.deadLetterTopic(record.topic()), -1));
+        recoverer.addHeadersFunction((record, exception) ->
+                new RecordHeaders().add(REASON_HEADER, reason(exception).getBytes(StandardCharsets.UTF_8)));
         DmsflowKafkaProperties.Retry retry = properties.retry();
         ExponentialBackOffWithMaxRetries backOff = new ExponentialBackOffWithMaxRetries(retry.maxRetries());
         backOff.setInitialInterval(retry.initialInterval().toMillis());
         backOff.setMultiplier(2.0);
         backOff.setMaxInterval(retry.maxInterval().toMillis());
         return new DefaultErrorHandler(recoverer, backOff);
+    }
+
+    /**
+     * The first message in the cause chain that is not a Spring Kafka wrapper: "failed to deserialize" or "Listener
+     * method ... threw exception" tell ops nothing, the serde's or the handler's own message does.
+     */
+    static String reason(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (!t.getClass().getName().startsWith("org.springframework.kafka.") && t.getMessage() != null) {
+                return t.getMessage();
+            }
+        }
+        return String.valueOf(exception);
     }
 
     @Bean

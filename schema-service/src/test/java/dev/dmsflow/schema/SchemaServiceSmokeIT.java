@@ -1,0 +1,28 @@
+package dev.dmsflow.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dmsflow.infra.EmbeddedInfrastructureInitializer;
+import dev.dmsflow.infra.HealthProbe;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ContextConfiguration;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ContextConfiguration(initializers = EmbeddedInfrastructureInitializer.class)
+class SchemaServiceSmokeIT {
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void startsAgainstKafkaAndPostgresAndReportsHealthUp() {
+        HealthProbe probe = HealthProbe.localPort(port);
+
+        HealthProbe.Health health = probe.health();
+        assertThat(health.status()).isEqualTo("UP");
+        assertThat(health.components()).containsEntry("db", "UP").containsEntry("kafka", "UP");
+        assertThat(probe.prometheus()).contains("application=\"schema-service\"").contains("jvm_memory_used_bytes");
+    }
+}

@@ -1,12 +1,22 @@
 package dev.dmsflow.merge;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 
 @SpringBootApplication
 public class MergeServiceApplication {
 
+    public static final String NAME = "merge-service";
+
+    /**
+     * The service reads {@code merge-service.yml}, not {@code application.yml}: the embedded runner hosts all four services
+     * in one JVM, where a shared file name would let one service's settings shadow another's.
+     */
+    public static SpringApplicationBuilder application() {
+        return new SpringApplicationBuilder(MergeServiceApplication.class).properties("spring.config.name=" + NAME);
+    }
+
     public static void main(String[] args) {
-        SpringApplication.run(MergeServiceApplication.class, args);
+        application().run(args);
     }
 }

@@ -1,0 +1,31 @@
+package dev.dmsflow.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dmsflow.infra.HealthProbe;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** What the README's run command does: everything starts in one JVM and every service reports healthy. */
+class EmbeddedDmsflowIT {
+
+    @Test
+    void startsInfrastructureAndAllFourServicesHealthy() {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+
+        try (EmbeddedDmsflow dmsflow = EmbeddedDmsflow.start(0, out)) {
+            assertThat(dmsflow.services()).containsExactly("dms-controller-service", "schema-service", "merge-service", "validation-service");
+            assertThat(dmsflow.reportHealth(out)).isEmpty();
+            for (String service : dmsflow.services()) {
+                // each service read its own configuration, not the first application.yml on the shared classpath
+                assertThat(HealthProbe.localPort(dmsflow.port(service)).prometheus()).contains("application=\"" + service + "\"");
+            }
+        }
+
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains("Kafka", "PostgreSQL", "dmsflow_source", "dms-controller-service", "validation-service", "UP");
+    }
+}

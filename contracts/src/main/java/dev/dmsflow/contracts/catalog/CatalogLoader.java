@@ -53,6 +53,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  *         - { from: staging, column: order_id }
  *         - { from: foreign, column: name, as: customer_name }
  *     finalTable: { schema: target, table: orders_enriched, keyColumns: [order_id], timestampColumn: updated_at }
+ *     sync: true                             # optional: a trigger keeps the final table in sync after the load
  * </pre>
  */
 public final class CatalogLoader {
@@ -155,7 +156,11 @@ public final class CatalogLoader {
             if (fields == null) {
                 return Optional.empty();
             }
-            unknownKeys(fields, path, Set.of("stagingTable", "foreignServer", "foreignTable", "view", "finalTable"));
+            unknownKeys(fields, path, Set.of("stagingTable", "foreignServer", "foreignTable", "view", "finalTable", "sync"));
+            Object sync = fields.getOrDefault("sync", false);
+            if (!(sync instanceof Boolean)) {
+                problems.add(path + ".sync: '" + sync + "' must be true or false");
+            }
             String stagingTable = requiredIdentifier(fields.get("stagingTable"), path + ".stagingTable");
             if (stagingTable != null && !tables.containsKey(stagingTable)) {
                 problems.add(path + ".stagingTable: '" + stagingTable + "' is not a table of this catalog (tables: "
@@ -180,7 +185,7 @@ public final class CatalogLoader {
             if (problems.size() > before) {
                 return Optional.empty();
             }
-            return Optional.of(new MultiStageDefinition(name, stagingTable, server, foreign, view, finalTable));
+            return Optional.of(new MultiStageDefinition(name, stagingTable, server, foreign, view, finalTable, Boolean.TRUE.equals(sync)));
         }
 
         private ForeignServer foreignServer(Object entry, String path) {

@@ -8,9 +8,10 @@ import java.util.Optional;
  * through a view, and the view loaded into a final table.
  *
  * @param stagingTable catalog name of the table DMS stages (the view's left side)
+ * @param sync         keep the final table in sync with a trigger on the staging table after the load
  */
 public record MultiStageDefinition(String name, String stagingTable, ForeignServer foreignServer,
-                                   ForeignTable foreignTable, View view, FinalTable finalTable) {
+                                   ForeignTable foreignTable, View view, FinalTable finalTable, boolean sync) {
 
     /**
      * The postgres_fdw server. The password is never in the catalog: {@code passwordEnv} names the environment

@@ -40,6 +40,7 @@ class CatalogLoaderTest {
                 .containsExactly("order_id", "amount", "updated_at", "customer_name");
         assertThat(enriched.view().columns().get(3).from()).isEqualTo(Side.FOREIGN);
         assertThat(enriched.finalTable().timestampColumn()).contains("updated_at");
+        assertThat(enriched.sync()).isTrue();
     }
 
     @Test

@@ -1,0 +1,35 @@
+package dev.dmsflow.merge;
+
+import dev.dmsflow.contracts.catalog.MigrationCatalog;
+import dev.dmsflow.merge.kafka.KafkaMergeEvents;
+import dev.dmsflow.merge.run.MergeEvents;
+import dev.dmsflow.merge.run.MergePlanner;
+import dev.dmsflow.merge.run.RunMerger;
+import dev.dmsflow.merge.window.TableShapes;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.apache.avro.specific.SpecificRecord;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaTemplate;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(MergeProperties.class)
+class MergeConfiguration {
+
+    @Bean
+    MergeEvents mergeEvents(KafkaTemplate<String, SpecificRecord> template, MeterRegistry meters, MergeProperties properties) {
+        return new KafkaMergeEvents(template, meters, properties.publishTimeout());
+    }
+
+    @Bean
+    RunMerger runMerger(DataSource dataSource, MergeEvents events, ObjectProvider<MigrationCatalog> catalog, MergeProperties properties) {
+        MergePlanner planner = new MergePlanner(new TableShapes(), Optional.ofNullable(catalog.getIfAvailable()));
+        return new RunMerger(dataSource, planner, events, Clock.systemUTC(),
+                new RunMerger.Retry(properties.maxAttempts(), properties.retryBackoff()));
+    }
+}

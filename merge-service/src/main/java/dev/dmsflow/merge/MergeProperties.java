@@ -1,0 +1,17 @@
+package dev.dmsflow.merge;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param maxAttempts  attempts of a run that meets transient database faults (lost connection, deadlock, a key CDC
+ *                     inserted meanwhile) before TaskFailed goes out
+ * @param retryBackoff wait before the second attempt, doubling after each further one
+ * @param publishTimeout how long publishing an outcome may take before the record is retried
+ */
+@ConfigurationProperties("dmsflow.merge")
+record MergeProperties(@DefaultValue("3") int maxAttempts,
+                       @DefaultValue("1s") Duration retryBackoff,
+                       @DefaultValue("30s") Duration publishTimeout) {
+}

@@ -1,0 +1,133 @@
+package dev.dmsflow.merge.multistage;
+
+import static dev.dmsflow.contracts.catalog.Identifiers.quote;
+
+import dev.dmsflow.contracts.catalog.MultiStageDefinition;
+import dev.dmsflow.contracts.catalog.QualifiedName;
+import dev.dmsflow.contracts.event.TableRef;
+import dev.dmsflow.contracts.event.TimeWindow;
+import dev.dmsflow.merge.window.MergeCounts;
+import dev.dmsflow.merge.window.MergeRejectedException;
+import dev.dmsflow.merge.window.MergeStep;
+import dev.dmsflow.merge.window.NewerWins;
+import dev.dmsflow.merge.window.TableShape;
+import dev.dmsflow.merge.window.TableShapes;
+import dev.dmsflow.merge.window.WindowBounds;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * A multi-stage run's last stage: the cross-database view (staging joined with the foreign table) loaded into the
+ * final table with {@code INSERT ... SELECT ... ON CONFLICT (key) DO UPDATE}, newer-wins on the final table's
+ * timestamp column when it has one. ON CONFLICT rather than MERGE because the sync trigger may write the same keys
+ * concurrently. Then the sync trigger is installed or removed as the catalog says.
+ */
+public final class ViewToFinalMerge implements MergeStep {
+
+    private final MultiStageDefinition definition;
+    private final TableRef stagedTable;
+    private final long fullLoadRows;
+    private final TableShapes shapes;
+
+    public ViewToFinalMerge(MultiStageDefinition definition, TableRef stagedTable, long fullLoadRows, TableShapes shapes) {
+        this.definition = definition;
+        this.stagedTable = stagedTable;
+        this.fullLoadRows = fullLoadRows;
+        this.shapes = shapes;
+    }
+
+    @Override
+    public QualifiedName target() {
+        return definition.finalTable().table();
+    }
+
+    @Override
+    public QualifiedName source() {
+        return definition.view().name();
+    }
+
+    @Override
+    public TableRef table() {
+        return TableRef.newBuilder()
+                .setName(definition.name())
+                .setSourceSchema(stagedTable.getSourceSchema()).setSourceTable(stagedTable.getSourceTable())
+                .setStagingSchema(source().schema()).setStagingTable(source().table())
+                .setTargetSchema(target().schema()).setTargetTable(target().table())
+                .setKeyColumns(definition.finalTable().keyColumns())
+                .setWindowColumn(definition.finalTable().timestampColumn().orElse(null))
+                .build();
+    }
+
+    @Override
+    public long fullLoadRows() {
+        return fullLoadRows;
+    }
+
+    @Override
+    public MergeCounts execute(Connection connection, TimeWindow window) throws SQLException {
+        TableShape shape = shape(connection);
+        boolean windowed = window != null && shape.windowColumn().isPresent();
+        MergeCounts counts;
+        try (PreparedStatement upsert = connection.prepareStatement(upsert(shape, windowed))) {
+            if (windowed) {
+                WindowBounds.bind(upsert, 1, window.getFrom(), shape.windowColumnType());
+                WindowBounds.bind(upsert, 2, window.getTo(), shape.windowColumnType());
+            }
+            try (ResultSet rs = upsert.executeQuery()) {
+                rs.next();
+                counts = MergeCounts.of(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+            }
+        }
+        new SyncTrigger(definition, shape, new QualifiedName(stagedTable.getStagingSchema(), stagedTable.getStagingTable())).apply(connection);
+        return counts;
+    }
+
+    TableShape shape(Connection connection) throws SQLException {
+        TableShape shape = shapes.resolve(connection, source(), target(), definition.finalTable().keyColumns(),
+                definition.finalTable().timestampColumn());
+        if (!shape.targetKeyUnique()) {
+            throw new MergeRejectedException("final table " + target() + " needs a primary key or unique index on ("
+                    + String.join(", ", shape.keyColumns()) + ") for the multi-stage load's ON CONFLICT");
+        }
+        return shape;
+    }
+
+    /**
+     * One statement: the view's rows (in the window, when the run has one), the newest per key (a 1:N join can yield
+     * a key twice), upserted; returns {@code source rows, distinct keys, inserted, updated}.
+     */
+    static String upsert(TableShape shape, boolean windowed) {
+        String keys = list(shape.keyColumns(), Function.identity());
+        String newestFirst = shape.windowColumn().map(w -> quote(w) + " DESC NULLS LAST").orElse(keys);
+        String filter = windowed
+                ? " WHERE s." + quote(shape.windowColumn().orElseThrow()) + " >= ? AND s." + quote(shape.windowColumn().orElseThrow()) + " < ?"
+                : "";
+        return "WITH src AS MATERIALIZED (SELECT " + list(shape.columns(), c -> "s." + c) + " FROM " + shape.source().quoted() + " s" + filter + ")"
+                + ", newest AS MATERIALIZED (SELECT DISTINCT ON (" + keys + ") * FROM src ORDER BY " + keys + ", " + newestFirst + ")"
+                + ", upserted AS (" + upsertFrom(shape, "newest") + " RETURNING (xmax = 0) AS inserted)"
+                + " SELECT (SELECT count(*) FROM src), (SELECT count(*) FROM newest),"
+                + " count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted";
+    }
+
+    /** {@code INSERT INTO final ... SELECT ... FROM <from> ON CONFLICT (key) DO UPDATE ... WHERE newer}. */
+    static String upsertFrom(TableShape shape, String from) {
+        String columns = list(shape.columns(), Function.identity());
+        List<String> updatable = shape.updatableColumns();
+        String onConflict = updatable.isEmpty()
+                ? " DO NOTHING"
+                : " DO UPDATE SET " + list(updatable, c -> c + " = EXCLUDED." + c) + " WHERE " + NewerWins.condition(shape, "p", "EXCLUDED");
+        return "INSERT INTO " + shape.target().quoted() + " AS p (" + columns + ")"
+                + (shape.overridingSystemValue() ? " OVERRIDING SYSTEM VALUE" : "")
+                + " SELECT " + columns + " FROM " + from
+                + " ON CONFLICT (" + list(shape.keyColumns(), Function.identity()) + ")" + onConflict;
+    }
+
+    private static String list(List<String> columns, Function<String, String> render) {
+        return columns.stream().map(c -> render.apply(quote(c))).collect(Collectors.joining(", "));
+    }
+}

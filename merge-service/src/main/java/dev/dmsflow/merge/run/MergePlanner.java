@@ -1,0 +1,60 @@
+package dev.dmsflow.merge.run;
+
+import dev.dmsflow.contracts.catalog.MigrationCatalog;
+import dev.dmsflow.contracts.catalog.MultiStageDefinition;
+import dev.dmsflow.contracts.event.StagedTable;
+import dev.dmsflow.contracts.event.TaskKind;
+import dev.dmsflow.contracts.event.WindowStaged;
+import dev.dmsflow.merge.multistage.ViewToFinalMerge;
+import dev.dmsflow.merge.window.MergeRejectedException;
+import dev.dmsflow.merge.window.MergeStep;
+import dev.dmsflow.merge.window.TableShapes;
+import dev.dmsflow.merge.window.WindowTableMerge;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a run merges: each staged table into its production table, or for a multi-stage run the cross-database view
+ * into the final table. Steps come sorted by target so concurrent runs take their table locks in one order.
+ */
+public final class MergePlanner {
+
+    private final TableShapes shapes;
+    private final Optional<MigrationCatalog> catalog;
+
+    public MergePlanner(TableShapes shapes, Optional<MigrationCatalog> catalog) {
+        this.shapes = shapes;
+        this.catalog = catalog;
+    }
+
+    List<MergeStep> steps(WindowStaged staged) {
+        if (staged.getTables().isEmpty()) {
+            throw new MergeRejectedException("the run names no table");
+        }
+        if (staged.getKind() == TaskKind.TIME_WINDOW_RELOAD && staged.getWindow() == null) {
+            throw new MergeRejectedException("a TIME_WINDOW_RELOAD run without a window");
+        }
+        List<MergeStep> steps = staged.getKind() == TaskKind.MULTI_STAGE
+                ? List.of(multiStage(staged))
+                : staged.getTables().stream().<MergeStep>map(t -> new WindowTableMerge(t.getTable(), t.getFullLoadRows(), shapes)).toList();
+        return steps.stream().sorted(Comparator.comparing(step -> step.target().toString())).toList();
+    }
+
+    private MergeStep multiStage(WindowStaged staged) {
+        String name = staged.getMultiStage();
+        if (name == null) {
+            throw new MergeRejectedException("a MULTI_STAGE run without the name of its multi-stage definition");
+        }
+        MigrationCatalog migrationCatalog = catalog.orElseThrow(() -> new MergeRejectedException(
+                "merge-service has no migration catalog (dmsflow.catalog.location) to find multi-stage definition " + name));
+        MultiStageDefinition definition = migrationCatalog.multiStage(name).orElseThrow(() -> new MergeRejectedException(
+                "multi-stage definition " + name + " is not in the migration catalog " + migrationCatalog.location()));
+        StagedTable table = staged.getTables().stream()
+                .filter(t -> t.getTable().getName().equals(definition.stagingTable()))
+                .findFirst()
+                .orElseThrow(() -> new MergeRejectedException("multi-stage " + name + " stages table " + definition.stagingTable()
+                        + ", which the run did not stage"));
+        return new ViewToFinalMerge(definition, table.getTable(), table.getFullLoadRows(), shapes);
+    }
+}

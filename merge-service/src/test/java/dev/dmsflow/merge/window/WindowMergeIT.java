@@ -29,8 +29,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.TestPropertySource;
 
+// calls the merger directly: no listener, so runs started by other test classes' events cannot interfere
 @MergeServiceTest
+@TestPropertySource(properties = "spring.kafka.listener.auto-startup=false")
 class WindowMergeIT {
 
     @Autowired

@@ -1,0 +1,18 @@
+package dev.dmsflow.validation.check;
+
+/** Check names as {@code CheckResult.check} carries them. */
+public final class CheckNames {
+
+    public static final String STAGED_COUNT = "STAGED_COUNT";
+    /** Staged rows whose window column is outside the run's window or NULL: rows that leaked into the load. */
+    public static final String OUTSIDE_WINDOW = "OUTSIDE_WINDOW";
+    public static final String MISSING = "MISSING";
+    public static final String STALE = "STALE";
+    public static final String CONTENTS = "CONTENTS";
+    public static final String SOURCE = "SOURCE";
+    public static final String FINAL_COUNT = "FINAL_COUNT";
+    public static final String FINAL_MISSING = "FINAL_MISSING";
+
+    private CheckNames() {
+    }
+}

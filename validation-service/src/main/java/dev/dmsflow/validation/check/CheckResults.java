@@ -1,0 +1,20 @@
+package dev.dmsflow.validation.check;
+
+import dev.dmsflow.contracts.event.CheckResult;
+import java.util.List;
+
+/** Builds {@link CheckResult}s: figures as text, as the event carries them. */
+final class CheckResults {
+
+    private CheckResults() {
+    }
+
+    static CheckResult count(String table, String check, long expected, long actual) {
+        return new CheckResult(table, check, expected == actual, Long.toString(expected), Long.toString(actual), List.of(), 0L);
+    }
+
+    /** A check that expects no offending rows and found {@code found}. */
+    static CheckResult offenders(String table, String check, long found, List<String> sampleKeys) {
+        return new CheckResult(table, check, found == 0, "0", Long.toString(found), List.copyOf(sampleKeys), 0L);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.dmsflow.validation.check;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Disjoint key ranges laid out as one sorted thresholds array, so that a single scan assigns every row to its range
+ * with {@code width_bucket(key, thresholds)}: bucket {@code i} holds {@code thresholds[i-1] <= key < thresholds[i]}
+ * (0-based list), bucket 0 everything below the first threshold, the last bucket everything from the last one up.
+ * Ranges must be added in ascending key order.
+ */
+final class RangeLayout {
+
+    private final List<String> thresholds = new ArrayList<>();
+    private final Map<Integer, KeyRange> ranges = new LinkedHashMap<>();
+
+    /** Consecutive ranges covering every key, split at {@code points} (ascending, distinct). */
+    static RangeLayout covering(List<String> points) {
+        RangeLayout layout = new RangeLayout();
+        String lo = null;
+        for (String point : points) {
+            layout.add(new KeyRange(lo, point));
+            lo = point;
+        }
+        layout.add(new KeyRange(lo, null));
+        return layout;
+    }
+
+    /** Adds {@code range} above every range added so far and returns its bucket number. */
+    int add(KeyRange range) {
+        int bucket;
+        if (range.lo() == null) {
+            if (!thresholds.isEmpty()) {
+                throw new IllegalArgumentException("only the first range can be unbounded below");
+            }
+            bucket = 0;
+        } else {
+            if (thresholds.isEmpty() || !thresholds.get(thresholds.size() - 1).equals(range.lo())) {
+                thresholds.add(range.lo());
+            }
+            bucket = thresholds.size();
+        }
+        if (range.hi() != null) {
+            thresholds.add(range.hi());
+        }
+        ranges.put(bucket, range);
+        return bucket;
+    }
+
+    List<String> thresholds() {
+        return Collections.unmodifiableList(thresholds);
+    }
+
+    /** Bucket number → range, in ascending key order. */
+    Map<Integer, KeyRange> ranges() {
+        return Collections.unmodifiableMap(ranges);
+    }
+
+    /** {@code width_bucket(keyExpression, thresholds)} with the thresholds bound as text and cast to {@code keyType}. */
+    SqlQuery bucket(SqlQuery query, String keyExpression, String keyType) {
+        // width_bucket rejects an empty thresholds array; with no threshold every row is in bucket 0
+        if (thresholds.isEmpty()) {
+            return query.sql("0");
+        }
+        return query.sql("width_bucket(" + keyExpression + ", ")
+                .param("?::text[]::" + keyType + "[]", new SqlQuery.TextArray(thresholds)).sql(")");
+    }
+
+    /** {@code AND <bucket> = ANY(ranges)}: restricts a scan to the laid-out ranges. */
+    SqlQuery restrict(SqlQuery query, String keyExpression, String keyType) {
+        query.sql(" AND ");
+        bucket(query, keyExpression, keyType);
+        return query.param(" = ANY(?)", new SqlQuery.IntArray(ranges.keySet()));
+    }
+}

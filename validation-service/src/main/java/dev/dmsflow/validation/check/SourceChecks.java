@@ -1,0 +1,224 @@
+package dev.dmsflow.validation.check;
+
+import dev.dmsflow.contracts.event.CheckResult;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Check 5: the source's window against staging, across databases, so by digests only: per key range the rows and the
+ * sum of normalised-row hashes on both sides (same {@link Normalization}), mismatching ranges bisected, and only the
+ * leaves' keys and row hashes read out.
+ *
+ * <p>CDC in flight: source rows whose window column is at or after the load's start changed after the load read them
+ * (or while it did); they are left out of the source digest and a key that differs because of them is counted as
+ * in flight, never as a failure. So is a staged key the source no longer has: the load read it, so it was deleted
+ * after the load started. Columns are paired by name ignoring case (Oracle upper case, PostgreSQL lower case); staging
+ * columns the source lacks are bookkeeping and ignored.
+ *
+ * <p>The source must be PostgreSQL (the embedded default); the SQL is PostgreSQL's.
+ */
+final class SourceChecks implements RangeComparison {
+
+    private static final String S = StagedTable.S;
+    private static final String O = "o";
+
+    private final Connection staging;
+    private final Connection source;
+    private final StagedTable table;
+    private final Relation sourceTable;
+    private final Optional<Instant> loadStartedAt;
+    private final CheckSettings settings;
+    private final List<String> sourceKeys = new ArrayList<>();
+    private final Column sourceLeadingKey;
+    private final Optional<Column> sourceWindow;
+    private final String stagedRow;
+    private final String sourceRow;
+
+    SourceChecks(Connection staging, Connection source, StagedTable table, Relation sourceTable, Optional<Instant> loadStartedAt,
+                 CheckSettings settings) {
+        this.staging = staging;
+        this.source = source;
+        this.table = table;
+        this.sourceTable = sourceTable;
+        this.loadStartedAt = loadStartedAt;
+        this.settings = settings;
+        for (String key : table.keyColumns) {
+            sourceKeys.add(sourceColumn(key).name());
+        }
+        this.sourceLeadingKey = sourceColumn(table.leadingKey.name());
+        this.sourceWindow = table.windowColumn.map(w -> sourceColumn(w.name()));
+        List<Column> stagedColumns = new ArrayList<>();
+        List<Column> sourceColumns = new ArrayList<>();
+        for (Column column : table.staging.columnList()) {
+            sourceTable.columnIgnoringCase(column.name()).ifPresent(other -> {
+                stagedColumns.add(column);
+                sourceColumns.add(other);
+            });
+        }
+        this.stagedRow = Normalization.row(S, stagedColumns, sourceColumns);
+        this.sourceRow = Normalization.row(O, sourceColumns, stagedColumns);
+    }
+
+    private Column sourceColumn(String stagingName) {
+        return sourceTable.columnIgnoringCase(stagingName)
+                .orElseThrow(() -> new InvalidRunException("source table " + sourceTable + " has no column " + stagingName));
+    }
+
+    CheckResult run(RangeLayout layout, String tableName) throws SQLException {
+        Map<Integer, Digest> digests = new HashMap<>();
+        long sourceWindowRows = 0;
+        long stagedRows = 0;
+        for (long[] row : stagedDigest(layout, false)) {
+            digests.put((int) row[0], new Digest(row[1], 0, row[2], 0));
+            stagedRows += row[1];
+        }
+        for (long[] row : sourceDigest(layout, false)) {
+            Digest staged = digests.getOrDefault((int) row[0], new Digest(0, 0, 0, 0));
+            digests.put((int) row[0], new Digest(staged.leftRows(), row[1], staged.leftHash(), row[2]));
+            sourceWindowRows += row[3];
+        }
+        List<KeyRange> leaves = new Bisector(settings.fanout(), settings.leafRows()).mismatchingLeaves(this, layout, digests);
+        List<String> failures = new ArrayList<>();
+        long inFlight = 0;
+        if (!leaves.isEmpty()) {
+            Map<String, Integer> stagedHashes = stagedLeafRows(leaves);
+            Map<String, SourceRow> sourceRows = sourceLeafRows(leaves);
+            Set<String> keys = new LinkedHashSet<>(stagedHashes.keySet());
+            sourceRows.forEach((key, row) -> {
+                if (row.comparable()) {
+                    keys.add(key);
+                }
+            });
+            for (String key : keys) {
+                Integer staged = stagedHashes.get(key);
+                SourceRow row = sourceRows.get(key);
+                if (staged != null && row != null && row.comparable() && staged == row.hash()) {
+                    continue;
+                }
+                if ((row == null && staged != null) || (row != null && row.changedAfterLoad())) {
+                    inFlight++;
+                } else {
+                    failures.add(key);
+                }
+            }
+        }
+        return new CheckResult(tableName, CheckNames.SOURCE, failures.isEmpty(), Long.toString(sourceWindowRows), Long.toString(stagedRows),
+                List.copyOf(failures.subList(0, Math.min(failures.size(), settings.sampleKeys()))), inFlight);
+    }
+
+    /** A source row of a leaf range: its hash, whether it is in the compared set, whether CDC changed it after the load started. */
+    private record SourceRow(int hash, boolean comparable, boolean changedAfterLoad) {
+    }
+
+    @Override
+    public Map<Integer, Digest> digest(RangeLayout layout) throws SQLException {
+        Map<Integer, Digest> digests = new HashMap<>();
+        for (long[] row : stagedDigest(layout, true)) {
+            digests.put((int) row[0], new Digest(row[1], 0, row[2], 0));
+        }
+        for (long[] row : sourceDigest(layout, true)) {
+            Digest staged = digests.getOrDefault((int) row[0], new Digest(0, 0, 0, 0));
+            digests.put((int) row[0], new Digest(staged.leftRows(), row[1], staged.leftHash(), row[2]));
+        }
+        return digests;
+    }
+
+    @Override
+    public List<String> splitPoints(KeyRange range, int parts) throws SQLException {
+        // the source table's key index, not a scan of staging
+        return StagedTable.splitPoints(source, sourceTable, sourceLeadingKey, range, parts);
+    }
+
+    /** bucket, rows, hash sum of the staged window. */
+    private List<long[]> stagedDigest(RangeLayout layout, boolean restricted) throws SQLException {
+        SqlQuery query = new SqlQuery().sql("SELECT ");
+        layout.bucket(query, table.ref(S, table.leadingKey.name()), table.leadingKey.formattedType());
+        query.sql(", count(*), coalesce(sum(hashtext(" + stagedRow + ")), 0) FROM " + table.staging.quoted() + " " + S);
+        table.whereInWindow(query);
+        if (restricted) {
+            layout.restrict(query, table.ref(S, table.leadingKey.name()), table.leadingKey.formattedType());
+        }
+        return query.sql(" GROUP BY 1").list(staging, row -> new long[] {row.getInt(1), row.getLong(2), row.getLong(3)});
+    }
+
+    /** bucket, comparable rows, their hash sum, all rows of the source window. */
+    private List<long[]> sourceDigest(RangeLayout layout, boolean restricted) throws SQLException {
+        SqlQuery query = new SqlQuery().sql("SELECT ");
+        layout.bucket(query, O + "." + Normalization.quote(sourceLeadingKey.name()), sourceLeadingKey.formattedType());
+        query.sql(", count(*) FILTER (WHERE ");
+        comparableCondition(query);
+        query.sql("), coalesce(sum(hashtext(" + sourceRow + ")) FILTER (WHERE ");
+        comparableCondition(query);
+        query.sql("), 0), count(*) FROM " + sourceTable.quoted() + " " + O + " WHERE ");
+        windowCondition(query);
+        if (restricted) {
+            layout.restrict(query, O + "." + Normalization.quote(sourceLeadingKey.name()), sourceLeadingKey.formattedType());
+        }
+        return query.sql(" GROUP BY 1").list(source, row -> new long[] {row.getInt(1), row.getLong(2), row.getLong(3), row.getLong(4)});
+    }
+
+    private SqlQuery windowCondition(SqlQuery query) {
+        if (table.window.isPresent()) {
+            return table.window.get().inside(query, O + "." + Normalization.quote(sourceWindow.orElseThrow().name()), sourceWindow.get());
+        }
+        return query.sql("true");
+    }
+
+    /** The row was last changed before the load started (always, without a load start or window column). */
+    private SqlQuery comparableCondition(SqlQuery query) {
+        if (loadStartedAt.isPresent() && sourceWindow.isPresent()) {
+            return WindowFilter.before(query, O + "." + Normalization.quote(sourceWindow.get().name()), sourceWindow.get(), loadStartedAt.get());
+        }
+        return query.sql("true");
+    }
+
+    private Map<String, Integer> stagedLeafRows(List<KeyRange> leaves) throws SQLException {
+        RangeLayout layout = new RangeLayout();
+        leaves.forEach(layout::add);
+        SqlQuery query = new SqlQuery().sql("SELECT " + Normalization.keyText(S, table.keyColumns) + ", hashtext(" + stagedRow + ") FROM "
+                + table.staging.quoted() + " " + S);
+        table.whereInWindow(query);
+        layout.restrict(query, table.ref(S, table.leadingKey.name()), table.leadingKey.formattedType());
+        Map<String, Integer> rows = new HashMap<>();
+        query.list(staging, row -> rows.put(row.getString(1), row.getInt(2)));
+        return rows;
+    }
+
+    /** Every source row in the leaf ranges, whatever its window value: a row CDC moved out of the window is in flight. */
+    private Map<String, SourceRow> sourceLeafRows(List<KeyRange> leaves) throws SQLException {
+        String key = O + "." + Normalization.quote(sourceLeadingKey.name());
+        String type = sourceLeadingKey.formattedType();
+        SqlQuery query = new SqlQuery().sql("SELECT " + Normalization.keyText(O, sourceKeys) + ", hashtext(" + sourceRow + "), (");
+        windowCondition(query).sql(") AND (");
+        comparableCondition(query).sql("), ");
+        if (loadStartedAt.isPresent() && sourceWindow.isPresent()) {
+            Column window = sourceWindow.get();
+            query.sql("coalesce(" + O + "." + Normalization.quote(window.name())).param(" >= ?, false)", WindowFilter.bound(window, loadStartedAt.get()));
+        } else {
+            query.sql("false");
+        }
+        query.sql(" FROM " + sourceTable.quoted() + " " + O + " WHERE false");
+        // range predicates rather than width_bucket, so the source's key index serves them
+        for (KeyRange leaf : leaves) {
+            query.sql(" OR (true");
+            if (leaf.lo() != null) {
+                query.sql(" AND " + key).param(" >= ?::" + type, leaf.lo());
+            }
+            if (leaf.hi() != null) {
+                query.sql(" AND " + key).param(" < ?::" + type, leaf.hi());
+            }
+            query.sql(")");
+        }
+        Map<String, SourceRow> rows = new HashMap<>();
+        query.list(source, row -> rows.put(row.getString(1), new SourceRow(row.getInt(2), row.getBoolean(3), row.getBoolean(4))));
+        return rows;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.dmsflow.validation.check;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A staging table of the run, resolved against the database: its key, its window column and its window, and how its
+ * staged rows split into key ranges for the first pass. Shared by the checks against production and the source.
+ */
+final class StagedTable {
+
+    static final String S = "s";
+
+    final Relation staging;
+    final List<String> keyColumns;
+    final Optional<Column> windowColumn;
+    final Optional<WindowFilter> window;
+    final Column leadingKey;
+
+    StagedTable(Relation staging, List<String> keyColumns, Optional<String> windowColumn, Optional<WindowFilter> window) {
+        if (keyColumns.isEmpty()) {
+            throw new InvalidRunException(staging + ": no key columns");
+        }
+        this.staging = staging;
+        this.keyColumns = List.copyOf(keyColumns);
+        keyColumns.forEach(staging::column);
+        this.windowColumn = windowColumn.map(staging::column);
+        this.window = this.windowColumn.isPresent() ? window : Optional.empty();
+        this.leadingKey = staging.column(keyColumns.get(0));
+    }
+
+    String ref(String alias, String column) {
+        return alias + "." + Normalization.quote(column);
+    }
+
+    /** {@code WHERE <staged row in the window>} (or {@code WHERE true} for a table loaded whole). */
+    SqlQuery whereInWindow(SqlQuery query) {
+        query.sql(" WHERE ");
+        if (window.isPresent()) {
+            return window.get().inside(query, ref(S, windowColumn.get().name()), windowColumn.get());
+        }
+        return query.sql("true");
+    }
+
+    String orderByKey(String alias) {
+        return " ORDER BY " + String.join(", ", keyColumns.stream().map(k -> ref(alias, k)).toList());
+    }
+
+    /**
+     * Key ranges of about {@code bucketRows} staged rows each, from quantiles of the leading key. Large windows are
+     * sampled (block sampling, about 20 rows per range): the ranges only need to be of similar size, not exact.
+     */
+    RangeLayout initialLayout(Connection connection, long expectedRows, int bucketRows) throws SQLException {
+        long buckets = Math.min(10_000, Math.max(1, (expectedRows + bucketRows - 1) / bucketRows));
+        if (buckets == 1) {
+            return RangeLayout.covering(List.of());
+        }
+        List<Double> fractions = new ArrayList<>();
+        for (int i = 1; i < buckets; i++) {
+            fractions.add((double) i / buckets);
+        }
+        double percent = Math.min(100.0, 100.0 * 20 * buckets / expectedRows);
+        SqlQuery query = new SqlQuery().param("SELECT percentile_disc(?::float8[]) WITHIN GROUP (ORDER BY " + ref(S, leadingKey.name()) + ")::text[] FROM "
+                + staging.quoted() + " " + S, new SqlQuery.DoubleArray(fractions));
+        if (percent < 100.0) {
+            query.param(" TABLESAMPLE SYSTEM (?::real)", percent);
+        }
+        whereInWindow(query);
+        String[] points = query.single(connection, row -> row.getArray(1) == null ? new String[0] : (String[]) row.getArray(1).getArray());
+        return RangeLayout.covering(distinct(List.of(points)));
+    }
+
+    /** Quantiles repeat when a value is frequent; thresholds must be strictly ascending. */
+    static List<String> distinct(List<String> ascending) {
+        List<String> result = new ArrayList<>();
+        for (String value : ascending) {
+            if (value != null && (result.isEmpty() || !result.get(result.size() - 1).equals(value))) {
+                result.add(value);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Split points of {@code range} from the quantiles of the leading key of {@code relation}, read through its index
+     * on the key, so that splitting never scans the staged window.
+     */
+    static List<String> splitPoints(Connection connection, Relation relation, Column leadingKey, KeyRange range, int parts) throws SQLException {
+        List<Double> fractions = new ArrayList<>();
+        for (int i = 1; i < parts; i++) {
+            fractions.add((double) i / parts);
+        }
+        String key = "r." + Normalization.quote(leadingKey.name());
+        SqlQuery query = new SqlQuery().param("SELECT percentile_disc(?::float8[]) WITHIN GROUP (ORDER BY " + key + ")::text[] FROM "
+                + relation.quoted() + " r WHERE true", new SqlQuery.DoubleArray(fractions));
+        if (range.lo() != null) {
+            query.sql(" AND " + key).param(" > ?::" + leadingKey.formattedType(), range.lo());
+        }
+        if (range.hi() != null) {
+            query.sql(" AND " + key).param(" < ?::" + leadingKey.formattedType(), range.hi());
+        }
+        String[] points = query.single(connection, row -> row.getArray(1) == null ? new String[0] : (String[]) row.getArray(1).getArray());
+        return distinct(List.of(points));
+    }
+}

@@ -1,0 +1,90 @@
+package dev.dmsflow.validation.check;
+
+import dev.dmsflow.contracts.catalog.MultiStageDefinition;
+import dev.dmsflow.contracts.event.CheckResult;
+import dev.dmsflow.contracts.event.MergeCompleted;
+import dev.dmsflow.contracts.event.TableMergeResult;
+import dev.dmsflow.contracts.event.TableRef;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import javax.sql.DataSource;
+
+/**
+ * Runs every check of a merged run. Each database is read in one REPEATABLE READ, read-only transaction, so all
+ * checks and every bisection level see one snapshot while CDC keeps writing; the service never writes business tables.
+ */
+public final class Validator {
+
+    private final DataSource database;
+    private final Optional<DataSource> source;
+    private final Function<String, Optional<MultiStageDefinition>> multiStages;
+    private final CheckSettings settings;
+
+    /**
+     * @param database    PostgreSQL database 1: staging, production, views and final tables
+     * @param source      the source database, when source checks are configured
+     * @param multiStages multi-stage definitions by name (the migration catalog)
+     */
+    public Validator(DataSource database, Optional<DataSource> source, Function<String, Optional<MultiStageDefinition>> multiStages,
+                     CheckSettings settings) {
+        this.database = database;
+        this.source = source;
+        this.multiStages = multiStages;
+        this.settings = settings;
+    }
+
+    /**
+     * The results of every check, in table order.
+     *
+     * @throws InvalidRunException when the run names something that is not a plain identifier or does not exist
+     */
+    public List<CheckResult> validate(MergeCompleted run) throws SQLException {
+        Optional<MultiStageDefinition> multiStage = Optional.ofNullable(run.getMultiStage())
+                .map(name -> multiStages.apply(name).orElseThrow(() -> new InvalidRunException("multi-stage definition " + name + " is not in the migration catalog")));
+        Optional<WindowFilter> window = Optional.ofNullable(run.getWindow()).map(w -> new WindowFilter(w.getFrom(), w.getTo()));
+        if (window.isPresent() && !window.get().from().isBefore(window.get().to())) {
+            throw new InvalidRunException("window from " + window.get().from() + " is not before to " + window.get().to());
+        }
+        List<CheckResult> results = new ArrayList<>();
+        try (Connection db = snapshot(database); Connection src = source.isPresent() ? snapshot(source.get()) : null) {
+            for (TableMergeResult merged : run.getTables()) {
+                TableRef ref = merged.getTable();
+                StagedTable table = new StagedTable(DatabaseCatalog.require(db, "staging table of " + ref.getName(), ref.getStagingSchema(), ref.getStagingTable()),
+                        ref.getKeyColumns(), Optional.ofNullable(ref.getWindowColumn()), window);
+                Relation production = DatabaseCatalog.require(db, "production table of " + ref.getName(), ref.getTargetSchema(), ref.getTargetTable());
+                RangeLayout layout = table.initialLayout(db, Math.max(merged.getStagedRows(), merged.getFullLoadRows()), settings.bucketRows());
+                results.addAll(new ProductionChecks(db, table, production, settings).run(layout, merged.getFullLoadRows(), ref.getName()));
+                ProductionChecks.outsideWindow(db, table, ref.getName(), settings.sampleKeys()).ifPresent(results::add);
+                if (src != null) {
+                    Relation sourceTable = DatabaseCatalog.requireFoldingCase(src, "source table of " + ref.getName(), ref.getSourceSchema(), ref.getSourceTable());
+                    results.add(new SourceChecks(db, src, table, sourceTable, Optional.ofNullable(run.getLoadStartedAt()), settings).run(layout, ref.getName()));
+                }
+            }
+            if (multiStage.isPresent()) {
+                results.addAll(MultiStageChecks.run(db, multiStage.get(), settings.sampleKeys()));
+            }
+            db.commit();
+            if (src != null) {
+                src.commit();
+            }
+        }
+        return results;
+    }
+
+    private static Connection snapshot(DataSource dataSource) throws SQLException {
+        Connection connection = dataSource.getConnection();
+        try {
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            connection.setReadOnly(true);
+            return connection;
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.dmsflow.validation.run;
+
+import dev.dmsflow.contracts.event.CheckResult;
+import dev.dmsflow.contracts.event.TaskKind;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One validated run as recorded in {@code admin.validation_runs}: everything needed to publish its outcome event again,
+ * with the same event id, when the MergeCompleted is redelivered.
+ *
+ * @param windowFrom null unless the run had a window (as is {@code windowTo})
+ * @param reason     why the run was rejected; null otherwise
+ */
+public record RecordedRun(String requestId, Outcome outcome, TaskKind kind, String multiStage, Instant windowFrom, Instant windowTo,
+                          UUID eventId, Instant occurredAt, Instant startedAt, long durationMillis, List<CheckResult> checks,
+                          String reason) {
+
+    public RecordedRun {
+        checks = List.copyOf(checks);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.dmsflow.validation.run;
+
+import dev.dmsflow.validation.check.CheckSettings;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param sampleKeys offending keys reported per failed check
+ * @param bucketRows staged rows per key range in the first pass
+ * @param fanout     parts a mismatching key range is split into per bisection level
+ * @param leafRows   a mismatching range this small is compared key by key
+ * @param source     the source database for check 5; no source check when its url is not set
+ */
+@ConfigurationProperties("dmsflow.validation")
+record ValidationProperties(@DefaultValue("10") int sampleKeys,
+                            @DefaultValue("1000") int bucketRows,
+                            @DefaultValue("16") int fanout,
+                            @DefaultValue("64") int leafRows,
+                            @DefaultValue Source source) {
+
+    CheckSettings checkSettings() {
+        return new CheckSettings(sampleKeys, bucketRows, fanout, leafRows);
+    }
+
+    /** JDBC connection to the source (PostgreSQL). */
+    record Source(String url, String username, String password) {
+
+        @Override
+        public String toString() {
+            // the password must never reach a log
+            return "Source[url=" + url + ", username=" + username + ", password=" + (password == null ? "none" : "****") + "]";
+        }
+    }
+}

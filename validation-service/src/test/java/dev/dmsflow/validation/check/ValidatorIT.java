@@ -1,0 +1,258 @@
+package dev.dmsflow.validation.check;
+
+import static dev.dmsflow.validation.check.OrdersFixture.db1;
+import static dev.dmsflow.validation.check.OrdersFixture.execute;
+import static dev.dmsflow.validation.check.OrdersFixture.source;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dmsflow.contracts.catalog.MultiStageDefinition;
+import dev.dmsflow.contracts.catalog.QualifiedName;
+import dev.dmsflow.contracts.event.CheckResult;
+import dev.dmsflow.contracts.event.MergeCompleted;
+import dev.dmsflow.contracts.event.TableMergeResult;
+import dev.dmsflow.contracts.event.TableRef;
+import dev.dmsflow.contracts.event.TaskKind;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every check against real PostgreSQL: database 1 for staging and production, the source database for check 5. */
+class ValidatorIT {
+
+    // small ranges so that 2,000 staged rows take several bisection levels
+    private static final CheckSettings SETTINGS = new CheckSettings(5, 100, 4, 8);
+
+    private final OrdersFixture orders = new OrdersFixture("vit", 2000);
+
+    private Validator validator(Function<String, Optional<MultiStageDefinition>> multiStages) {
+        return new Validator(db1(), Optional.of(source()), multiStages, SETTINGS);
+    }
+
+    private List<CheckResult> validate(MergeCompleted run) throws SQLException {
+        return validator(name -> Optional.empty()).validate(run);
+    }
+
+    private static Map<String, CheckResult> byCheck(List<CheckResult> results) {
+        return results.stream().collect(Collectors.toMap(CheckResult::getCheck, r -> r));
+    }
+
+    private static List<String> failed(List<CheckResult> results) {
+        return results.stream().filter(r -> !r.getPassed()).map(CheckResult::getCheck).toList();
+    }
+
+    @BeforeEach
+    void tables() throws SQLException {
+        orders.create();
+    }
+
+    @Test
+    void cleanRunPassesEveryCheckWithFiguresAndRepresentationDifferencesNormalised() throws SQLException {
+        // '' vs NULL (Oracle stores '' as NULL) and char padding are not differences
+        execute(source(), "UPDATE " + orders.sourceTable() + " SET note = NULL, code = 'x' WHERE order_id IN (101, 103)");
+        execute(db1(), "UPDATE " + orders.staging() + " SET code = 'x' WHERE order_id = 101",
+                "UPDATE " + orders.production() + " SET code = 'x' WHERE order_id = 101",
+                "UPDATE " + orders.staging() + " SET note = NULL WHERE order_id = 103",
+                "UPDATE " + orders.production() + " SET note = '' WHERE order_id = 103", "UPDATE " + orders.staging() + " SET note = '' WHERE order_id = 101",
+                "UPDATE " + orders.production() + " SET note = NULL WHERE order_id = 101",
+                "UPDATE " + orders.staging() + " SET code = 'x   ' WHERE order_id = 103",
+                "UPDATE " + orders.production() + " SET code = 'x' WHERE order_id = 103");
+
+        List<CheckResult> results = validate(orders.merged("clean"));
+
+        assertThat(results).extracting(CheckResult::getCheck)
+                .containsExactly("STAGED_COUNT", "MISSING", "STALE", "CONTENTS", "OUTSIDE_WINDOW", "SOURCE");
+        assertThat(failed(results)).isEmpty();
+        Map<String, CheckResult> checks = byCheck(results);
+        assertThat(checks.get("STAGED_COUNT").getActual()).isEqualTo("2000");
+        assertThat(checks.get("SOURCE").getExpected()).isEqualTo("2000");
+        assertThat(checks.get("SOURCE").getInFlight()).isZero();
+    }
+
+    @Test
+    void cleanRunPassesWhileOtherRowsAndNewerVersionsAreUpdatedConcurrently() throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong updates = new AtomicLong();
+        CompletableFuture<Void> cdc = CompletableFuture.runAsync(() -> {
+            try (Connection connection = db1().getConnection(); Statement statement = connection.createStatement()) {
+                for (long i = 0; running.get(); i++) {
+                    long key = 2 + (i * 2 % 4000);
+                    // rows outside the window, and staged keys replaced by a newer CDC version with other contents
+                    statement.executeUpdate("UPDATE " + orders.production() + " SET amount = amount + 1, updated_at = updated_at + interval '1 second' WHERE order_id = " + key);
+                    statement.executeUpdate("UPDATE " + orders.production() + " SET note = 'cdc " + i + "', updated_at = timestamp '2026-03-01' + " + i
+                            + " * interval '1 ms' WHERE order_id = " + (key + 1));
+                    updates.incrementAndGet();
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            for (int run = 0; run < 5; run++) {
+                assertThat(failed(validate(orders.merged("concurrent-" + run)))).isEmpty();
+            }
+        } finally {
+            running.set(false);
+            cdc.join();
+        }
+        assertThat(updates.get()).isPositive();
+    }
+
+    @Test
+    void missingRowIsNamed() throws SQLException {
+        execute(db1(), "DELETE FROM " + orders.production() + " WHERE order_id IN (1001, 1003)");
+
+        List<CheckResult> results = validate(orders.merged("missing"));
+
+        assertThat(failed(results)).containsExactly("MISSING");
+        assertThat(byCheck(results).get("MISSING").getActual()).isEqualTo("2");
+        assertThat(byCheck(results).get("MISSING").getSampleKeys()).containsExactly("1001", "1003");
+    }
+
+    @Test
+    void staleRowIsNamed() throws SQLException {
+        execute(db1(), "UPDATE " + orders.production() + " SET updated_at = updated_at - interval '1 hour', amount = 0 WHERE order_id = 777",
+                "UPDATE " + orders.production() + " SET updated_at = NULL WHERE order_id = 779");
+
+        List<CheckResult> results = validate(orders.merged("stale"));
+
+        assertThat(failed(results)).containsExactly("STALE");
+        assertThat(byCheck(results).get("STALE").getSampleKeys()).containsExactly("777", "779");
+    }
+
+    @Test
+    void changedValuesAreNamedDownToTheExactKeys() throws SQLException {
+        execute(db1(), "UPDATE " + orders.production() + " SET amount = amount + 0.01 WHERE order_id = 11",
+                "UPDATE " + orders.production() + " SET note = 'changed' WHERE order_id = 1501",
+                "UPDATE " + orders.production() + " SET created_at = created_at + interval '1 microsecond' WHERE order_id = 2999",
+                "UPDATE " + orders.production() + " SET note = NULL WHERE order_id = 3997");
+
+        List<CheckResult> results = validate(orders.merged("contents"));
+
+        assertThat(failed(results)).containsExactly("CONTENTS");
+        CheckResult contents = byCheck(results).get("CONTENTS");
+        assertThat(contents.getActual()).isEqualTo("4");
+        assertThat(contents.getSampleKeys()).containsExactly("11", "1501", "2999", "3997");
+    }
+
+    @Test
+    void rowOutsideTheWindowThatLeakedIntoStagingIsNamed() throws SQLException {
+        execute(db1(), "INSERT INTO " + orders.staging() + " (order_id, customer_id, updated_at) VALUES (9001, 1, timestamp '2026-02-01 00:00:00')",
+                "INSERT INTO " + orders.staging() + " (order_id, customer_id, updated_at) VALUES (9003, 1, NULL)");
+
+        List<CheckResult> results = validate(orders.merged("leak"));
+
+        CheckResult outside = byCheck(results).get("OUTSIDE_WINDOW");
+        assertThat(outside.getPassed()).isFalse();
+        assertThat(outside.getActual()).isEqualTo("2");
+        assertThat(outside.getSampleKeys()).containsExactly("9001", "9003");
+        assertThat(failed(results)).containsExactly("OUTSIDE_WINDOW");
+    }
+
+    @Test
+    void stagedCountThatDiffersFromFullLoadRowsIsNamed() throws SQLException {
+        List<CheckResult> results = validate(orders.merged("count", 2001));
+
+        assertThat(failed(results)).containsExactly("STAGED_COUNT");
+        assertThat(byCheck(results).get("STAGED_COUNT").getExpected()).isEqualTo("2001");
+        assertThat(byCheck(results).get("STAGED_COUNT").getActual()).isEqualTo("2000");
+    }
+
+    @Test
+    void sourceRowsChangedAfterTheLoadStartedAreInFlightButOtherSourceDifferencesFail() throws SQLException {
+        execute(source(),
+                // CDC after the load: moved out of the window, and deleted
+                "UPDATE " + orders.sourceTable() + " SET amount = 1, updated_at = timestamp '2026-02-01 07:00:00' WHERE order_id = 201",
+                "DELETE FROM " + orders.sourceTable() + " WHERE order_id = 203",
+                // changed before the load started, so the load must have seen it
+                "UPDATE " + orders.sourceTable() + " SET note = 'before load' WHERE order_id = 205");
+
+        CheckResult sourceCheck = byCheck(validate(orders.merged("source"))).get("SOURCE");
+
+        assertThat(sourceCheck.getPassed()).isFalse();
+        assertThat(sourceCheck.getSampleKeys()).containsExactly("205");
+        assertThat(sourceCheck.getInFlight()).isEqualTo(2);
+        assertThat(sourceCheck.getExpected()).isEqualTo("1998");
+    }
+
+    @Test
+    void sourceRowsMissedByTheLoadFail() throws SQLException {
+        execute(db1(), "DELETE FROM " + orders.staging() + " WHERE order_id = 301");
+
+        List<CheckResult> results = validate(orders.merged("missed", 1999));
+
+        assertThat(failed(results)).containsExactly("SOURCE");
+        assertThat(byCheck(results).get("SOURCE").getSampleKeys()).containsExactly("301");
+    }
+
+    @Test
+    void multiStageViewRowMissingFromTheFinalTableIsNamed() throws SQLException {
+        String p = orders.prefix;
+        execute(db1(), "CREATE TABLE " + p + "_staging.customers (customer_id bigint PRIMARY KEY, name text)",
+                "INSERT INTO " + p + "_staging.customers SELECT g, 'customer ' || g FROM generate_series(0, 96) g",
+                "CREATE VIEW " + p + "_staging.orders_enriched_v AS SELECT o.order_id, o.amount, o.updated_at, c.name AS customer_name FROM "
+                        + orders.staging() + " o JOIN " + p + "_staging.customers c ON c.customer_id = o.customer_id",
+                "CREATE TABLE " + p + "_production.orders_enriched (order_id bigint PRIMARY KEY, amount numeric(10,2), updated_at timestamp, customer_name text)",
+                "INSERT INTO " + p + "_production.orders_enriched SELECT * FROM " + p + "_staging.orders_enriched_v");
+        MultiStageDefinition definition = new MultiStageDefinition("orders_enriched", "orders", null, null,
+                new MultiStageDefinition.View(new QualifiedName(p + "_staging", "orders_enriched_v"), List.of(), List.of()),
+                new MultiStageDefinition.FinalTable(new QualifiedName(p + "_production", "orders_enriched"), List.of("order_id"), Optional.of("updated_at")), false);
+        MergeCompleted run = MergeCompleted.newBuilder(orders.merged("multi")).setKind(TaskKind.MULTI_STAGE).setMultiStage("orders_enriched").build();
+        Validator validator = validator(name -> name.equals("orders_enriched") ? Optional.of(definition) : Optional.empty());
+
+        assertThat(failed(validator.validate(run))).isEmpty();
+
+        execute(db1(), "DELETE FROM " + p + "_production.orders_enriched WHERE order_id = 55");
+        List<CheckResult> results = validator.validate(run);
+
+        assertThat(failed(results)).containsExactly("FINAL_COUNT", "FINAL_MISSING");
+        assertThat(byCheck(results).get("FINAL_MISSING").getSampleKeys()).containsExactly("55");
+        assertThat(byCheck(results).get("FINAL_MISSING").getTable()).isEqualTo(p + "_production.orders_enriched");
+    }
+
+    @Test
+    void compositeKeysAreComparedAndReported() throws SQLException {
+        String p = orders.prefix;
+        execute(db1(), "CREATE TABLE " + p + "_production.lines (order_id bigint, line_no int, qty int, updated_at timestamptz, PRIMARY KEY (order_id, line_no))",
+                "INSERT INTO " + p + "_production.lines SELECT g / 3, g % 3, g, timestamptz '2026-01-05 00:00:00+00' + g * interval '1 second' FROM generate_series(0, 2999) g",
+                "CREATE TABLE " + p + "_staging.lines (LIKE " + p + "_production.lines)",
+                "INSERT INTO " + p + "_staging.lines SELECT * FROM " + p + "_production.lines",
+                "UPDATE " + p + "_production.lines SET qty = -1 WHERE order_id = 500 AND line_no = 2");
+        TableMergeResult lines = TableMergeResult.newBuilder(orders.merged("x").getTables().get(0))
+                .setTable(TableRef.newBuilder(orders.tableRef()).setName("lines").setStagingTable("lines").setTargetTable("lines")
+                        .setKeyColumns(List.of("order_id", "line_no")).build())
+                .setFullLoadRows(3000).setStagedRows(3000).build();
+        MergeCompleted run = MergeCompleted.newBuilder(orders.merged("composite")).setTables(List.of(lines)).setLoadStartedAt(null).build();
+
+        List<CheckResult> results = new Validator(db1(), Optional.empty(), name -> Optional.empty(), SETTINGS).validate(run);
+
+        assertThat(failed(results)).containsExactly("CONTENTS");
+        assertThat(byCheck(results).get("CONTENTS").getSampleKeys()).containsExactly("(500, 2)");
+    }
+
+    @Test
+    void namesThatAreNotPlainOrDoNotExistAreRejectedBeforeAnyQuery() {
+        MergeCompleted injected = orders.merged("bad");
+        injected.getTables().get(0).getTable().setTargetTable("orders; DROP TABLE x");
+        assertThatThrownBy(() -> validate(injected)).isInstanceOf(InvalidRunException.class).hasMessageContaining("not a plain identifier");
+
+        MergeCompleted unknown = orders.merged("unknown");
+        unknown.getTables().get(0).getTable().setStagingTable("no_such_table");
+        assertThatThrownBy(() -> validate(unknown)).isInstanceOf(InvalidRunException.class)
+                .hasMessage("staging table of orders vit_staging.no_such_table does not exist");
+
+        MergeCompleted badKey = orders.merged("key");
+        badKey.getTables().get(0).getTable().setKeyColumns(List.of("id"));
+        assertThatThrownBy(() -> validate(badKey)).isInstanceOf(InvalidRunException.class).hasMessage("vit_staging.orders has no column id");
+    }
+}

@@ -9,7 +9,7 @@ import java.util.Optional;
  * share (in the target's order), the key, the column that decides newer-wins and its type, and whether the source
  * already guarantees one row per key.
  *
- * @param windowColumnType       PostgreSQL type of the window column, e.g. {@code timestamp without time zone}
+ * @param windowColumnType       PostgreSQL type name of the window column, e.g. {@code timestamp} or {@code timestamptz}
  * @param sourceKeyUnique        the source has a unique index on exactly the key columns, so it cannot hold duplicates
  * @param targetKeyUnique        the target has one, so {@code ON CONFLICT} on the key works
  * @param overridingSystemValue  a copied column is {@code GENERATED ALWAYS AS IDENTITY} in the target

@@ -71,11 +71,13 @@ public final class TableShapes {
 
     private static Map<String, Column> columns(Connection connection, QualifiedName table) throws SQLException {
         Map<String, Column> columns = new LinkedHashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT column_name, data_type, is_generated = 'ALWAYS', identity_generation = 'ALWAYS'"
-                        + " FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
-            statement.setString(1, table.schema());
-            statement.setString(2, table.table());
+        // pg_catalog rather than information_schema: the same answer in a fraction of the time, on every merge
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT a.attname, t.typname, a.attgenerated <> '', a.attidentity = 'a'
+                FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+                WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped
+                ORDER BY a.attnum""")) {
+            statement.setString(1, table.quoted());
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     columns.put(rs.getString(1), new Column(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4)));

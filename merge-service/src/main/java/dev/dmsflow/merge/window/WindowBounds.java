@@ -18,7 +18,7 @@ public final class WindowBounds {
     }
 
     public static void bind(PreparedStatement statement, int index, Instant bound, String columnType) throws SQLException {
-        if ("timestamp with time zone".equals(columnType)) {
+        if ("timestamptz".equals(columnType)) {
             statement.setObject(index, OffsetDateTime.ofInstant(bound, ZoneOffset.UTC));
         } else {
             statement.setObject(index, LocalDateTime.ofInstant(bound, ZoneOffset.UTC));

@@ -12,7 +12,7 @@ class MergeStatementsTest {
 
     private static TableShape orders(Optional<String> window, boolean identity) {
         return new TableShape(new QualifiedName("staging", "orders"), new QualifiedName("production", "orders"),
-                List.of("order_id", "amount", "updated_at"), List.of("order_id"), window, "timestamp without time zone",
+                List.of("order_id", "amount", "updated_at"), List.of("order_id"), window, "timestamp",
                 true, true, identity);
     }
 

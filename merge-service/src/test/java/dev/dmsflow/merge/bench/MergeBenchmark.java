@@ -1,0 +1,254 @@
+package dev.dmsflow.merge.bench;
+
+import dev.dmsflow.contracts.event.EventHeader;
+import dev.dmsflow.contracts.event.MergeCompleted;
+import dev.dmsflow.contracts.event.StagedTable;
+import dev.dmsflow.contracts.event.TableMergeResult;
+import dev.dmsflow.contracts.event.TableRef;
+import dev.dmsflow.contracts.event.TaskFailed;
+import dev.dmsflow.contracts.event.TaskKind;
+import dev.dmsflow.contracts.event.TimeWindow;
+import dev.dmsflow.contracts.event.WindowStaged;
+import dev.dmsflow.merge.run.MergeEvents;
+import dev.dmsflow.merge.run.MergePlanner;
+import dev.dmsflow.merge.run.RunMerger;
+import dev.dmsflow.merge.window.TableShapes;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Merge throughput, side by side in one run on one embedded PostgreSQL: dmsflow's merge through its real code path
+ * (RunMerger: locks, counts, audit rows, run record), the seed's merge_time_window_data() (UPDATE…FROM, INSERT…LEFT
+ * JOIN, then its full-table PROCESSED update), and a row-by-row PL/pgSQL loop. Production holds 2,000,000 orders;
+ * a staged window of M rows has half existing keys (half newer, half older than production) and half new keys.
+ * The existing keys are the most recent ones, as a time window's orders usually are (ids grow with time); a second
+ * pair of lines spreads them over all of production, the case where the planner's hash join scans it whole.
+ * Every variant starts from the same tables, and the production tables they leave are compared.
+ *
+ * <p>Run: {@code ./mvnw -q -pl merge-service test-compile exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=dev.dmsflow.merge.bench.MergeBenchmark} (optional argument: production rows).
+ */
+public final class MergeBenchmark {
+
+    private static final TimeWindow JANUARY = new TimeWindow(Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-02-01T00:00:00Z"));
+    private static final String COLUMNS = "order_id bigint NOT NULL, customer_id bigint, amount numeric(10,2), status varchar(20),"
+            + " order_date timestamp, updated_at timestamp";
+
+    private final DataSource dataSource;
+    private final long productionRows;
+
+    private MergeBenchmark(DataSource dataSource, long productionRows) {
+        this.dataSource = dataSource;
+        this.productionRows = productionRows;
+    }
+
+    public static void main(String[] args) throws Exception {
+        long productionRows = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000L;
+        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(60)).start()) {
+            // pooled, as the service's DataSource is
+            HikariDataSource dataSource = new HikariDataSource();
+            dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
+            Flyway.configure().dataSource(dataSource).schemas("merge_service").defaultSchema("merge_service")
+                    .locations("classpath:db/migration/merge").load().migrate();
+            MergeBenchmark benchmark = new MergeBenchmark(dataSource, productionRows);
+            System.out.printf("dmsflow merge benchmark: %s, production %,d rows; staged window: half existing keys"
+                    + " (half newer, half older), half new keys%n", benchmark.serverVersion(), productionRows);
+            benchmark.createTemplates();
+            // the service runs warm: load and JIT-compile the merge path before anything is timed
+            benchmark.run(10_000, Variant.DMSFLOW, true);
+            Result merge100k = benchmark.run(100_000, Variant.DMSFLOW, true);
+            Result seed100k = benchmark.run(100_000, Variant.SEED, true);
+            Result loop100k = benchmark.run(100_000, Variant.ROW_BY_ROW, true);
+            Result merge1m = benchmark.run(1_000_000, Variant.DMSFLOW, true);
+            Result seed1m = benchmark.run(1_000_000, Variant.SEED, true);
+            Result mergeNoKey1m = benchmark.run(1_000_000, Variant.DMSFLOW_STAGING_WITHOUT_KEY, true);
+            Result mergeSpread = benchmark.run(100_000, Variant.DMSFLOW, false);
+            Result seedSpread = benchmark.run(100_000, Variant.SEED, false);
+            for (Result result : List.of(merge100k, seed100k, loop100k, merge1m, seed1m, mergeNoKey1m, mergeSpread, seedSpread)) {
+                System.out.println(result);
+            }
+            boolean identical = merge100k.productionHash == seed100k.productionHash && seed100k.productionHash == loop100k.productionHash
+                    && merge1m.productionHash == seed1m.productionHash && seed1m.productionHash == mergeNoKey1m.productionHash
+                    && mergeSpread.productionHash == seedSpread.productionHash;
+            System.out.println("production identical after every variant of a size: " + (identical ? "yes" : "NO"));
+            System.out.printf("merge vs seed (100k): %.2f%n", seed100k.seconds / merge100k.seconds);
+            System.out.printf("merge vs seed (1M): %.2f%n", seed1m.seconds / merge1m.seconds);
+            System.out.printf("merge vs row-by-row (100k): %.2f%n", loop100k.seconds / merge100k.seconds);
+            System.out.printf("merge vs seed (100k, keys spread over production): %.2f%n", seedSpread.seconds / mergeSpread.seconds);
+            if (!identical) {
+                System.exit(1);
+            }
+            dataSource.close();
+        }
+    }
+
+    enum Variant {
+        DMSFLOW("dmsflow merge (RunMerger)"),
+        SEED("seed procedure + PROCESSED update"),
+        ROW_BY_ROW("row-by-row PL/pgSQL loop"),
+        DMSFLOW_STAGING_WITHOUT_KEY("dmsflow merge, staging without key (dedupe)");
+
+        final String label;
+
+        Variant(String label) {
+            this.label = label;
+        }
+    }
+
+    record Result(Variant variant, long stagedRows, boolean recentKeys, double seconds, String counts, long productionHash) {
+        @Override
+        public String toString() {
+            return String.format("M=%-9s %-6s %-45s %7.3f s %,10.0f rows/s  %s", String.format("%,d", stagedRows),
+                    recentKeys ? "recent" : "spread", variant.label, seconds, stagedRows / seconds, counts);
+        }
+    }
+
+    private Result run(int stagedRows, Variant variant, boolean recentKeys) throws SQLException {
+        prepare(stagedRows, variant != Variant.DMSFLOW_STAGING_WITHOUT_KEY, recentKeys);
+        String counts = "";
+        long start = System.nanoTime();
+        switch (variant) {
+            case DMSFLOW, DMSFLOW_STAGING_WITHOUT_KEY -> counts = dmsflowMerge();
+            case SEED -> execute("CALL bench.merge_time_window_data()");
+            case ROW_BY_ROW -> execute("CALL bench.merge_row_by_row()");
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Result(variant, stagedRows, recentKeys, seconds, counts, queryLong("SELECT sum(hashtext(o::text)::bigint) FROM bench.orders o"));
+    }
+
+    private String dmsflowMerge() {
+        List<MergeCompleted> completed = new ArrayList<>();
+        RunMerger merger = new RunMerger(dataSource, new MergePlanner(new TableShapes(), Optional.empty()), new MergeEvents() {
+            @Override
+            public void completed(MergeCompleted event) {
+                completed.add(event);
+            }
+
+            @Override
+            public void failed(TaskFailed event) {
+                throw new IllegalStateException(event.getReason());
+            }
+        }, Clock.systemUTC(), new RunMerger.Retry(1, Duration.ZERO));
+        TableRef orders = TableRef.newBuilder().setName("orders").setSourceSchema("APP").setSourceTable("ORDERS")
+                .setStagingSchema("bench_staging").setStagingTable("orders").setTargetSchema("bench").setTargetTable("orders")
+                .setKeyColumns(List.of("order_id")).setWindowColumn("updated_at").build();
+        merger.onWindowStaged(WindowStaged.newBuilder()
+                .setHeader(new EventHeader(UUID.randomUUID().toString(), "bench-" + UUID.randomUUID(), Instant.now(), "benchmark", 1))
+                .setKind(TaskKind.TIME_WINDOW_RELOAD).setWindow(JANUARY)
+                .setTables(List.of(new StagedTable(orders, 0L, 0L, 0L, 0L))).build());
+        TableMergeResult result = completed.get(0).getTables().get(0);
+        return String.format("inserted %,d, updated %,d, skipped stale %,d, duplicates %,d",
+                result.getInserted(), result.getUpdated(), result.getSkippedStale(), result.getDuplicates());
+    }
+
+    /** Production 1..N, all updated mid-January; the seed's procedure and a row-by-row loop over the same tables. */
+    private void createTemplates() throws SQLException {
+        execute("CREATE SCHEMA bench");
+        execute("CREATE SCHEMA bench_staging");
+        execute("CREATE TABLE bench.orders_template AS SELECT g AS order_id, g % 5000 AS customer_id, (g % 100000) / 100.0 AS amount,"
+                + " 'OPEN'::varchar(20) AS status, timestamp '2025-06-01' + (g % 200) * interval '1 day' AS order_date,"
+                + " timestamp '2026-01-15' AS updated_at FROM generate_series(1, " + productionRows + ") g");
+        execute("""
+                CREATE PROCEDURE bench.merge_time_window_data() LANGUAGE plpgsql AS $$
+                DECLARE records_updated bigint; records_inserted bigint;
+                BEGIN
+                    WITH updated_rows AS (
+                        UPDATE bench.orders p SET customer_id = s.customer_id, amount = s.amount, status = s.status,
+                            order_date = s.order_date, updated_at = s.updated_at
+                        FROM bench_staging.orders s
+                        WHERE p.order_id = s.order_id AND s.updated_at > p.updated_at
+                        RETURNING p.order_id)
+                    SELECT count(*) INTO records_updated FROM updated_rows;
+                    WITH inserted_rows AS (
+                        INSERT INTO bench.orders
+                        SELECT s.order_id, s.customer_id, s.amount, s.status, s.order_date, s.updated_at
+                        FROM bench_staging.orders s LEFT JOIN bench.orders p ON s.order_id = p.order_id
+                        WHERE p.order_id IS NULL
+                        RETURNING 1)
+                    SELECT count(*) INTO records_inserted FROM inserted_rows;
+                    INSERT INTO admin.merge_logs (table_name, merge_time, records_updated, records_inserted, records_skipped_stale,
+                        records_duplicate, staged_rows, full_load_rows, request_id, source_table, duration_ms)
+                    VALUES ('orders', now(), records_updated, records_inserted, 0, 0, 0, 0, 'seed', 'bench_staging.orders', 0);
+                    UPDATE bench_staging.orders SET _dms_processing_status = 'PROCESSED';
+                END $$""");
+        execute("""
+                CREATE PROCEDURE bench.merge_row_by_row() LANGUAGE plpgsql AS $$
+                DECLARE s record; current_updated_at timestamp;
+                BEGIN
+                    FOR s IN SELECT * FROM bench_staging.orders LOOP
+                        SELECT updated_at INTO current_updated_at FROM bench.orders WHERE order_id = s.order_id;
+                        IF NOT FOUND THEN
+                            INSERT INTO bench.orders VALUES (s.order_id, s.customer_id, s.amount, s.status, s.order_date, s.updated_at);
+                        ELSIF s.updated_at > current_updated_at THEN
+                            UPDATE bench.orders SET customer_id = s.customer_id, amount = s.amount, status = s.status,
+                                order_date = s.order_date, updated_at = s.updated_at WHERE order_id = s.order_id;
+                        END IF;
+                    END LOOP;
+                END $$""");
+    }
+
+    /**
+     * Fresh production (from the template, with its key) and a staged window: the first half of the staged rows are
+     * existing keys, alternately newer and older, either the most recent keys or spread over all of production; the
+     * second half are new keys. Staging has the seed's layout (key, status column, index on the window column), or no
+     * key when {@code stagingKey} is false.
+     */
+    private void prepare(int stagedRows, boolean stagingKey, boolean recentKeys) throws SQLException {
+        execute("DROP TABLE IF EXISTS bench.orders");
+        execute("DROP TABLE IF EXISTS bench_staging.orders");
+        execute("CREATE TABLE bench.orders (" + COLUMNS + ")");
+        execute("INSERT INTO bench.orders SELECT * FROM bench.orders_template");
+        execute("ALTER TABLE bench.orders ADD PRIMARY KEY (order_id)");
+        long existing = stagedRows / 2;
+        String existingKey = recentKeys ? (productionRows - existing) + " + g" : "g * " + (productionRows / existing);
+        execute("CREATE TABLE bench_staging.orders (" + COLUMNS + (stagingKey ? ", PRIMARY KEY (order_id)" : "")
+                + ", _dms_processing_status varchar(20) DEFAULT 'NEW')");
+        execute("INSERT INTO bench_staging.orders (order_id, customer_id, amount, status, order_date, updated_at)"
+                + " SELECT " + existingKey + ", g % 5000, (g % 77777) / 100.0, 'RELOADED', timestamp '2025-07-01',"
+                + " CASE WHEN g % 2 = 0 THEN timestamp '2026-01-20' ELSE timestamp '2026-01-10' END"
+                + " FROM generate_series(1, " + existing + ") g");
+        execute("INSERT INTO bench_staging.orders (order_id, customer_id, amount, status, order_date, updated_at)"
+                + " SELECT " + productionRows + " + g, g % 5000, (g % 77777) / 100.0, 'NEW', timestamp '2025-07-01', timestamp '2026-01-12'"
+                + " FROM generate_series(1, " + (stagedRows - existing) + ") g");
+        execute("CREATE INDEX ON bench_staging.orders (updated_at)");
+        execute("VACUUM ANALYZE bench.orders");
+        execute("VACUUM ANALYZE bench_staging.orders");
+        execute("CHECKPOINT");
+    }
+
+    private String serverVersion() throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT 'PostgreSQL ' || current_setting('server_version') || ' (embedded; shared_buffers '"
+                     + " || current_setting('shared_buffers') || ', work_mem ' || current_setting('work_mem') || ')'")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private long queryLong(String sql) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

@@ -118,8 +118,8 @@ final class ProductionChecks implements RangeComparison {
         query.sql(" AS bucket, count(*), count(*) FILTER (WHERE " + table.ref(P, productionLeadingKey.name()) + " IS NULL)"
                 + ", count(*) FILTER (WHERE " + stale + ")"
                 + ", count(*) FILTER (WHERE " + same + ")"
-                + ", coalesce(sum(hashtext(" + stagedRow + ")) FILTER (WHERE " + same + "), 0)"
-                + ", coalesce(sum(hashtext(" + productionRow + ")) FILTER (WHERE " + same + "), 0)"
+                + ", coalesce(sum(" + Normalization.hash(stagedRow) + ") FILTER (WHERE " + same + "), 0)"
+                + ", coalesce(sum(" + Normalization.hash(productionRow) + ") FILTER (WHERE " + same + "), 0)"
                 + joined());
         table.whereInWindow(query);
         if (restricted) {

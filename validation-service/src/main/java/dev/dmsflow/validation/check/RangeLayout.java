@@ -14,6 +14,8 @@ import java.util.Map;
  */
 final class RangeLayout {
 
+    private static final int MAX_RANGE_PREDICATES = 64;
+
     private final List<String> thresholds = new ArrayList<>();
     private final Map<Integer, KeyRange> ranges = new LinkedHashMap<>();
 
@@ -69,10 +71,27 @@ final class RangeLayout {
                 .param("?::text[]::" + keyType + "[]", new SqlQuery.TextArray(thresholds)).sql(")");
     }
 
-    /** {@code AND <bucket> = ANY(ranges)}: restricts a scan to the laid-out ranges. */
+    /**
+     * Restricts a scan to the laid-out ranges: a few ranges as key-range predicates, which an index on the key serves
+     * (bisection levels touch a few thousand rows, not the window), many as {@code <bucket> = ANY(ranges)}.
+     */
     SqlQuery restrict(SqlQuery query, String keyExpression, String keyType) {
-        query.sql(" AND ");
-        bucket(query, keyExpression, keyType);
-        return query.param(" = ANY(?)", new SqlQuery.IntArray(ranges.keySet()));
+        if (ranges.size() > MAX_RANGE_PREDICATES) {
+            query.sql(" AND ");
+            bucket(query, keyExpression, keyType);
+            return query.param(" = ANY(?)", new SqlQuery.IntArray(ranges.keySet()));
+        }
+        query.sql(" AND (false");
+        for (KeyRange range : ranges.values()) {
+            query.sql(" OR (true");
+            if (range.lo() != null) {
+                query.sql(" AND " + keyExpression).param(" >= ?::" + keyType, range.lo());
+            }
+            if (range.hi() != null) {
+                query.sql(" AND " + keyExpression).param(" < ?::" + keyType, range.hi());
+            }
+            query.sql(")");
+        }
+        return query.sql(")");
     }
 }

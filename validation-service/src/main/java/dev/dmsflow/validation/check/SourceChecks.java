@@ -141,7 +141,7 @@ final class SourceChecks implements RangeComparison {
     private List<long[]> stagedDigest(RangeLayout layout, boolean restricted) throws SQLException {
         SqlQuery query = new SqlQuery().sql("SELECT ");
         layout.bucket(query, table.ref(S, table.leadingKey.name()), table.leadingKey.formattedType());
-        query.sql(", count(*), coalesce(sum(hashtext(" + stagedRow + ")), 0) FROM " + table.staging.quoted() + " " + S);
+        query.sql(", count(*), coalesce(sum(" + Normalization.hash(stagedRow) + "), 0) FROM " + table.staging.quoted() + " " + S);
         table.whereInWindow(query);
         if (restricted) {
             layout.restrict(query, table.ref(S, table.leadingKey.name()), table.leadingKey.formattedType());
@@ -155,7 +155,7 @@ final class SourceChecks implements RangeComparison {
         layout.bucket(query, O + "." + Normalization.quote(sourceLeadingKey.name()), sourceLeadingKey.formattedType());
         query.sql(", count(*) FILTER (WHERE ");
         comparableCondition(query);
-        query.sql("), coalesce(sum(hashtext(" + sourceRow + ")) FILTER (WHERE ");
+        query.sql("), coalesce(sum(" + Normalization.hash(sourceRow) + ") FILTER (WHERE ");
         comparableCondition(query);
         query.sql("), 0), count(*) FROM " + sourceTable.quoted() + " " + O + " WHERE ");
         windowCondition(query);
@@ -183,7 +183,7 @@ final class SourceChecks implements RangeComparison {
     private Map<String, Integer> stagedLeafRows(List<KeyRange> leaves) throws SQLException {
         RangeLayout layout = new RangeLayout();
         leaves.forEach(layout::add);
-        SqlQuery query = new SqlQuery().sql("SELECT " + Normalization.keyText(S, table.keyColumns) + ", hashtext(" + stagedRow + ") FROM "
+        SqlQuery query = new SqlQuery().sql("SELECT " + Normalization.keyText(S, table.keyColumns) + ", " + Normalization.hash(stagedRow) + " FROM "
                 + table.staging.quoted() + " " + S);
         table.whereInWindow(query);
         layout.restrict(query, table.ref(S, table.leadingKey.name()), table.leadingKey.formattedType());
@@ -196,7 +196,7 @@ final class SourceChecks implements RangeComparison {
     private Map<String, SourceRow> sourceLeafRows(List<KeyRange> leaves) throws SQLException {
         String key = O + "." + Normalization.quote(sourceLeadingKey.name());
         String type = sourceLeadingKey.formattedType();
-        SqlQuery query = new SqlQuery().sql("SELECT " + Normalization.keyText(O, sourceKeys) + ", hashtext(" + sourceRow + "), (");
+        SqlQuery query = new SqlQuery().sql("SELECT " + Normalization.keyText(O, sourceKeys) + ", " + Normalization.hash(sourceRow) + ", (");
         windowCondition(query).sql(") AND (");
         comparableCondition(query).sql("), ");
         if (loadStartedAt.isPresent() && sourceWindow.isPresent()) {
@@ -205,18 +205,11 @@ final class SourceChecks implements RangeComparison {
         } else {
             query.sql("false");
         }
-        query.sql(" FROM " + sourceTable.quoted() + " " + O + " WHERE false");
-        // range predicates rather than width_bucket, so the source's key index serves them
-        for (KeyRange leaf : leaves) {
-            query.sql(" OR (true");
-            if (leaf.lo() != null) {
-                query.sql(" AND " + key).param(" >= ?::" + type, leaf.lo());
-            }
-            if (leaf.hi() != null) {
-                query.sql(" AND " + key).param(" < ?::" + type, leaf.hi());
-            }
-            query.sql(")");
-        }
+        query.sql(" FROM " + sourceTable.quoted() + " " + O + " WHERE true");
+        // every source row of the leaf ranges, through the source's key index
+        RangeLayout layout = new RangeLayout();
+        leaves.forEach(layout::add);
+        layout.restrict(query, key, type);
         Map<String, SourceRow> rows = new HashMap<>();
         query.list(source, row -> rows.put(row.getString(1), new SourceRow(row.getInt(2), row.getBoolean(3), row.getBoolean(4))));
         return rows;

@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("dmsflow.validation")
 record ValidationProperties(@DefaultValue("10") int sampleKeys,
                             @DefaultValue("1000") int bucketRows,
-                            @DefaultValue("16") int fanout,
+                            @DefaultValue("32") int fanout,
                             @DefaultValue("64") int leafRows,
                             @DefaultValue Source source) {
 

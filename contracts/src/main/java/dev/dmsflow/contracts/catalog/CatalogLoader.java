@@ -40,6 +40,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  *     production: { schema: production, table: orders }
  *     keyColumns: [order_id]
  *     windowColumn: updated_at               # optional: tables without one are only loaded whole
+ *     windowPrecision: 6                     # optional: fractional-second digits of it in the source (DATE: 0)
  * multiStage:
  *   orders_enriched:
  *     stagingTable: orders                   # a catalog table
@@ -130,12 +131,16 @@ public final class CatalogLoader {
             if (fields == null) {
                 return Optional.empty();
             }
-            unknownKeys(fields, path, Set.of("source", "staging", "production", "keyColumns", "windowColumn"));
+            unknownKeys(fields, path, Set.of("source", "staging", "production", "keyColumns", "windowColumn", "windowPrecision"));
             QualifiedName source = qualified(fields.get("source"), path + ".source");
             QualifiedName staging = qualified(fields.get("staging"), path + ".staging");
             QualifiedName production = qualified(fields.get("production"), path + ".production");
             List<String> keys = identifiers(fields.get("keyColumns"), path + ".keyColumns");
             Optional<String> window = Optional.ofNullable(fields.get("windowColumn")).map(w -> requiredIdentifier(w, path + ".windowColumn"));
+            Object precision = fields.getOrDefault("windowPrecision", CatalogTable.DEFAULT_WINDOW_PRECISION);
+            if (!(precision instanceof Integer p && p >= 0 && p <= 9)) {
+                problems.add(path + ".windowPrecision: '" + precision + "' must be a number of fractional-second digits, 0 to 9");
+            }
             if (source != null && staging != null && source.equals(staging)) {
                 problems.add(path + ": source and staging are the same table " + source);
             }
@@ -145,7 +150,7 @@ public final class CatalogLoader {
             if (problems.size() > before) {
                 return Optional.empty();
             }
-            return Optional.of(new CatalogTable(name, source, staging, production, keys, window));
+            return Optional.of(new CatalogTable(name, source, staging, production, keys, window, (Integer) precision));
         }
 
         private Optional<MultiStageDefinition> multiStage(String name, Object entry, Map<String, CatalogTable> tables) {

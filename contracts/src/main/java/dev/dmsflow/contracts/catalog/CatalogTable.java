@@ -7,9 +7,15 @@ import java.util.Optional;
 /**
  * One migrated table: where it comes from in Oracle, the staging table DMS loads, the production table merges
  * write, its key and the column time windows filter on (absent for tables only ever loaded whole).
+ *
+ * @param windowPrecision fractional-second digits of the window column in the source (0 for Oracle DATE, 6 for
+ *                        TIMESTAMP, Oracle's default, up to 9): a window's exclusive upper bound becomes the last value
+ *                        before it at that precision, since DMS filters have no strict less-than
  */
 public record CatalogTable(String name, QualifiedName source, QualifiedName staging, QualifiedName production,
-                           List<String> keyColumns, Optional<String> windowColumn) {
+                           List<String> keyColumns, Optional<String> windowColumn, int windowPrecision) {
+
+    public static final int DEFAULT_WINDOW_PRECISION = 6;
 
     public CatalogTable {
         keyColumns = List.copyOf(keyColumns);

@@ -28,6 +28,8 @@ class CatalogLoaderTest {
         CatalogTable orders = catalog.table("orders").orElseThrow();
         assertThat(orders.source()).isEqualTo(new QualifiedName("APP", "ORDERS"));
         assertThat(orders.windowColumn()).contains("updated_at");
+        assertThat(orders.windowPrecision()).isEqualTo(6);
+        assertThat(catalog.table("customers").orElseThrow().windowPrecision()).isZero();
         assertThat(catalog.table("order_lines").orElseThrow().keyColumns()).containsExactly("order_id", "line_no");
         assertThat(catalog.table("order_lines").orElseThrow().windowColumn()).isEmpty();
 
@@ -62,6 +64,7 @@ class CatalogLoaderTest {
                 .satisfies(e -> assertThat(((CatalogException) e).problems()).containsExactlyInAnyOrder(
                         "tables.orders.production.table: 'orders; drop table x' is not a plain identifier (letters, digits, _ and $, starting with a letter or _, at most 63 characters)",
                         "tables.orders.keyColumns: at least one column is needed",
+                        "tables.orders.windowPrecision: '12' must be a number of fractional-second digits, 0 to 9",
                         "tables.invoices: unknown field 'windowColum' (allowed: keyColumns, production, source, staging, windowColumn)",
                         "tables.invoices.keyColumns: 'invoice_id' is listed twice",
                         "multiStage.enriched.stagingTable: 'shipments' is not a table of this catalog (tables: )",

@@ -65,7 +65,7 @@ class CatalogLoaderTest {
                         "tables.orders.production.table: 'orders; drop table x' is not a plain identifier (letters, digits, _ and $, starting with a letter or _, at most 63 characters)",
                         "tables.orders.keyColumns: at least one column is needed",
                         "tables.orders.windowPrecision: '12' must be a number of fractional-second digits, 0 to 9",
-                        "tables.invoices: unknown field 'windowColum' (allowed: keyColumns, production, source, staging, windowColumn)",
+                        "tables.invoices: unknown field 'windowColum' (allowed: keyColumns, production, source, staging, windowColumn, windowPrecision)",
                         "tables.invoices.keyColumns: 'invoice_id' is listed twice",
                         "multiStage.enriched.stagingTable: 'shipments' is not a table of this catalog (tables: )",
                         "multiStage.enriched.foreignServer.password: passwords do not belong in the catalog; name the environment variable that holds it with passwordEnv",

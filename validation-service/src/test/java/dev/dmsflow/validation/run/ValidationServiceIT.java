@@ -1,0 +1,168 @@
+package dev.dmsflow.validation.run;
+
+import static dev.dmsflow.validation.check.OrdersFixture.db1;
+import static dev.dmsflow.validation.check.OrdersFixture.execute;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dmsflow.contracts.Topics;
+import dev.dmsflow.contracts.event.MergeCompleted;
+import dev.dmsflow.contracts.event.TaskFailed;
+import dev.dmsflow.contracts.event.ValidationFailed;
+import dev.dmsflow.contracts.event.ValidationPassed;
+import dev.dmsflow.contracts.serde.AvroEventDeserializer;
+import dev.dmsflow.infra.Database;
+import dev.dmsflow.infra.DmsflowInfrastructure;
+import dev.dmsflow.infra.EmbeddedInfrastructureInitializer;
+import dev.dmsflow.validation.check.OrdersFixture;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.context.ContextConfiguration;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The whole service on the real broker and database: MergeCompleted in, outcome events out, recorded, served over REST. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, useMainMethod = SpringBootTest.UseMainMethod.ALWAYS)
+@ContextConfiguration(initializers = EmbeddedInfrastructureInitializer.class)
+class ValidationServiceIT {
+
+    private static final OrdersFixture ORDERS = new OrdersFixture("vsit", 500);
+    private static final List<ConsumerRecord<String, SpecificRecord>> OUTCOMES = new CopyOnWriteArrayList<>();
+    private static KafkaConsumer<String, SpecificRecord> consumer;
+
+    @Autowired
+    KafkaTemplate<Object, Object> kafka;
+    @Autowired
+    JdbcTemplate jdbc;
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void source(DynamicPropertyRegistry registry) {
+        registry.add("dmsflow.validation.source.url", () -> DmsflowInfrastructure.shared().jdbcUrl(Database.SOURCE));
+        registry.add("dmsflow.validation.source.username", () -> DmsflowInfrastructure.USER);
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        ORDERS.create();
+        consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, DmsflowInfrastructure.shared().kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "validation-it-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new AvroEventDeserializer());
+        consumer.subscribe(List.of(Topics.VALIDATION_PASSED, Topics.ALERTS));
+    }
+
+    @AfterAll
+    static void stop() {
+        consumer.close();
+    }
+
+    private List<SpecificRecord> outcomes(String requestId, int atLeast) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            consumer.poll(Duration.ofMillis(200)).forEach(OUTCOMES::add);
+            return OUTCOMES.stream().filter(r -> requestId.equals(r.key())).count() >= atLeast;
+        });
+        return OUTCOMES.stream().filter(r -> requestId.equals(r.key())).map(ConsumerRecord::value).toList();
+    }
+
+    private HttpResponse<String> get(String requestId) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/validations/" + requestId)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void cleanRunPublishesValidationPassedAndRecordsIt() throws Exception {
+        String requestId = "vsit-clean-" + UUID.randomUUID();
+        kafka.send(Topics.MERGE_COMPLETED, requestId, ORDERS.merged(requestId)).get();
+
+        List<SpecificRecord> events = outcomes(requestId, 1);
+        assertThat(events).singleElement().isInstanceOfSatisfying(ValidationPassed.class, passed -> {
+            assertThat(passed.getChecks()).extracting(c -> c.getCheck())
+                    .containsExactly("STAGED_COUNT", "MISSING", "STALE", "CONTENTS", "OUTSIDE_WINDOW", "SOURCE");
+            assertThat(passed.getHeader().getProducer()).isEqualTo("validation-service");
+        });
+
+        HttpResponse<String> response = get(requestId);
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode body = new ObjectMapper().readTree(response.body());
+        assertThat(body.path("outcome").asText()).isEqualTo("PASSED");
+        assertThat(body.path("windowFrom").asText()).isEqualTo("2026-01-01T00:00:00Z");
+        assertThat(body.path("checks")).hasSize(6);
+        assertThat(body.path("checks").get(0).path("actual").asText()).isEqualTo("500");
+    }
+
+    @Test
+    void failedCheckAlertsWithTheKeysAndARedeliveryRepublishesTheSameOutcomeWithoutRunningAgain() throws Exception {
+        String requestId = "vsit-fault-" + UUID.randomUUID();
+        execute(db1(), "UPDATE " + ORDERS.production() + " SET amount = amount + 1 WHERE order_id = 333");
+        try {
+            MergeCompleted merged = ORDERS.merged(requestId);
+            kafka.send(Topics.MERGE_COMPLETED, requestId, merged).get();
+            ValidationFailed failed = (ValidationFailed) outcomes(requestId, 1).get(0);
+            assertThat(failed.getFailures()).singleElement().satisfies(check -> {
+                assertThat(check.getTable()).isEqualTo("orders");
+                assertThat(check.getCheck()).isEqualTo("CONTENTS");
+                assertThat(check.getExpected()).isEqualTo("0");
+                assertThat(check.getActual()).isEqualTo("1");
+                assertThat(check.getSampleKeys()).containsExactly("333");
+            });
+            assertThat(failed.getPassedChecks()).hasSize(5);
+
+            // fixed in the meantime: a redelivery must still report what was validated, not validate again
+            execute(db1(), "UPDATE " + ORDERS.production() + " SET amount = amount - 1 WHERE order_id = 333");
+            kafka.send(Topics.MERGE_COMPLETED, requestId, merged).get();
+
+            List<SpecificRecord> events = outcomes(requestId, 2);
+            assertThat(events).hasSize(2).allSatisfy(event -> assertThat(event).isInstanceOf(ValidationFailed.class));
+            assertThat(((ValidationFailed) events.get(1)).getHeader().getEventId()).isEqualTo(failed.getHeader().getEventId());
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM admin.validation_runs WHERE request_id = ?", Long.class, requestId)).isEqualTo(1);
+            assertThat(jdbc.queryForObject("SELECT sample_keys[1] FROM admin.validation_checks WHERE request_id = ? AND NOT passed",
+                    String.class, requestId)).isEqualTo("333");
+        } finally {
+            execute(db1(), "UPDATE " + ORDERS.production() + " SET amount = (order_id % 1000) / 4.0 WHERE order_id = 333");
+        }
+    }
+
+    @Test
+    void runNamingATableThatDoesNotExistIsRejectedWithTaskFailed() throws Exception {
+        String requestId = "vsit-unknown-" + UUID.randomUUID();
+        MergeCompleted merged = ORDERS.merged(requestId);
+        merged.getTables().get(0).getTable().setTargetTable("no_such_orders");
+        kafka.send(Topics.MERGE_COMPLETED, requestId, merged).get();
+
+        assertThat(outcomes(requestId, 1)).singleElement().isInstanceOfSatisfying(TaskFailed.class, failed -> {
+            assertThat(failed.getReason()).isEqualTo("production table of orders vsit_production.no_such_orders does not exist");
+            assertThat(failed.getRetryable()).isFalse();
+            assertThat(failed.getTables()).containsExactly("orders");
+        });
+        assertThat(new ObjectMapper().readTree(get(requestId).body()).path("outcome").asText()).isEqualTo("REJECTED");
+    }
+
+    @Test
+    void unknownRequestIsNotFound() throws Exception {
+        assertThat(get("never-seen").statusCode()).isEqualTo(404);
+    }
+}

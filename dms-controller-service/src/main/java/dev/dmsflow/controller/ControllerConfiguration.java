@@ -1,0 +1,67 @@
+package dev.dmsflow.controller;
+
+import dev.dmsflow.contracts.catalog.MigrationCatalog;
+import dev.dmsflow.controller.engine.ReplicationEngine;
+import dev.dmsflow.controller.engine.dms.AwsDmsEngine;
+import dev.dmsflow.controller.engine.dms.DmsProperties;
+import dev.dmsflow.controller.mapping.TaskSettingsProperties;
+import dev.dmsflow.controller.request.RequestResolver;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.databasemigration.DatabaseMigrationClient;
+import software.amazon.awssdk.services.databasemigration.DatabaseMigrationClientBuilder;
+
+@Configuration(proxyBeanMethods = false)
+@EnableScheduling
+@EnableConfigurationProperties({ControllerProperties.class, DmsProperties.class, TaskSettingsProperties.class})
+class ControllerConfiguration {
+
+    @Bean
+    RequestResolver requestResolver(ObjectProvider<MigrationCatalog> catalog) {
+        // without a catalog every request is rejected, saying why, instead of the service refusing to start
+        return new RequestResolver(catalog.getIfAvailable(() ->
+                new MigrationCatalog("(none: set dmsflow.catalog.location)", Map.of(), Map.of())));
+    }
+
+    @Bean
+    ReplicationEngine replicationEngine(ControllerProperties controller, DmsProperties dms) {
+        if (!"aws-dms".equals(controller.engine())) {
+            throw new IllegalStateException("dmsflow.controller.engine '" + controller.engine() + "' is not an engine this build has (aws-dms)");
+        }
+        return new AwsDmsEngine(memoized(() -> dmsClient(dms)), dms);
+    }
+
+    private static DatabaseMigrationClient dmsClient(DmsProperties dms) {
+        DatabaseMigrationClientBuilder builder = DatabaseMigrationClient.builder()
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(dms.maxAttempts()).build()));
+        if (dms.region() != null && !dms.region().isBlank()) {
+            builder.region(Region.of(dms.region()));
+        }
+        if (dms.endpointOverride() != null) {
+            builder.endpointOverride(dms.endpointOverride());
+        }
+        return builder.build();
+    }
+
+    private static <T> Supplier<T> memoized(Supplier<T> supplier) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) {
+                    value = supplier.get();
+                }
+                return value;
+            }
+        };
+    }
+}

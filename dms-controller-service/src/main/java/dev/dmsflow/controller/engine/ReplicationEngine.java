@@ -1,0 +1,27 @@
+package dev.dmsflow.controller.engine;
+
+import dev.dmsflow.contracts.event.EngineType;
+import java.util.List;
+
+/**
+ * Runs DMS-style full-load tasks: AWS DMS, or the local JDBC engine honouring the same table-mapping and task-settings
+ * JSON. The controller drives a task through these calls from its stored run state, so every call must be safe to
+ * repeat after a restart.
+ */
+public interface ReplicationEngine {
+
+    EngineType type();
+
+    /** Creates the task, or finds the one its identifier already names (a restart between create and record). */
+    TaskHandle create(LoadTask task);
+
+    /** Starts a task that is {@link TaskPhase#READY}. */
+    void start(TaskHandle task);
+
+    TaskStatus describe(TaskHandle task);
+
+    /** Per-table statistics, all pages; read before the task is deleted. */
+    List<TableStatistics> tableStatistics(TaskHandle task);
+
+    void delete(TaskHandle task);
+}

@@ -1,0 +1,141 @@
+package dev.dmsflow.controller.engine.dms;
+
+import dev.dmsflow.contracts.event.EngineType;
+import dev.dmsflow.controller.engine.EngineException;
+import dev.dmsflow.controller.engine.LoadTask;
+import dev.dmsflow.controller.engine.ReplicationEngine;
+import dev.dmsflow.controller.engine.TableStatistics;
+import dev.dmsflow.controller.engine.TaskHandle;
+import dev.dmsflow.controller.engine.TaskPhase;
+import dev.dmsflow.controller.engine.TaskStatus;
+import java.util.List;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.databasemigration.DatabaseMigrationClient;
+import software.amazon.awssdk.services.databasemigration.model.Filter;
+import software.amazon.awssdk.services.databasemigration.model.MigrationTypeValue;
+import software.amazon.awssdk.services.databasemigration.model.ReplicationTask;
+import software.amazon.awssdk.services.databasemigration.model.ResourceAlreadyExistsException;
+import software.amazon.awssdk.services.databasemigration.model.StartReplicationTaskTypeValue;
+import software.amazon.awssdk.services.databasemigration.model.Tag;
+
+/**
+ * AWS DMS through the SDK v2: CreateReplicationTask, StartReplicationTask once the task is ready, DescribeReplicationTasks
+ * for status and progress, DescribeTableStatistics (every page) and DeleteReplicationTask. Throttling and 5xx answers
+ * are retried by the client (standard retry strategy, bounded attempts); what still fails becomes an
+ * {@link EngineException}.
+ */
+public final class AwsDmsEngine implements ReplicationEngine {
+
+    private final Supplier<DatabaseMigrationClient> client;
+    private final DmsProperties properties;
+
+    /** @param client built on first use, so a service that never runs a DMS task needs no AWS region or credentials */
+    public AwsDmsEngine(Supplier<DatabaseMigrationClient> client, DmsProperties properties) {
+        this.client = client;
+        this.properties = properties;
+    }
+
+    @Override
+    public EngineType type() {
+        return EngineType.AWS_DMS;
+    }
+
+    @Override
+    public TaskHandle create(LoadTask task) {
+        return call("create task " + task.identifier(), () -> {
+            try {
+                ReplicationTask created = client.get().createReplicationTask(b -> b
+                        .replicationTaskIdentifier(task.identifier())
+                        .sourceEndpointArn(properties.sourceEndpointArn())
+                        .targetEndpointArn(properties.targetEndpointArn())
+                        .replicationInstanceArn(properties.replicationInstanceArn())
+                        .migrationType(MigrationTypeValue.fromValue(task.migrationType()))
+                        .tableMappings(task.tableMappings())
+                        .replicationTaskSettings(task.taskSettings())
+                        .tags(task.tags().entrySet().stream().map(t -> Tag.builder().key(t.getKey()).value(t.getValue()).build()).toList()))
+                        .replicationTask();
+                return handle(created);
+            } catch (ResourceAlreadyExistsException e) {
+                // created before a restart that came before the ARN was recorded
+                return handle(find(Filter.builder().name("replication-task-id").values(task.identifier()).build()));
+            }
+        });
+    }
+
+    @Override
+    public void start(TaskHandle task) {
+        call("start task " + task.taskId(), () -> client.get().startReplicationTask(b -> b
+                .replicationTaskArn(task.taskArn())
+                .startReplicationTaskType(StartReplicationTaskTypeValue.START_REPLICATION)));
+    }
+
+    @Override
+    public TaskStatus describe(TaskHandle task) {
+        ReplicationTask described = call("describe task " + task.taskId(),
+                () -> find(Filter.builder().name("replication-task-arn").values(task.taskArn()).build()));
+        String status = described.status();
+        int percent = described.replicationTaskStats() == null || described.replicationTaskStats().fullLoadProgressPercent() == null
+                ? 0 : described.replicationTaskStats().fullLoadProgressPercent();
+        String stopReason = described.stopReason();
+        String failure = described.lastFailureMessage() != null ? described.lastFailureMessage() : stopReason;
+        TaskPhase phase = switch (status) {
+            case "creating" -> TaskPhase.CREATING;
+            case "ready" -> TaskPhase.READY;
+            case "failed", "deleting" -> TaskPhase.FAILED;
+            case "stopped" -> stopReason != null && stopReason.contains("FULL_LOAD_ONLY_FINISHED") ? TaskPhase.FULL_LOAD_COMPLETE : TaskPhase.FAILED;
+            case "running" -> LoadTask.FULL_LOAD_AND_CDC.equals(task.migrationType()) && percent == 100 && fullLoadFinished(task)
+                    ? TaskPhase.FULL_LOAD_COMPLETE : TaskPhase.RUNNING;
+            default -> TaskPhase.RUNNING;
+        };
+        return new TaskStatus(phase, status, percent, phase == TaskPhase.FAILED ? "DMS task " + status + ": " + failure : null);
+    }
+
+    @Override
+    public List<TableStatistics> tableStatistics(TaskHandle task) {
+        return call("read table statistics of " + task.taskId(), () -> client.get()
+                .describeTableStatisticsPaginator(b -> b.replicationTaskArn(task.taskArn()))
+                .stream().flatMap(page -> page.tableStatistics().stream())
+                .map(t -> new TableStatistics(t.schemaName(), t.tableName(), t.fullLoadRows() == null ? 0 : t.fullLoadRows(),
+                        t.tableState(), t.fullLoadStartTime(), t.fullLoadEndTime()))
+                .toList());
+    }
+
+    @Override
+    public void delete(TaskHandle task) {
+        if (properties.deleteTaskWhenDone() && !LoadTask.FULL_LOAD_AND_CDC.equals(task.migrationType())) {
+            call("delete task " + task.taskId(), () -> client.get().deleteReplicationTask(b -> b.replicationTaskArn(task.taskArn())));
+        }
+    }
+
+    /** A CDC task never stops after its full load: it is done when every table reports its full load completed. */
+    private boolean fullLoadFinished(TaskHandle task) {
+        List<TableStatistics> tables = tableStatistics(task);
+        return !tables.isEmpty() && tables.stream().allMatch(t -> TableStatistics.COMPLETED.equals(t.tableState()));
+    }
+
+    private ReplicationTask find(Filter filter) {
+        List<ReplicationTask> tasks = client.get().describeReplicationTasks(b -> b.filters(filter).withoutSettings(true)).replicationTasks();
+        if (tasks.isEmpty()) {
+            throw new EngineException("DMS has no task matching " + filter.name() + " " + filter.values(), false, null);
+        }
+        return tasks.get(0);
+    }
+
+    private static TaskHandle handle(ReplicationTask task) {
+        return new TaskHandle(task.replicationTaskIdentifier(), task.replicationTaskArn(), task.migrationTypeAsString());
+    }
+
+    private static <T> T call(String what, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (AwsServiceException e) {
+            boolean retryable = e.isThrottlingException() || e.statusCode() >= 500;
+            throw new EngineException("AWS DMS could not " + what + ": " + e.awsErrorDetails().errorCode() + " "
+                    + e.awsErrorDetails().errorMessage(), retryable, e);
+        } catch (SdkException e) {
+            throw new EngineException("AWS DMS could not " + what + ": " + e.getMessage(), true, e);
+        }
+    }
+}

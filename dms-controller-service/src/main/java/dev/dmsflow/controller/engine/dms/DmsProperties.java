@@ -1,0 +1,22 @@
+package dev.dmsflow.controller.engine.dms;
+
+import java.net.URI;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The AWS DMS engine. Credentials and, unless set here, the region come from the AWS SDK's default provider chains.
+ *
+ * @param endpointOverride      another DMS endpoint (a VPC endpoint, or a stub in tests)
+ * @param maxAttempts           attempts of a throttled or 5xx call, with the SDK's standard backoff
+ * @param deleteTaskWhenDone    delete a full-load task once its statistics are read
+ */
+@ConfigurationProperties("dmsflow.controller.dms")
+public record DmsProperties(String region,
+                            URI endpointOverride,
+                            String replicationInstanceArn,
+                            String sourceEndpointArn,
+                            String targetEndpointArn,
+                            @DefaultValue("5") int maxAttempts,
+                            @DefaultValue("true") boolean deleteTaskWhenDone) {
+}

@@ -1,0 +1,106 @@
+package dev.dmsflow.controller.mapping;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dmsflow.contracts.event.TableRef;
+import dev.dmsflow.contracts.event.TimeWindow;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The two JSON documents of a DMS task, as DMS documents them: table mappings (one selection rule per table, with a
+ * source filter for the window, and rename rules from the source schema and table to the staging ones) and task
+ * settings. The window is one {@code between} condition: conditions inside one DMS filter are ORed, so the seed's
+ * {@code gte} and {@code lte} pair in one filter selects every row.
+ */
+public final class TaskDocuments {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TaskDocuments() {
+    }
+
+    /**
+     * @param precisions fractional-second digits of each table's window column, by catalog name
+     */
+    public static String tableMappings(List<TableRef> tables, TimeWindow window, Map<String, Integer> precisions) {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode rules = root.putArray("rules");
+        int id = 0;
+        for (TableRef table : tables) {
+            ObjectNode selection = rule(rules, ++id, "selection", "select-" + table.getName());
+            locator(selection, table.getSourceSchema(), table.getSourceTable());
+            selection.put("rule-action", "include");
+            if (window != null) {
+                if (table.getWindowColumn() == null) {
+                    throw new IllegalArgumentException("table " + table.getName() + " has no window column");
+                }
+                WindowBounds bounds = WindowBounds.of(window.getFrom(), window.getTo(), precisions.get(table.getName()));
+                ObjectNode filter = selection.putArray("filters").addObject();
+                filter.put("filter-type", "source");
+                filter.put("column-name", table.getWindowColumn());
+                ObjectNode condition = filter.putArray("filter-conditions").addObject();
+                condition.put("filter-operator", "between");
+                condition.put("start-value", bounds.start());
+                condition.put("end-value", bounds.end());
+            }
+        }
+        Set<String> renamedSchemas = new LinkedHashSet<>();
+        for (TableRef table : tables) {
+            if (renamedSchemas.add(table.getSourceSchema() + "\0" + table.getStagingSchema())) {
+                ObjectNode schema = rule(rules, ++id, "transformation", "rename-schema-" + table.getName());
+                schema.put("rule-action", "rename");
+                schema.put("rule-target", "schema");
+                schema.putObject("object-locator").put("schema-name", table.getSourceSchema());
+                schema.put("value", table.getStagingSchema());
+            }
+            ObjectNode rename = rule(rules, ++id, "transformation", "rename-table-" + table.getName());
+            rename.put("rule-action", "rename");
+            rename.put("rule-target", "table");
+            locator(rename, table.getSourceSchema(), table.getSourceTable());
+            rename.put("value", table.getStagingTable());
+        }
+        return root.toString();
+    }
+
+    public static String taskSettings(TaskSettingsProperties settings, String targetSchema) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode target = root.putObject("TargetMetadata");
+        target.put("TargetSchema", targetSchema);
+        target.put("SupportLobs", settings.supportLobs());
+        target.put("FullLobMode", settings.fullLobMode());
+        target.put("LobChunkSize", settings.lobChunkSize());
+        target.put("LimitedSizeLobMode", settings.limitedSizeLobMode());
+        target.put("LobMaxSize", settings.lobMaxSize());
+        ObjectNode fullLoad = root.putObject("FullLoadSettings");
+        fullLoad.put("TargetTablePrepMode", settings.targetTablePrepMode());
+        fullLoad.put("CreatePkAfterFullLoad", false);
+        fullLoad.put("StopTaskCachedChangesApplied", false);
+        fullLoad.put("StopTaskCachedChangesNotApplied", false);
+        fullLoad.put("MaxFullLoadSubTasks", settings.maxFullLoadSubTasks());
+        fullLoad.put("TransactionConsistencyTimeout", settings.transactionConsistencyTimeout());
+        fullLoad.put("CommitRate", settings.commitRate());
+        ObjectNode logging = root.putObject("Logging");
+        logging.put("EnableLogging", settings.enableLogging());
+        ArrayNode components = logging.putArray("LogComponents");
+        for (String component : List.of("SOURCE_UNLOAD", "TARGET_LOAD", "TASK_MANAGER")) {
+            components.addObject().put("Id", component).put("Severity", "LOGGER_SEVERITY_DEFAULT");
+        }
+        return root.toString();
+    }
+
+    private static ObjectNode rule(ArrayNode rules, int id, String type, String name) {
+        ObjectNode rule = rules.addObject();
+        rule.put("rule-type", type);
+        rule.put("rule-id", String.valueOf(id));
+        rule.put("rule-name", name);
+        return rule;
+    }
+
+    private static void locator(ObjectNode rule, String schema, String table) {
+        rule.putObject("object-locator").put("schema-name", schema).put("table-name", table);
+    }
+}

@@ -1,0 +1,114 @@
+package dev.dmsflow.controller.request;
+
+import dev.dmsflow.contracts.Topics;
+import dev.dmsflow.contracts.event.EventHeader;
+import dev.dmsflow.contracts.event.RequestedTable;
+import dev.dmsflow.contracts.event.TaskKind;
+import dev.dmsflow.contracts.event.TaskRequested;
+import dev.dmsflow.contracts.event.TimeWindow;
+import dev.dmsflow.controller.run.RunCoordinator;
+import dev.dmsflow.controller.run.RunView;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.avro.specific.SpecificRecord;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Reload requests over HTTP. A request is checked as the consumer will check it, so a caller learns at once what is
+ * wrong (422), and otherwise published to dmsflow.task-requested like any other request (202 with its requestId).
+ */
+@RestController
+class ReloadApi {
+
+    /** The JSON a caller posts; from and to are ISO-8601 instants, e.g. 2026-01-01T00:00:00Z. */
+    record ReloadRequest(List<String> tables, String from, String to, String kind, String requestId, String requestedBy,
+                         String multiStage, String reason) {
+    }
+
+    private final RequestResolver resolver;
+    private final RunCoordinator coordinator;
+    private final KafkaTemplate<String, SpecificRecord> template;
+
+    ReloadApi(RequestResolver resolver, RunCoordinator coordinator, KafkaTemplate<String, SpecificRecord> template) {
+        this.resolver = resolver;
+        this.coordinator = coordinator;
+        this.template = template;
+    }
+
+    @PostMapping("/api/reloads")
+    ResponseEntity<Map<String, String>> reload(@RequestBody ReloadRequest body) throws InterruptedException {
+        TaskRequested request;
+        try {
+            request = toEvent(body);
+        } catch (IllegalArgumentException e) {
+            return ResponseEntity.badRequest().body(Map.of("error", e.getMessage()));
+        }
+        String requestId = request.getHeader().getRequestId();
+        if (resolver.resolve(request) instanceof RequestResolver.Rejected rejected) {
+            return ResponseEntity.unprocessableEntity().body(Map.of("requestId", requestId, "error", rejected.reason()));
+        }
+        try {
+            template.send(Topics.TASK_REQUESTED, requestId, request).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("requestId", requestId,
+                    "error", "could not publish the request to " + Topics.TASK_REQUESTED + "; send it again"));
+        }
+        return ResponseEntity.accepted().body(Map.of("requestId", requestId));
+    }
+
+    @GetMapping("/api/runs/{requestId}")
+    ResponseEntity<RunView> run(@PathVariable String requestId) {
+        return coordinator.view(requestId).map(ResponseEntity::ok).orElse(ResponseEntity.notFound().build());
+    }
+
+    private static TaskRequested toEvent(ReloadRequest body) {
+        if (body.tables() == null || body.tables().isEmpty()) {
+            throw new IllegalArgumentException("tables: name at least one catalog table");
+        }
+        TaskKind kind;
+        try {
+            kind = body.kind() == null ? TaskKind.TIME_WINDOW_RELOAD : TaskKind.valueOf(body.kind());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("kind: '" + body.kind() + "' is none of " + List.of(TaskKind.values()));
+        }
+        TimeWindow window = null;
+        if (body.from() != null || body.to() != null) {
+            window = new TimeWindow(instant("from", body.from()), instant("to", body.to()));
+        }
+        String requestId = body.requestId() == null || body.requestId().isBlank() ? UUID.randomUUID().toString() : body.requestId();
+        return TaskRequested.newBuilder()
+                .setHeader(new EventHeader(UUID.randomUUID().toString(), requestId, Instant.now().truncatedTo(ChronoUnit.MILLIS), "rest-api", 1))
+                .setKind(kind)
+                .setTables(body.tables().stream().map(t -> RequestedTable.newBuilder().setName(t).build()).toList())
+                .setWindow(window)
+                .setRequestedBy(body.requestedBy() == null ? "rest-api" : body.requestedBy())
+                .setMultiStage(body.multiStage())
+                .setReason(body.reason())
+                .build();
+    }
+
+    private static Instant instant(String field, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + ": a window needs both from and to");
+        }
+        try {
+            return Instant.parse(value).truncatedTo(ChronoUnit.MICROS);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(field + ": '" + value + "' is not an ISO-8601 instant such as 2026-01-01T00:00:00Z");
+        }
+    }
+}

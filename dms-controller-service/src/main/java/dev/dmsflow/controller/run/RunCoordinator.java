@@ -1,0 +1,273 @@
+package dev.dmsflow.controller.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.dmsflow.contracts.event.EngineType;
+import dev.dmsflow.contracts.event.EventHeader;
+import dev.dmsflow.contracts.event.FailureStage;
+import dev.dmsflow.contracts.event.FullLoadCompleted;
+import dev.dmsflow.contracts.event.TableLoadStatistics;
+import dev.dmsflow.contracts.event.TableRef;
+import dev.dmsflow.contracts.event.TaskFailed;
+import dev.dmsflow.contracts.event.TaskKind;
+import dev.dmsflow.contracts.event.TaskProgress;
+import dev.dmsflow.contracts.event.TaskRequested;
+import dev.dmsflow.controller.engine.EngineException;
+import dev.dmsflow.controller.engine.LoadTask;
+import dev.dmsflow.controller.engine.ReplicationEngine;
+import dev.dmsflow.controller.engine.TableStatistics;
+import dev.dmsflow.controller.engine.TaskHandle;
+import dev.dmsflow.controller.engine.TaskPhase;
+import dev.dmsflow.controller.engine.TaskStatus;
+import dev.dmsflow.controller.mapping.TaskDocuments;
+import dev.dmsflow.controller.mapping.TaskSettingsProperties;
+import dev.dmsflow.controller.request.RequestResolver;
+import dev.dmsflow.controller.request.ResolvedRun;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes reload requests to FullLoadCompleted. Requests are checked against the catalog (rejections publish TaskFailed
+ * and touch no database), recorded as QUEUED runs (one per requestId), and then driven by {@link #tick()}: a run whose
+ * staging tables are all free leases them and gets its DMS task created and started, its progress is published, and
+ * once every table is loaded its statistics are read and FullLoadCompleted goes out. Everything a tick needs is in
+ * the run table, so a restarted service resumes where the last one stopped. Leases go back with the run's outcome.
+ */
+public final class RunCoordinator {
+
+    public static final String PRODUCER = "dms-controller-service";
+    private static final Logger log = LoggerFactory.getLogger(RunCoordinator.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * @param progressInterval  minimum time between two TaskProgress events of a run
+     * @param maxEngineErrors   transient engine errors a run survives before it fails
+     */
+    public record Settings(TaskSettingsProperties taskSettings, Duration progressInterval, int maxEngineErrors) {
+    }
+
+    private final RunStore store;
+    private final RequestResolver resolver;
+    private final ReplicationEngine engine;
+    private final ControllerEvents events;
+    private final Clock clock;
+    private final Settings settings;
+
+    RunCoordinator(RunStore store, RequestResolver resolver, ReplicationEngine engine, ControllerEvents events, Clock clock, Settings settings) {
+        this.store = store;
+        this.resolver = resolver;
+        this.engine = engine;
+        this.events = events;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /** A request from the topic: rejected with TaskFailed, or recorded as a queued run (once per requestId). */
+    public void onTaskRequested(TaskRequested request) {
+        RequestResolver.Resolution resolution = resolver.resolve(request);
+        if (resolution instanceof RequestResolver.Rejected rejected) {
+            log.info("Rejected request {}: {}", request.getHeader().getRequestId(), rejected.reason());
+            events.publish(taskFailed(request.getHeader().getRequestId(), request.getHeader().getAttempt(), FailureStage.REQUEST,
+                    rejected.reason(), false, request.getTables().stream().map(t -> t.getName()).toList(), "InvalidRequest"));
+            return;
+        }
+        ResolvedRun run = ((RequestResolver.Accepted) resolution).run();
+        String migrationType = run.kind() == TaskKind.FULL_LOAD_AND_CDC ? LoadTask.FULL_LOAD_AND_CDC : LoadTask.FULL_LOAD;
+        if (!store.insertQueued(run, engine.type().name(), migrationType)) {
+            log.info("Request {} is already a run; not starting another", run.requestId());
+        }
+    }
+
+    /** The outcome of a loaded run arrived: its leases go back, and queued runs may start. */
+    public void onOutcome(String requestId, boolean passed) {
+        if (store.finish(requestId, passed)) {
+            log.info("Run {} finished ({}), leases released", requestId, passed ? "validated" : "failed downstream");
+        }
+    }
+
+    public Optional<RunView> view(String requestId) {
+        return store.view(requestId);
+    }
+
+    /** One pass over every unfinished run. */
+    public void tick() {
+        publishStoredOutcomes();
+        for (String requestId : store.requestIds(RunStatus.QUEUED)) {
+            store.tryLease(requestId);
+        }
+        for (String requestId : store.requestIds(RunStatus.STARTING)) {
+            store.find(requestId).ifPresent(run -> guarded(run, () -> advanceStarting(run)));
+        }
+        for (String requestId : store.requestIds(RunStatus.RUNNING)) {
+            store.find(requestId).ifPresent(run -> guarded(run, () -> poll(run)));
+        }
+        publishStoredOutcomes();
+    }
+
+    private void advanceStarting(StoredRun run) {
+        TaskHandle handle = run.handle();
+        if (handle == null) {
+            handle = engine.create(loadTask(run));
+            store.recordHandle(run.requestId(), handle);
+            log.info("Run {}: created task {}", run.requestId(), handle.taskId());
+        }
+        TaskStatus status = engine.describe(handle);
+        if (status.phase() == TaskPhase.READY) {
+            engine.start(handle);
+            store.running(run.requestId());
+            log.info("Run {}: started task {}", run.requestId(), handle.taskId());
+        } else if (status.phase() == TaskPhase.FAILED) {
+            fail(run, status.failureMessage(), false);
+        } else if (status.phase() != TaskPhase.CREATING) {
+            store.running(run.requestId());
+        }
+    }
+
+    private void poll(StoredRun run) {
+        TaskStatus status = engine.describe(run.handle());
+        switch (status.phase()) {
+            case FULL_LOAD_COMPLETE -> completeLoad(run, status);
+            case FAILED -> fail(run, status.failureMessage(), false);
+            default -> progress(run, status);
+        }
+    }
+
+    private void progress(StoredRun run, TaskStatus status) {
+        Instant now = clock.instant();
+        boolean due = run.lastProgressAt() == null || !run.lastProgressAt().plus(settings.progressInterval()).isAfter(now);
+        if (!due) {
+            store.progress(run.requestId(), status.status(), status.percent(), null, false);
+            return;
+        }
+        List<TableLoadStatistics> tables = tableStatistics(run, engine.tableStatistics(run.handle()));
+        events.publish(TaskProgress.newBuilder().setHeader(header(run.requestId(), run.attempt()))
+                .setEngine(engine.type()).setDmsTaskId(run.handle().taskId()).setStatus(status.status())
+                .setPercentComplete(status.percent()).setTables(tables).build());
+        store.progress(run.requestId(), status.status(), status.percent(), statisticsJson(tables), true);
+    }
+
+    private void completeLoad(StoredRun run, TaskStatus status) {
+        List<TableLoadStatistics> tables = tableStatistics(run, engine.tableStatistics(run.handle()));
+        FullLoadCompleted completed = FullLoadCompleted.newBuilder()
+                .setHeader(header(run.requestId(), run.attempt()))
+                .setKind(run.kind()).setWindow(run.window()).setEngine(engine.type())
+                .setDmsTaskId(run.handle().taskId()).setDmsTaskArn(engine.type() == EngineType.AWS_DMS ? run.handle().taskArn() : null)
+                .setTables(tables).setMultiStage(run.multiStage())
+                .setStartedAt(run.startedAt().truncatedTo(ChronoUnit.MILLIS)).setFinishedAt(clock.instant().truncatedTo(ChronoUnit.MILLIS))
+                .build();
+        store.loaded(run.requestId(), completed, statisticsJson(tables));
+        log.info("Run {}: every table loaded ({}), task {}", run.requestId(), status.status(), run.handle().taskId());
+        publishStoredOutcomes();
+        engine.delete(run.handle());
+    }
+
+    /** Engine errors: a retryable one is tried again next tick, up to the limit; any other fails the run. */
+    private void guarded(StoredRun run, Runnable step) {
+        try {
+            step.run();
+        } catch (EngineException e) {
+            if (e.retryable() && store.engineError(run.requestId(), e.getMessage()) < settings.maxEngineErrors()) {
+                log.warn("Run {}: {} (will retry)", run.requestId(), e.getMessage());
+                return;
+            }
+            fail(run, e.getMessage(), e.retryable());
+        }
+    }
+
+    private void fail(StoredRun run, String reason, boolean retryable) {
+        log.warn("Run {} failed: {}", run.requestId(), reason);
+        store.failed(run.requestId(), reason, taskFailed(run.requestId(), run.attempt(), FailureStage.LOAD, reason, retryable,
+                run.tables().stream().map(TableRef::getName).toList(), "LoadFailed"));
+        publishStoredOutcomes();
+    }
+
+    private void publishStoredOutcomes() {
+        for (Map.Entry<String, SpecificRecord> outcome : store.unpublishedOutcomes().entrySet()) {
+            events.publish(outcome.getValue());
+            store.outcomePublished(outcome.getKey());
+        }
+    }
+
+    private LoadTask loadTask(StoredRun run) {
+        String mappings = TaskDocuments.tableMappings(run.tables(), run.window(), run.windowPrecisions());
+        List<String> stagingSchemas = run.tables().stream().map(TableRef::getStagingSchema).distinct().toList();
+        String settingsJson = TaskDocuments.taskSettings(settings.taskSettings(), stagingSchemas.size() == 1 ? stagingSchemas.get(0) : "");
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("Purpose", "dmsflow-" + run.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        tags.put("RequestId", run.requestId());
+        if (run.window() != null) {
+            tags.put("TimeWindow", run.window().getFrom() + "/" + run.window().getTo());
+        }
+        return new LoadTask(taskIdentifier(run.requestId()), run.migrationType(), mappings, settingsJson, tags);
+    }
+
+    /**
+     * A DMS task identifier from the requestId: letters, digits and single hyphens, starting with a letter, with a
+     * hash of the full requestId so two requestIds that clean up alike still get different tasks.
+     */
+    static String taskIdentifier(String requestId) {
+        String cleaned = requestId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        if (cleaned.length() > 200) {
+            cleaned = cleaned.substring(0, 200).replaceAll("-+$", "");
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(requestId.getBytes(StandardCharsets.UTF_8));
+            return "dmsflow-" + (cleaned.isEmpty() ? "" : cleaned + "-") + HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The engine's per-table statistics for the run's tables (matched by source schema and table), in request order. */
+    private static List<TableLoadStatistics> tableStatistics(StoredRun run, List<TableStatistics> reported) {
+        return run.tables().stream().map(table -> reported.stream()
+                .filter(s -> s.matches(table.getSourceSchema(), table.getSourceTable()))
+                .findFirst()
+                .map(s -> TableLoadStatistics.newBuilder().setTable(table).setFullLoadRows(s.fullLoadRows()).setTableState(s.tableState())
+                        .setFullLoadStartTime(millis(s.fullLoadStartTime())).setFullLoadEndTime(millis(s.fullLoadEndTime()))
+                        .setPercentComplete(TableStatistics.COMPLETED.equals(s.tableState()) ? 100 : 0).build())
+                .orElseGet(() -> TableLoadStatistics.newBuilder().setTable(table).setFullLoadRows(0).setTableState("Queued").build()))
+                .toList();
+    }
+
+    private static JsonNode statisticsJson(List<TableLoadStatistics> tables) {
+        ArrayNode array = JSON.createArrayNode();
+        for (TableLoadStatistics t : tables) {
+            array.addObject().put("table", t.getTable().getName()).put("fullLoadRows", t.getFullLoadRows())
+                    .put("tableState", t.getTableState())
+                    .put("fullLoadStartTime", t.getFullLoadStartTime() == null ? null : t.getFullLoadStartTime().toString())
+                    .put("fullLoadEndTime", t.getFullLoadEndTime() == null ? null : t.getFullLoadEndTime().toString());
+        }
+        return array;
+    }
+
+    private static Instant millis(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private EventHeader header(String requestId, int attempt) {
+        return new EventHeader(UUID.randomUUID().toString(), requestId, clock.instant().truncatedTo(ChronoUnit.MILLIS), PRODUCER, attempt);
+    }
+
+    private TaskFailed taskFailed(String requestId, int attempt, FailureStage stage, String reason, boolean retryable,
+                                  List<String> tables, String errorType) {
+        return TaskFailed.newBuilder().setHeader(header(requestId, attempt)).setStage(stage).setReason(reason)
+                .setRetryable(retryable).setTables(tables).setErrorType(errorType).build();
+    }
+}

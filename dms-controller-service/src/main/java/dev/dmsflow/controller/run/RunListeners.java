@@ -1,0 +1,46 @@
+package dev.dmsflow.controller.run;
+
+import dev.dmsflow.contracts.Topics;
+import dev.dmsflow.contracts.event.FailureStage;
+import dev.dmsflow.contracts.event.TaskFailed;
+import dev.dmsflow.contracts.event.TaskRequested;
+import dev.dmsflow.contracts.event.ValidationFailed;
+import dev.dmsflow.contracts.event.ValidationPassed;
+import org.apache.avro.specific.SpecificRecord;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/** Requests in, outcomes in (they release leases), and the clock that advances runs. */
+@Component
+class RunListeners {
+
+    private final RunCoordinator coordinator;
+
+    RunListeners(RunCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @KafkaListener(topics = Topics.TASK_REQUESTED)
+    void onTaskRequested(TaskRequested request) {
+        coordinator.onTaskRequested(request);
+    }
+
+    @KafkaListener(topics = {Topics.VALIDATION_PASSED, Topics.ALERTS})
+    void onOutcome(SpecificRecord outcome) {
+        if (outcome instanceof ValidationPassed passed) {
+            coordinator.onOutcome(passed.getHeader().getRequestId(), true);
+        } else if (outcome instanceof ValidationFailed failed) {
+            coordinator.onOutcome(failed.getHeader().getRequestId(), false);
+        } else if (outcome instanceof TaskFailed failed
+                // a request rejection has no run; a load failure already released the run's leases
+                && failed.getStage() != FailureStage.REQUEST && failed.getStage() != FailureStage.LOAD) {
+            coordinator.onOutcome(failed.getHeader().getRequestId(), false);
+        }
+    }
+
+    @Scheduled(fixedDelayString = "${dmsflow.controller.poll-interval:5s}")
+    void advanceRuns() {
+        coordinator.tick();
+    }
+}

@@ -1,0 +1,220 @@
+package dev.dmsflow.controller.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dmsflow.contracts.event.TableRef;
+import dev.dmsflow.contracts.event.TaskKind;
+import dev.dmsflow.contracts.event.TimeWindow;
+import dev.dmsflow.contracts.serde.AvroEventDeserializer;
+import dev.dmsflow.contracts.serde.AvroEventSerializer;
+import dev.dmsflow.controller.engine.TaskHandle;
+import dev.dmsflow.controller.request.ResolvedRun;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The controller's run state and table leases ({@code dms_controller.runs}, {@code dms_controller.table_leases}). */
+final class RunStore {
+
+    /** One resolved table as stored in {@code runs.tables}. */
+    record StoredTable(String name, String sourceSchema, String sourceTable, String stagingSchema, String stagingTable,
+                       String targetSchema, String targetTable, List<String> keyColumns, String windowColumn, int windowPrecision) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final AvroEventSerializer serializer = new AvroEventSerializer();
+    private final AvroEventDeserializer deserializer = new AvroEventDeserializer();
+
+    RunStore(JdbcTemplate jdbc, TransactionTemplate transactions) {
+        this.jdbc = jdbc;
+        this.transactions = transactions;
+    }
+
+    /** Records a new run as QUEUED; false when the requestId already has one (a redelivered or reposted request). */
+    boolean insertQueued(ResolvedRun run, String engine, String migrationType) {
+        List<StoredTable> tables = run.tables().stream().map(t -> new StoredTable(t.getName(), t.getSourceSchema(), t.getSourceTable(),
+                t.getStagingSchema(), t.getStagingTable(), t.getTargetSchema(), t.getTargetTable(), t.getKeyColumns(),
+                t.getWindowColumn(), run.windowPrecisions().getOrDefault(t.getName(), 6))).toList();
+        return jdbc.update("""
+                INSERT INTO dms_controller.runs (request_id, kind, requested_by, multi_stage, window_from, window_to, tables,
+                    staging_tables, status, engine, migration_type, attempt)
+                VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, 'QUEUED', ?, ?, ?) ON CONFLICT (request_id) DO NOTHING""",
+                run.requestId(), run.kind().name(), run.requestedBy(), run.multiStage(),
+                run.window() == null ? null : utc(run.window().getFrom()), run.window() == null ? null : utc(run.window().getTo()),
+                json(tables), run.stagingTables().toArray(String[]::new), engine, migrationType, run.attempt()) == 1;
+    }
+
+    List<String> requestIds(RunStatus status) {
+        return jdbc.queryForList("SELECT request_id FROM dms_controller.runs WHERE status = ? ORDER BY created_at, request_id",
+                String.class, status.name());
+    }
+
+    /**
+     * Moves a QUEUED run to STARTING if it gets the leases of all its staging tables at once; otherwise it stays
+     * queued (and holds none). Row-locked and skipped when another instance is on it.
+     */
+    boolean tryLease(String requestId) {
+        return Boolean.TRUE.equals(transactions.execute(tx -> {
+            List<String[]> locked = jdbc.query("SELECT staging_tables FROM dms_controller.runs WHERE request_id = ? AND status = 'QUEUED'"
+                    + " FOR UPDATE SKIP LOCKED", (rs, i) -> (String[]) rs.getArray(1).getArray(), requestId);
+            if (locked.isEmpty()) {
+                return false;
+            }
+            String[] tables = locked.get(0);
+            int leased = jdbc.update("INSERT INTO dms_controller.table_leases (staging_table, request_id)"
+                    + " SELECT unnest(?::text[]), ? ON CONFLICT (staging_table) DO NOTHING", tables, requestId);
+            if (leased < tables.length) {
+                tx.setRollbackOnly();
+                return false;
+            }
+            jdbc.update("UPDATE dms_controller.runs SET status = 'STARTING', started_at = now() WHERE request_id = ?", requestId);
+            return true;
+        }));
+    }
+
+    Optional<StoredRun> find(String requestId) {
+        return jdbc.query("SELECT * FROM dms_controller.runs WHERE request_id = ?", (rs, i) -> stored(rs), requestId).stream().findFirst();
+    }
+
+    void recordHandle(String requestId, TaskHandle handle) {
+        jdbc.update("UPDATE dms_controller.runs SET task_id = ?, task_arn = ? WHERE request_id = ?", handle.taskId(), handle.taskArn(), requestId);
+    }
+
+    void running(String requestId) {
+        jdbc.update("UPDATE dms_controller.runs SET status = 'RUNNING' WHERE request_id = ? AND status = 'STARTING'", requestId);
+    }
+
+    void progress(String requestId, String taskStatus, int percent, JsonNode statistics, boolean published) {
+        jdbc.update("UPDATE dms_controller.runs SET task_status = ?, progress = ?, statistics = coalesce(?::jsonb, statistics),"
+                        + " last_progress_at = CASE WHEN ? THEN now() ELSE last_progress_at END WHERE request_id = ?",
+                taskStatus, percent, statistics == null ? null : statistics.toString(), published, requestId);
+    }
+
+    int engineError(String requestId, String message) {
+        return jdbc.queryForObject("UPDATE dms_controller.runs SET engine_errors = engine_errors + 1, failure = ? WHERE request_id = ?"
+                + " RETURNING engine_errors", Integer.class, message, requestId);
+    }
+
+    /** The load finished: the state and the FullLoadCompleted to publish change together. */
+    void loaded(String requestId, SpecificRecord fullLoadCompleted, JsonNode statistics) {
+        jdbc.update("UPDATE dms_controller.runs SET status = 'LOADED', progress = 100, statistics = ?::jsonb, loaded_at = now(),"
+                        + " failure = NULL, outcome = ?, outcome_published = false WHERE request_id = ?",
+                statistics.toString(), serializer.serialize("runs", fullLoadCompleted), requestId);
+    }
+
+    /** The run failed: its TaskFailed is stored to publish and its leases are released, in one transaction. */
+    void failed(String requestId, String reason, SpecificRecord taskFailed) {
+        transactions.executeWithoutResult(tx -> {
+            jdbc.update("UPDATE dms_controller.runs SET status = 'FAILED', failure = ?, finished_at = now(), outcome = ?,"
+                    + " outcome_published = false WHERE request_id = ?", reason, serializer.serialize("runs", taskFailed), requestId);
+            jdbc.update("DELETE FROM dms_controller.table_leases WHERE request_id = ?", requestId);
+        });
+    }
+
+    /** The run's outcome arrived (validation passed or failed, or a later stage failed): leases go back. */
+    boolean finish(String requestId, boolean passed) {
+        return Boolean.TRUE.equals(transactions.execute(tx -> {
+            int updated = jdbc.update("UPDATE dms_controller.runs SET status = ?, finished_at = now()"
+                    + " WHERE request_id = ? AND status IN ('LOADED', 'RUNNING', 'STARTING', 'QUEUED')",
+                    passed ? "COMPLETED" : "FAILED", requestId);
+            jdbc.update("DELETE FROM dms_controller.table_leases WHERE request_id = ?", requestId);
+            return updated > 0;
+        }));
+    }
+
+    /** Outcome events stored but not yet acknowledged by the broker, oldest first. */
+    Map<String, SpecificRecord> unpublishedOutcomes() {
+        Map<String, SpecificRecord> outcomes = new LinkedHashMap<>();
+        jdbc.query("SELECT request_id, outcome FROM dms_controller.runs WHERE NOT outcome_published ORDER BY created_at",
+                (ResultSet rs) -> {
+                    outcomes.put(rs.getString(1), deserializer.deserialize("runs", rs.getBytes(2)));
+                });
+        return outcomes;
+    }
+
+    void outcomePublished(String requestId) {
+        jdbc.update("UPDATE dms_controller.runs SET outcome_published = true WHERE request_id = ?", requestId);
+    }
+
+    Optional<RunView> view(String requestId) {
+        return jdbc.query("SELECT * FROM dms_controller.runs WHERE request_id = ?", (rs, i) -> new RunView(
+                rs.getString("request_id"), rs.getString("kind"), rs.getString("status"), rs.getString("engine"),
+                rs.getString("task_id"), rs.getString("task_arn"), rs.getString("task_status"), rs.getInt("progress"),
+                tables(rs).stream().map(TableRef::getName).toList(), instant(rs, "window_from"), instant(rs, "window_to"),
+                readTree(rs.getString("statistics")), rs.getString("failure"), instant(rs, "created_at"), instant(rs, "started_at"),
+                instant(rs, "loaded_at"), instant(rs, "finished_at")), requestId).stream().findFirst();
+    }
+
+    private StoredRun stored(ResultSet rs) throws SQLException {
+        Instant from = instant(rs, "window_from");
+        List<StoredTable> stored = storedTables(rs);
+        Map<String, Integer> precisions = new LinkedHashMap<>();
+        stored.forEach(t -> precisions.put(t.name(), t.windowPrecision()));
+        String arn = rs.getString("task_arn");
+        return new StoredRun(rs.getString("request_id"), TaskKind.valueOf(rs.getString("kind")), rs.getString("requested_by"),
+                rs.getString("multi_stage"), from == null ? null : new TimeWindow(from, instant(rs, "window_to")),
+                tables(rs), precisions, RunStatus.valueOf(rs.getString("status")), rs.getString("migration_type"),
+                arn == null ? null : new TaskHandle(rs.getString("task_id"), arn, rs.getString("migration_type")),
+                rs.getInt("engine_errors"), rs.getInt("attempt"), instant(rs, "started_at"), instant(rs, "last_progress_at"));
+    }
+
+    private static List<TableRef> tables(ResultSet rs) throws SQLException {
+        List<TableRef> tables = new ArrayList<>();
+        for (StoredTable t : storedTables(rs)) {
+            tables.add(TableRef.newBuilder().setName(t.name()).setSourceSchema(t.sourceSchema()).setSourceTable(t.sourceTable())
+                    .setStagingSchema(t.stagingSchema()).setStagingTable(t.stagingTable()).setTargetSchema(t.targetSchema())
+                    .setTargetTable(t.targetTable()).setKeyColumns(t.keyColumns()).setWindowColumn(t.windowColumn()).build());
+        }
+        return tables;
+    }
+
+    private static List<StoredTable> storedTables(ResultSet rs) throws SQLException {
+        try {
+            return JSON.readValue(rs.getString("tables"), new TypeReference<>() {
+            });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable tables of run " + rs.getString("request_id"), e);
+        }
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return json == null ? null : JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable statistics", e);
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp timestamp = rs.getTimestamp(column);
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}

@@ -132,8 +132,10 @@ public final class AwsDmsEngine implements ReplicationEngine {
             return call.get();
         } catch (AwsServiceException e) {
             boolean retryable = e.isThrottlingException() || e.statusCode() >= 500;
-            throw new EngineException("AWS DMS could not " + what + ": " + e.awsErrorDetails().errorCode() + " "
-                    + e.awsErrorDetails().errorMessage(), retryable, e);
+            String detail = e.awsErrorDetails() != null && e.awsErrorDetails().errorCode() != null
+                    ? e.awsErrorDetails().errorCode() + " " + e.awsErrorDetails().errorMessage()
+                    : "HTTP " + e.statusCode() + " " + e.getMessage();
+            throw new EngineException("AWS DMS could not " + what + ": " + detail, retryable, e);
         } catch (SdkException e) {
             throw new EngineException("AWS DMS could not " + what + ": " + e.getMessage(), true, e);
         }

@@ -1,5 +1,8 @@
 package dev.dmsflow.merge.multistage;
 
+import dev.dmsflow.contracts.serde.AvroEventDeserializer;
+import dev.dmsflow.infra.TopicProbe;
+import org.apache.avro.specific.SpecificRecord;
 import static dev.dmsflow.merge.MergeFixture.JANUARY;
 import static dev.dmsflow.merge.MergeFixture.newRequestId;
 import static dev.dmsflow.merge.MergeFixture.staged;
@@ -16,7 +19,6 @@ import dev.dmsflow.contracts.event.WindowStaged;
 import dev.dmsflow.infra.Database;
 import dev.dmsflow.infra.DmsflowInfrastructure;
 import dev.dmsflow.merge.MergeServiceTest;
-import dev.dmsflow.merge.TopicProbe;
 import dev.dmsflow.merge.run.RunMerger;
 import dev.dmsflow.merge.window.TableShapes;
 import java.sql.Connection;
@@ -43,7 +45,7 @@ class MultiStageMergeIT {
     @Autowired
     MigrationCatalog catalog;
 
-    private TopicProbe topics;
+    private TopicProbe<SpecificRecord> topics;
 
     /** The structures schema-service provisions for the catalog's orders_enriched, built here by hand. */
     @BeforeEach
@@ -70,7 +72,7 @@ class MultiStageMergeIT {
                 + " FROM ms_staging.orders s JOIN ms_staging.customers_db2 f ON s.customer_id = f.customer_id");
         jdbc.execute("CREATE TABLE ms_target.orders_enriched (order_id bigint PRIMARY KEY, amount numeric(10,2), updated_at timestamp,"
                 + " customer_name text, migration_timestamp timestamp DEFAULT CURRENT_TIMESTAMP)");
-        topics = new TopicProbe(Topics.MERGE_COMPLETED);
+        topics = new TopicProbe<>(new AvroEventDeserializer(), Topics.MERGE_COMPLETED);
     }
 
     @AfterEach

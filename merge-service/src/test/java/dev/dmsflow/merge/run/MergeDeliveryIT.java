@@ -1,5 +1,7 @@
 package dev.dmsflow.merge.run;
 
+import dev.dmsflow.contracts.serde.AvroEventDeserializer;
+import dev.dmsflow.infra.TopicProbe;
 import static dev.dmsflow.merge.MergeFixture.JANUARY;
 import static dev.dmsflow.merge.MergeFixture.staged;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,7 +13,6 @@ import dev.dmsflow.contracts.event.TaskKind;
 import dev.dmsflow.contracts.event.WindowStaged;
 import dev.dmsflow.merge.MergeFixture;
 import dev.dmsflow.merge.MergeServiceTest;
-import dev.dmsflow.merge.TopicProbe;
 import dev.dmsflow.merge.kafka.KafkaMergeEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -68,7 +69,7 @@ class MergeDeliveryIT {
     JdbcTemplate jdbc;
 
     private MergeFixture db;
-    private TopicProbe topics;
+    private TopicProbe<SpecificRecord> topics;
 
     @BeforeEach
     void setUp() {
@@ -77,7 +78,7 @@ class MergeDeliveryIT {
         db.order(db.production, 1, "10.00", "OPEN", "2026-01-01 00:00:00");
         db.order(db.staging, 1, "11.00", "NEWER", "2026-01-09 00:00:00");
         db.order(db.staging, 2, "22.00", "NEW", "2026-01-09 00:00:00");
-        topics = new TopicProbe(Topics.MERGE_COMPLETED);
+        topics = new TopicProbe<>(new AvroEventDeserializer(), Topics.MERGE_COMPLETED);
     }
 
     @AfterEach

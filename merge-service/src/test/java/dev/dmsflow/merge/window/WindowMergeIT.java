@@ -1,5 +1,8 @@
 package dev.dmsflow.merge.window;
 
+import dev.dmsflow.contracts.serde.AvroEventDeserializer;
+import dev.dmsflow.infra.TopicProbe;
+import org.apache.avro.specific.SpecificRecord;
 import static dev.dmsflow.merge.MergeFixture.JANUARY;
 import static dev.dmsflow.merge.MergeFixture.newRequestId;
 import static dev.dmsflow.merge.MergeFixture.staged;
@@ -15,7 +18,6 @@ import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.TaskKind;
 import dev.dmsflow.merge.MergeFixture;
 import dev.dmsflow.merge.MergeServiceTest;
-import dev.dmsflow.merge.TopicProbe;
 import dev.dmsflow.merge.run.RunMerger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -44,12 +46,12 @@ class WindowMergeIT {
     DataSource dataSource;
 
     private MergeFixture db;
-    private TopicProbe topics;
+    private TopicProbe<SpecificRecord> topics;
 
     @BeforeEach
     void setUp() {
         db = new MergeFixture(jdbc);
-        topics = new TopicProbe(Topics.MERGE_COMPLETED, Topics.ALERTS);
+        topics = new TopicProbe<>(new AvroEventDeserializer(), Topics.MERGE_COMPLETED, Topics.ALERTS);
     }
 
     @AfterEach

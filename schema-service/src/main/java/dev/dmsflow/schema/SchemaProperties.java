@@ -1,0 +1,52 @@
+package dev.dmsflow.schema;
+
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param provisionOnStartup provision the catalog's structures when the service starts (before it consumes events)
+ * @param adminSchema        schema of the monitoring views (the seed's {@code admin})
+ * @param dmsUser            PostgreSQL role DMS connects as: gets the seed's grants on the provisioned objects and a
+ *                           user mapping on each foreign server; none when unset
+ * @param raw16AsUuid        map Oracle RAW(16) columns to uuid instead of bytea when creating tables
+ * @param source             the Oracle source, read (data dictionary only) to create production tables that do not exist yet
+ * @param fdwPasswords       foreign server name → password of its user mapping; a server not listed here takes the
+ *                           environment variable its catalog entry names ({@code passwordEnv})
+ * @param maxAttempts        attempts of a load check that meets transient database faults before TaskFailed goes out
+ * @param retryBackoff       wait before the second attempt, doubling after each further one
+ * @param publishTimeout     how long publishing an outcome may take before the record is retried
+ */
+@ConfigurationProperties("dmsflow.schema")
+public record SchemaProperties(@DefaultValue("true") boolean provisionOnStartup,
+                        @DefaultValue("admin") String adminSchema,
+                        String dmsUser,
+                        @DefaultValue("false") boolean raw16AsUuid,
+                        @DefaultValue Source source,
+                        Map<String, String> fdwPasswords,
+                        @DefaultValue("3") int maxAttempts,
+                        @DefaultValue("1s") Duration retryBackoff,
+                        @DefaultValue("30s") Duration publishTimeout) {
+
+    public SchemaProperties {
+        fdwPasswords = fdwPasswords == null ? Map.of() : Map.copyOf(fdwPasswords);
+    }
+
+    /** @param url JDBC URL of the Oracle source, e.g. {@code jdbc:oracle:thin:@//oracle:1521/FREEPDB1}; unset: no source */
+    public record Source(String url, String username, String password) {
+
+        @Override
+        public String toString() {
+            return "Source[url=" + url + ", username=" + username + "]";
+        }
+    }
+
+    @Override
+    public String toString() {
+        // passwords stay out of anything that prints the properties
+        return "SchemaProperties[provisionOnStartup=" + provisionOnStartup + ", adminSchema=" + adminSchema + ", dmsUser=" + dmsUser
+                + ", raw16AsUuid=" + raw16AsUuid + ", source=" + source.url() + ", fdwPasswords for " + fdwPasswords.keySet()
+                + ", maxAttempts=" + maxAttempts + ", retryBackoff=" + retryBackoff + ", publishTimeout=" + publishTimeout + "]";
+    }
+}

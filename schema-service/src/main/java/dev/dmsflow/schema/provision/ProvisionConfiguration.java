@@ -1,0 +1,41 @@
+package dev.dmsflow.schema.provision;
+
+import dev.dmsflow.contracts.catalog.MigrationCatalog;
+import dev.dmsflow.schema.SchemaProperties;
+import dev.dmsflow.schema.fdw.FdwPasswords;
+import dev.dmsflow.schema.fdw.MultiStageProvisioner;
+import dev.dmsflow.schema.typemap.OracleTypeMapping;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+
+/** Provisioning exists when the service has a migration catalog ({@code dmsflow.catalog.location}). */
+@Configuration(proxyBeanMethods = false)
+// a property condition, not @ConditionalOnBean: the catalog bean is auto-configured, after this class is evaluated
+@ConditionalOnProperty(prefix = "dmsflow.catalog", name = "location")
+class ProvisionConfiguration {
+
+    @Bean
+    Provisioner provisioner(DataSource dataSource, MigrationCatalog catalog, SchemaProperties properties, Environment environment) {
+        Optional<String> dmsUser = Optional.ofNullable(properties.dmsUser()).filter(u -> !u.isBlank());
+        Optional<OracleDictionary> source = Optional.ofNullable(properties.source().url()).filter(u -> !u.isBlank())
+                .map(url -> new OracleDictionary(DataSourceBuilder.create().url(url)
+                        .username(properties.source().username()).password(properties.source().password()).build()));
+        FdwPasswords passwords = server -> Optional.ofNullable(properties.fdwPasswords().get(server.name()))
+                .or(() -> server.passwordEnv().map(variable -> Optional.ofNullable(environment.getProperty(variable))
+                        .orElseThrow(() -> new ProvisionException("foreign server " + server.name() + ": neither dmsflow.schema.fdw-passwords."
+                                + server.name() + " nor the environment variable " + variable + " (its passwordEnv) is set"))));
+        return new Provisioner(dataSource, catalog,
+                new TableProvisioner(new OracleTypeMapping(properties.raw16AsUuid()), source, dmsUser),
+                new MultiStageProvisioner(passwords, dmsUser), properties.adminSchema());
+    }
+
+    @Bean
+    ProvisionOnStartup provisionOnStartup(Provisioner provisioner, SchemaProperties properties) {
+        return new ProvisionOnStartup(provisioner, properties.provisionOnStartup());
+    }
+}

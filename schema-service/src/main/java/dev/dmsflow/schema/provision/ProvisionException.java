@@ -1,0 +1,9 @@
+package dev.dmsflow.schema.provision;
+
+/** An object that cannot be provisioned as the catalog asks; the message says which and why, never a secret. */
+public class ProvisionException extends RuntimeException {
+
+    public ProvisionException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.dmsflow.schema.staged;
+
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.Set;
+
+/** Which database errors a retry can cure: connection loss (08), serialization failure and deadlock (40), resources (53), shutdown (57P01-03). */
+final class TransientFaults {
+
+    private static final Set<String> STATES = Set.of("55P03", "57P01", "57P02", "57P03");
+    private static final Set<String> CLASSES = Set.of("08", "40", "53");
+
+    private TransientFaults() {
+    }
+
+    static boolean isTransient(SQLException e) {
+        if (e instanceof SQLTransientException || e instanceof SQLRecoverableException) {
+            return true;
+        }
+        String state = e.getSQLState();
+        return state != null && (STATES.contains(state) || (state.length() >= 2 && CLASSES.contains(state.substring(0, 2))));
+    }
+}

@@ -157,7 +157,7 @@ final class RunStore {
                 rs.getString("request_id"), rs.getString("kind"), rs.getString("status"), rs.getString("engine"),
                 rs.getString("task_id"), rs.getString("task_arn"), rs.getString("task_status"), rs.getInt("progress"),
                 tables(rs).stream().map(TableRef::getName).toList(), instant(rs, "window_from"), instant(rs, "window_to"),
-                readTree(rs.getString("statistics")), rs.getString("failure"), instant(rs, "created_at"), instant(rs, "started_at"),
+                statistics(rs.getString("statistics")), rs.getString("failure"), instant(rs, "created_at"), instant(rs, "started_at"),
                 instant(rs, "loaded_at"), instant(rs, "finished_at")), requestId).stream().findFirst();
     }
 
@@ -193,9 +193,10 @@ final class RunStore {
         }
     }
 
-    private static JsonNode readTree(String json) {
+    private static List<RunView.TableStatisticsView> statistics(String json) {
         try {
-            return json == null ? null : JSON.readTree(json);
+            return json == null ? List.of() : JSON.readValue(json, new TypeReference<>() {
+            });
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable statistics", e);
         }

@@ -1,0 +1,239 @@
+package dev.dmsflow.controller.run;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static dev.dmsflow.controller.run.ControllerTestSupport.JANUARY;
+import static dev.dmsflow.controller.run.ControllerTestSupport.request;
+import static dev.dmsflow.controller.run.ControllerTestSupport.status;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.dmsflow.contracts.Topics;
+import dev.dmsflow.contracts.event.EngineType;
+import dev.dmsflow.contracts.event.EventHeader;
+import dev.dmsflow.contracts.event.FailureStage;
+import dev.dmsflow.contracts.event.FullLoadCompleted;
+import dev.dmsflow.contracts.event.TableLoadStatistics;
+import dev.dmsflow.contracts.event.TaskFailed;
+import dev.dmsflow.contracts.event.TaskKind;
+import dev.dmsflow.contracts.event.TaskProgress;
+import dev.dmsflow.contracts.event.TaskRequested;
+import dev.dmsflow.contracts.event.ValidationPassed;
+import dev.dmsflow.contracts.serde.AvroEventDeserializer;
+import dev.dmsflow.controller.engine.dms.DmsStub;
+import dev.dmsflow.controller.run.ControllerTestSupport.Task;
+import dev.dmsflow.infra.EmbeddedInfrastructureInitializer;
+import dev.dmsflow.infra.TopicProbe;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ContextConfiguration;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Requests to FullLoadCompleted through the real broker and database, with AWS DMS played by a stub. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, useMainMethod = SpringBootTest.UseMainMethod.ALWAYS)
+@ContextConfiguration(initializers = EmbeddedInfrastructureInitializer.class)
+// its scheduler must stop with the class: another context's would drive these runs against a stub that is gone
+@DirtiesContext
+class ControllerFlowIT {
+
+    @RegisterExtension
+    static WireMockExtension wireMock = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+    @DynamicPropertySource
+    static void controller(DynamicPropertyRegistry registry) {
+        ControllerTestSupport.properties(wireMock.baseUrl()).forEach((key, value) -> registry.add(key, () -> value));
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Autowired
+    KafkaTemplate<String, SpecificRecord> template;
+    @Autowired
+    JdbcTemplate jdbc;
+    @LocalServerPort
+    int port;
+
+    private DmsStub dms;
+    private TopicProbe<SpecificRecord> topics;
+
+    @BeforeEach
+    void setUp() {
+        dms = new DmsStub(wireMock);
+        topics = new TopicProbe<>(new AvroEventDeserializer(), Topics.FULL_LOAD_COMPLETED, Topics.TASK_PROGRESS, Topics.ALERTS);
+    }
+
+    @AfterEach
+    void tearDown() {
+        topics.close();
+        ControllerTestSupport.finishAllRuns(jdbc);
+    }
+
+    @Test
+    void aWindowReloadBecomesADmsTaskAndEndsInFullLoadCompletedWithTheStatistics() throws Exception {
+        String requestId = "req-" + UUID.randomUUID();
+        Task task = Task.of(requestId);
+        dms.acceptsCreate(task.identifier(), task.arn(), "full-load");
+        task.status(dms, "creating", 0, null, null);
+        dms.statistics(task.arn(), List.of(new Object[] {"APP", "ORDERS", 0L, "Before load"}, new Object[] {"APP", "CUSTOMERS", 0L, "Before load"}));
+
+        template.send(Topics.TASK_REQUESTED, requestId, request(requestId, TaskKind.TIME_WINDOW_RELOAD, JANUARY, "orders", "customers"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> dms.requests("CreateReplicationTask").size() == 1);
+        JsonNode create = DmsStub.body(dms.requests("CreateReplicationTask").get(0));
+        JsonNode rules = JSON.readTree(create.get("TableMappings").asText()).get("rules");
+        assertThat(rules.get(0).at("/filters/0/filter-conditions/0").toString())
+                .isEqualTo("{\"filter-operator\":\"between\",\"start-value\":\"2026-01-01 00:00:00.000000\",\"end-value\":\"2026-01-31 23:59:59.999999\"}");
+        assertThat(rules.get(1).at("/filters/0/filter-conditions/0/end-value").asText()).isEqualTo("2026-01-31 23:59:59");
+        assertThat(JSON.readTree(create.get("ReplicationTaskSettings").asText()).at("/FullLoadSettings/TargetTablePrepMode").asText())
+                .isEqualTo("TRUNCATE_BEFORE_LOAD");
+
+        task.status(dms, "ready", 0, null, null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> dms.requests("StartReplicationTask").size() == 1);
+        dms.statistics(task.arn(), List.of(new Object[] {"APP", "ORDERS", 700L, "Full load"}, new Object[] {"APP", "CUSTOMERS", 0L, "Before load"}));
+        task.status(dms, "running", 40, null, null);
+        TaskProgress progress = await().atMost(Duration.ofSeconds(30)).until(
+                () -> topics.settle(requestId, TaskProgress.class, Duration.ofMillis(200)).stream().filter(p -> p.getPercentComplete() == 40).findFirst(),
+                java.util.Optional::isPresent).orElseThrow();
+        assertThat(progress.getTables()).extracting(TableLoadStatistics::getTableState).containsExactly("Full load", "Before load");
+
+        dms.statistics(task.arn(), List.of(new Object[] {"APP", "ORDERS", 1000L, "Table completed"}, new Object[] {"APP", "CUSTOMERS", 50L, "Table completed"}));
+        task.status(dms, "stopped", 100, "Stop Reason FULL_LOAD_ONLY_FINISHED", null);
+        FullLoadCompleted completed = topics.await(requestId, FullLoadCompleted.class, 1).get(0);
+
+        assertThat(completed.getEngine()).isEqualTo(EngineType.AWS_DMS);
+        assertThat(completed.getDmsTaskId()).isEqualTo(task.identifier());
+        assertThat(completed.getDmsTaskArn()).isEqualTo(task.arn());
+        assertThat(completed.getWindow()).isEqualTo(JANUARY);
+        assertThat(completed.getKind()).isEqualTo(TaskKind.TIME_WINDOW_RELOAD);
+        assertThat(completed.getTables()).extracting(t -> t.getTable().getName() + "=" + t.getFullLoadRows() + " " + t.getTableState())
+                .containsExactly("orders=1000 Table completed", "customers=50 Table completed");
+        assertThat(completed.getTables().get(0).getTable().getStagingTable()).isEqualTo("orders");
+        await().atMost(Duration.ofSeconds(10)).until(() -> dms.requests("DeleteReplicationTask").size() == 1);
+        JsonNode run = JSON.readTree(get("/api/runs/" + requestId).body());
+        assertThat(run.get("status").asText()).isEqualTo("LOADED");
+        assertThat(run.get("taskId").asText()).isEqualTo(task.identifier());
+        assertThat(run.get("progress").asInt()).isEqualTo(100);
+        assertThat(run.at("/statistics/0/fullLoadRows").asLong()).isEqualTo(1000L);
+    }
+
+    @Test
+    void theSameRequestDeliveredTwiceOrPostedAgainMakesOneTaskAndOneRun() throws Exception {
+        String requestId = "req-" + UUID.randomUUID();
+        Task task = Task.of(requestId);
+        dms.acceptsCreate(task.identifier(), task.arn(), "full-load");
+        task.status(dms, "creating", 0, null, null);
+        TaskRequested request = request(requestId, TaskKind.TIME_WINDOW_RELOAD, JANUARY, "orders");
+
+        template.send(Topics.TASK_REQUESTED, requestId, request);
+        template.send(Topics.TASK_REQUESTED, requestId, request);
+        HttpResponse<String> posted = post("{\"tables\":[\"orders\"],\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-02-01T00:00:00Z\","
+                + "\"kind\":\"TIME_WINDOW_RELOAD\",\"requestId\":\"" + requestId + "\"}");
+
+        assertThat(posted.statusCode()).isEqualTo(202);
+        assertThat(JSON.readTree(posted.body()).get("requestId").asText()).isEqualTo(requestId);
+        await().atMost(Duration.ofSeconds(30)).until(() -> dms.requests("CreateReplicationTask").size() == 1);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> dms.requests("CreateReplicationTask").size() == 1);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM dms_controller.runs WHERE request_id = ?", Long.class, requestId)).isOne();
+    }
+
+    @Test
+    void anInvalidRequestIsRejectedWithTaskFailedAndTouchesNoDatabase() throws Exception {
+        String requestId = "req-" + UUID.randomUUID();
+
+        template.send(Topics.TASK_REQUESTED, requestId, request(requestId, TaskKind.TIME_WINDOW_RELOAD, JANUARY, "invoices"));
+
+        TaskFailed failed = topics.await(requestId, TaskFailed.class, 1).get(0);
+        assertThat(failed.getStage()).isEqualTo(FailureStage.REQUEST);
+        assertThat(failed.getRetryable()).isFalse();
+        assertThat(failed.getReason()).isEqualTo("table 'invoices' is not in the migration catalog (known: orders, customers, countries)");
+        assertThat(failed.getTables()).containsExactly("invoices");
+        assertThat(status(jdbc, requestId)).isEqualTo("NONE");
+        assertThat(dms.requests("CreateReplicationTask")).isEmpty();
+
+        HttpResponse<String> unknown = post("{\"tables\":[\"invoices\"],\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-02-01T00:00:00Z\"}");
+        assertThat(unknown.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(unknown.body()).get("error").asText()).startsWith("table 'invoices' is not in the migration catalog");
+        HttpResponse<String> badDate = post("{\"tables\":[\"orders\"],\"from\":\"January\",\"to\":\"2026-02-01T00:00:00Z\"}");
+        assertThat(badDate.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(badDate.body()).get("error").asText()).isEqualTo("from: 'January' is not an ISO-8601 instant such as 2026-01-01T00:00:00Z");
+        assertThat(get("/api/runs/no-such-run").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aFailedTaskPublishesTaskFailedWithDmsMessageAndReleasesItsLeases() {
+        String requestId = "req-" + UUID.randomUUID();
+        Task task = Task.of(requestId);
+        dms.acceptsCreate(task.identifier(), task.arn(), "full-load");
+        task.status(dms, "failed", 0, null, "ORA-00942: table or view does not exist");
+
+        template.send(Topics.TASK_REQUESTED, requestId, request(requestId, TaskKind.TIME_WINDOW_RELOAD, JANUARY, "orders"));
+
+        TaskFailed failed = topics.await(requestId, TaskFailed.class, 1).get(0);
+        assertThat(failed.getStage()).isEqualTo(FailureStage.LOAD);
+        assertThat(failed.getReason()).isEqualTo("DMS task failed: ORA-00942: table or view does not exist");
+        assertThat(status(jdbc, requestId)).isEqualTo("FAILED");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM dms_controller.table_leases WHERE request_id = ?", Long.class, requestId)).isZero();
+    }
+
+    @Test
+    void aRequestWhoseTablesAreLeasedWaitsForTheHoldersOutcome() {
+        String first = "req-" + UUID.randomUUID();
+        String second = "req-" + UUID.randomUUID();
+        Task firstTask = Task.of(first);
+        Task secondTask = Task.of(second);
+        dms.acceptsCreate(firstTask.identifier(), firstTask.arn(), "full-load");
+        dms.acceptsCreate(secondTask.identifier(), secondTask.arn(), "full-load");
+        firstTask.status(dms, "stopped", 100, "Stop Reason FULL_LOAD_ONLY_FINISHED", null);
+        secondTask.status(dms, "creating", 0, null, null);
+        dms.statistics(firstTask.arn(), List.<Object[]>of(new Object[] {"APP", "ORDERS", 3L, "Table completed"}));
+
+        template.send(Topics.TASK_REQUESTED, first, request(first, TaskKind.TIME_WINDOW_RELOAD, JANUARY, "orders"));
+        topics.await(first, FullLoadCompleted.class, 1);
+        template.send(Topics.TASK_REQUESTED, second, request(second, TaskKind.TIME_WINDOW_RELOAD, JANUARY, "customers", "orders"));
+
+        // orders is still held by the first run until its validation outcome
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> "QUEUED".equals(status(jdbc, second)));
+        assertThat(dms.requests("CreateReplicationTask")).hasSize(1);
+        assertThat(jdbc.queryForList("SELECT staging_table FROM dms_controller.table_leases WHERE request_id = ?", String.class, first))
+                .containsExactly("ctl_staging.orders");
+
+        template.send(Topics.VALIDATION_PASSED, first, ValidationPassed.newBuilder()
+                .setHeader(new EventHeader(UUID.randomUUID().toString(), first, Instant.now(), "validation-service", 1))
+                .setKind(TaskKind.TIME_WINDOW_RELOAD).setWindow(JANUARY).setChecks(List.of()).setDurationMillis(1).build());
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> dms.requests("CreateReplicationTask").size() == 2);
+        assertThat(status(jdbc, first)).isEqualTo("COMPLETED");
+        assertThat(jdbc.queryForList("SELECT staging_table FROM dms_controller.table_leases WHERE request_id = ? ORDER BY 1", String.class, second))
+                .containsExactly("ctl_staging.customers", "ctl_staging.orders");
+    }
+
+    private HttpResponse<String> post(String json) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/reloads"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -157,6 +157,22 @@ class ProvisioningIT {
     }
 
     @Test
+    void theCrossDatabaseViewJoinsStagingWithTheTableOfDatabaseTwoAndTheFinalTableHasItsColumns() {
+        provisioner.provision();
+        jdbc.update("INSERT INTO sv_staging.orders (order_id, customer_id, amount, status, updated_at) VALUES"
+                + " (1, 1, 11.00, 'A', '2026-01-10'), (2, 2, 22.00, 'B', '2026-01-11'), (3, 9, 33.00, 'C', '2026-01-12')");
+
+        // order 3's customer is not in database 2
+        assertThat(jdbc.queryForList("SELECT order_id || ':' || amount || ':' || customer_name FROM sv_staging.orders_enriched_v ORDER BY order_id", String.class))
+                .containsExactly("1:11.00:Ada", "2:22.00:Grace");
+        assertThat(columns("sv_target", "orders_enriched")).containsExactly("order_id bigint NOT NULL", "amount numeric(10,2)",
+                "updated_at timestamp(6) without time zone", "customer_name character varying(100)",
+                "migration_timestamp timestamp with time zone NOT NULL");
+        jdbc.update("INSERT INTO sv_target.orders_enriched (order_id) VALUES (1)");
+        assertThat(jdbc.queryForObject("SELECT migration_timestamp IS NOT NULL FROM sv_target.orders_enriched", Boolean.class)).isTrue();
+    }
+
+    @Test
     void theDmsUserGetsTheSeedsGrantsOnTheProvisionedObjectsAndNothingWider() {
         provisioner.provision();
 

@@ -7,10 +7,13 @@ import dev.dmsflow.infra.HealthProbe;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ContextConfiguration;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, useMainMethod = SpringBootTest.UseMainMethod.ALWAYS)
 @ContextConfiguration(initializers = EmbeddedInfrastructureInitializer.class)
+// closed after the class: its run scheduler must not advance the runs of other test classes
+@DirtiesContext
 class DmsControllerSmokeIT {
 
     @LocalServerPort

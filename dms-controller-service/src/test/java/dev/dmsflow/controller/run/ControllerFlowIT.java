@@ -26,7 +26,16 @@ import dev.dmsflow.controller.engine.dms.DmsStub;
 import dev.dmsflow.controller.run.ControllerTestSupport.Task;
 import dev.dmsflow.infra.EmbeddedInfrastructureInitializer;
 import dev.dmsflow.infra.TopicProbe;
+import dev.dmsflow.infra.DmsflowInfrastructure;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -225,6 +234,19 @@ class ControllerFlowIT {
         assertThat(status(jdbc, first)).isEqualTo("COMPLETED");
         assertThat(jdbc.queryForList("SELECT staging_table FROM dms_controller.table_leases WHERE request_id = ? ORDER BY 1", String.class, second))
                 .containsExactly("ctl_staging.customers", "ctl_staging.orders");
+    }
+
+    @Test
+    void anUndecodableRequestGoesToTheDeadLetterTopicWithTheReason() {
+        String key = "garbage-" + UUID.randomUUID();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                DmsflowInfrastructure.shared().kafkaBootstrapServers()), new StringSerializer(), new ByteArraySerializer());
+             TopicProbe<byte[]> deadLetters = new TopicProbe<>(new ByteArrayDeserializer(), Topics.deadLetterTopic(Topics.TASK_REQUESTED))) {
+            producer.send(new ProducerRecord<>(Topics.TASK_REQUESTED, key, "reload orders for January".getBytes(StandardCharsets.UTF_8)));
+
+            assertThat(new String(deadLetters.await(key, byte[].class, 1).get(0), StandardCharsets.UTF_8)).isEqualTo("reload orders for January");
+        }
+        assertThat(status(jdbc, key)).isEqualTo("NONE");
     }
 
     private HttpResponse<String> post(String json) throws Exception {

@@ -4,10 +4,13 @@ import dev.dmsflow.contracts.catalog.MigrationCatalog;
 import dev.dmsflow.controller.engine.ReplicationEngine;
 import dev.dmsflow.controller.engine.dms.AwsDmsEngine;
 import dev.dmsflow.controller.engine.dms.DmsProperties;
+import dev.dmsflow.controller.engine.local.LocalEngineProperties;
+import dev.dmsflow.controller.engine.local.LocalJdbcEngine;
 import dev.dmsflow.controller.mapping.TaskSettingsProperties;
 import dev.dmsflow.controller.request.RequestResolver;
 import java.util.Map;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -20,7 +23,7 @@ import software.amazon.awssdk.services.databasemigration.DatabaseMigrationClient
 
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
-@EnableConfigurationProperties({ControllerProperties.class, DmsProperties.class, TaskSettingsProperties.class})
+@EnableConfigurationProperties({ControllerProperties.class, DmsProperties.class, LocalEngineProperties.class, TaskSettingsProperties.class})
 class ControllerConfiguration {
 
     @Bean
@@ -31,11 +34,12 @@ class ControllerConfiguration {
     }
 
     @Bean
-    ReplicationEngine replicationEngine(ControllerProperties controller, DmsProperties dms) {
-        if (!"aws-dms".equals(controller.engine())) {
-            throw new IllegalStateException("dmsflow.controller.engine '" + controller.engine() + "' is not an engine this build has (aws-dms)");
-        }
-        return new AwsDmsEngine(memoized(() -> dmsClient(dms)), dms);
+    ReplicationEngine replicationEngine(ControllerProperties controller, DmsProperties dms, LocalEngineProperties local, DataSource dataSource) {
+        return switch (controller.engine()) {
+            case "aws-dms" -> new AwsDmsEngine(memoized(() -> dmsClient(dms)), dms);
+            case "local-jdbc" -> new LocalJdbcEngine(local, dataSource);
+            default -> throw new IllegalStateException("dmsflow.controller.engine '" + controller.engine() + "' is none of aws-dms, local-jdbc");
+        };
     }
 
     private static DatabaseMigrationClient dmsClient(DmsProperties dms) {

@@ -5,15 +5,19 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * @param engine           {@code aws-dms}: tasks run on AWS DMS
+ * @param engine           {@code aws-dms}: tasks run on AWS DMS; {@code local-jdbc}: on dmsflow's own JDBC engine
+ *                         (dmsflow.controller.local.*), which honours the same task documents
  * @param pollInterval     how often unfinished runs are advanced (task status polled, queued runs started)
  * @param progressInterval minimum time between two TaskProgress events of one run
  * @param maxEngineErrors  transient engine errors (throttling left after the client's retries, 5xx, network) a run
  *                         survives before it fails with a retryable TaskFailed
+ * @param sourceUpperCase  the source folds unquoted names to upper case (Oracle): catalog column names, which are
+ *                         PostgreSQL's, are upper-cased where a DMS document names a source column
  */
 @ConfigurationProperties("dmsflow.controller")
 public record ControllerProperties(@DefaultValue("aws-dms") String engine,
                             @DefaultValue("5s") Duration pollInterval,
                             @DefaultValue("10s") Duration progressInterval,
-                            @DefaultValue("10") int maxEngineErrors) {
+                            @DefaultValue("10") int maxEngineErrors,
+                            @DefaultValue("true") boolean sourceUpperCase) {
 }

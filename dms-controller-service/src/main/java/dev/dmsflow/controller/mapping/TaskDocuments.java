@@ -7,6 +7,7 @@ import dev.dmsflow.contracts.event.TableRef;
 import dev.dmsflow.contracts.event.TimeWindow;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -14,7 +15,9 @@ import java.util.Set;
  * The two JSON documents of a DMS task, as DMS documents them: table mappings (one selection rule per table, with a
  * source filter for the window, and rename rules from the source schema and table to the staging ones) and task
  * settings. The window is one {@code between} condition: conditions inside one DMS filter are ORed, so the seed's
- * {@code gte} and {@code lte} pair in one filter selects every row.
+ * {@code gte} and {@code lte} pair in one filter selects every row. Catalog column names are PostgreSQL's; the filter
+ * names the source's column ({@code sourceUpperCase}: Oracle folds unquoted names to upper case), and a
+ * convert-lowercase rule brings the source's column names to PostgreSQL's on the way in.
  */
 public final class TaskDocuments {
 
@@ -26,7 +29,7 @@ public final class TaskDocuments {
     /**
      * @param precisions fractional-second digits of each table's window column, by catalog name
      */
-    public static String tableMappings(List<TableRef> tables, TimeWindow window, Map<String, Integer> precisions) {
+    public static String tableMappings(List<TableRef> tables, TimeWindow window, Map<String, Integer> precisions, boolean sourceUpperCase) {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode rules = root.putArray("rules");
         int id = 0;
@@ -41,7 +44,7 @@ public final class TaskDocuments {
                 WindowBounds bounds = WindowBounds.of(window.getFrom(), window.getTo(), precisions.get(table.getName()));
                 ObjectNode filter = selection.putArray("filters").addObject();
                 filter.put("filter-type", "source");
-                filter.put("column-name", table.getWindowColumn());
+                filter.put("column-name", sourceUpperCase ? table.getWindowColumn().toUpperCase(Locale.ROOT) : table.getWindowColumn());
                 ObjectNode condition = filter.putArray("filter-conditions").addObject();
                 condition.put("filter-operator", "between");
                 condition.put("start-value", bounds.start());
@@ -62,6 +65,10 @@ public final class TaskDocuments {
             rename.put("rule-target", "table");
             locator(rename, table.getSourceSchema(), table.getSourceTable());
             rename.put("value", table.getStagingTable());
+            ObjectNode lowercase = rule(rules, ++id, "transformation", "lowercase-columns-" + table.getName());
+            lowercase.put("rule-action", "convert-lowercase");
+            lowercase.put("rule-target", "column");
+            locator(lowercase, table.getSourceSchema(), table.getSourceTable()).put("column-name", "%");
         }
         return root.toString();
     }
@@ -100,7 +107,7 @@ public final class TaskDocuments {
         return rule;
     }
 
-    private static void locator(ObjectNode rule, String schema, String table) {
-        rule.putObject("object-locator").put("schema-name", schema).put("table-name", table);
+    private static ObjectNode locator(ObjectNode rule, String schema, String table) {
+        return rule.putObject("object-locator").put("schema-name", schema).put("table-name", table);
     }
 }

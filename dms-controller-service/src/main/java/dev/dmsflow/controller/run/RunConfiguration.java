@@ -18,6 +18,7 @@ class RunConfiguration {
                                   ReplicationEngine engine, ControllerEvents events, TaskSettingsProperties taskSettings,
                                   ControllerProperties controller) {
         return new RunCoordinator(new RunStore(jdbc, transactions), resolver, engine, events, Clock.systemUTC(),
-                new RunCoordinator.Settings(taskSettings, controller.progressInterval(), controller.maxEngineErrors()));
+                new RunCoordinator.Settings(taskSettings, controller.progressInterval(), controller.maxEngineErrors(),
+                        controller.sourceUpperCase()));
     }
 }

@@ -58,8 +58,9 @@ public final class RunCoordinator {
     /**
      * @param progressInterval  minimum time between two TaskProgress events of a run
      * @param maxEngineErrors   transient engine errors a run survives before it fails
+     * @param sourceUpperCase   the source folds names to upper case (Oracle), so filters name columns in upper case
      */
-    public record Settings(TaskSettingsProperties taskSettings, Duration progressInterval, int maxEngineErrors) {
+    public record Settings(TaskSettingsProperties taskSettings, Duration progressInterval, int maxEngineErrors, boolean sourceUpperCase) {
     }
 
     private final RunStore store;
@@ -205,7 +206,7 @@ public final class RunCoordinator {
     }
 
     private LoadTask loadTask(StoredRun run) {
-        String mappings = TaskDocuments.tableMappings(run.tables(), run.window(), run.windowPrecisions());
+        String mappings = TaskDocuments.tableMappings(run.tables(), run.window(), run.windowPrecisions(), settings.sourceUpperCase());
         List<String> stagingSchemas = run.tables().stream().map(TableRef::getStagingSchema).distinct().toList();
         String settingsJson = TaskDocuments.taskSettings(settings.taskSettings(), stagingSchemas.size() == 1 ? stagingSchemas.get(0) : "");
         Map<String, String> tags = new LinkedHashMap<>();

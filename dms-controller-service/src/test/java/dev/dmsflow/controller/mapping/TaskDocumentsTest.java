@@ -19,13 +19,13 @@ class TaskDocumentsTest {
     static TableRef table(String name, String sourceTable) {
         return TableRef.newBuilder().setName(name).setSourceSchema("APP").setSourceTable(sourceTable)
                 .setStagingSchema("staging").setStagingTable(name).setTargetSchema("production").setTargetTable(name)
-                .setKeyColumns(List.of("ID")).setWindowColumn("UPDATED_AT").build();
+                .setKeyColumns(List.of("id")).setWindowColumn("updated_at").build();
     }
 
     @Test
     void tableMappingsSelectTheWindowPerTableAndRenameToStaging() throws Exception {
         String mappings = TaskDocuments.tableMappings(List.of(table("orders", "ORDERS"), table("customers", "CUSTOMERS")), JANUARY,
-                Map.of("orders", 6, "customers", 0));
+                Map.of("orders", 6, "customers", 0), true);
 
         assertThat(JSON.readTree(mappings)).isEqualTo(JSON.readTree("""
                 {"rules": [
@@ -41,17 +41,21 @@ class TaskDocumentsTest {
                    "rule-target": "schema", "object-locator": {"schema-name": "APP"}, "value": "staging"},
                   {"rule-type": "transformation", "rule-id": "4", "rule-name": "rename-table-orders", "rule-action": "rename",
                    "rule-target": "table", "object-locator": {"schema-name": "APP", "table-name": "ORDERS"}, "value": "orders"},
-                  {"rule-type": "transformation", "rule-id": "5", "rule-name": "rename-table-customers", "rule-action": "rename",
-                   "rule-target": "table", "object-locator": {"schema-name": "APP", "table-name": "CUSTOMERS"}, "value": "customers"}
+                  {"rule-type": "transformation", "rule-id": "5", "rule-name": "lowercase-columns-orders", "rule-action": "convert-lowercase",
+                   "rule-target": "column", "object-locator": {"schema-name": "APP", "table-name": "ORDERS", "column-name": "%"}},
+                  {"rule-type": "transformation", "rule-id": "6", "rule-name": "rename-table-customers", "rule-action": "rename",
+                   "rule-target": "table", "object-locator": {"schema-name": "APP", "table-name": "CUSTOMERS"}, "value": "customers"},
+                  {"rule-type": "transformation", "rule-id": "7", "rule-name": "lowercase-columns-customers", "rule-action": "convert-lowercase",
+                   "rule-target": "column", "object-locator": {"schema-name": "APP", "table-name": "CUSTOMERS", "column-name": "%"}}
                 ]}"""));
     }
 
     @Test
     void aFullLoadHasNoFilter() throws Exception {
-        JsonNode rules = JSON.readTree(TaskDocuments.tableMappings(List.of(table("orders", "ORDERS")), null, Map.of("orders", 6))).get("rules");
+        JsonNode rules = JSON.readTree(TaskDocuments.tableMappings(List.of(table("orders", "ORDERS")), null, Map.of("orders", 6), true)).get("rules");
 
         assertThat(rules.get(0).has("filters")).isFalse();
-        assertThat(rules).hasSize(3);
+        assertThat(rules).hasSize(4);
     }
 
     @Test

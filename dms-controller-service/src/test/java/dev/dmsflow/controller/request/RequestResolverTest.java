@@ -37,7 +37,7 @@ class RequestResolverTest {
     @Test
     void aValidWindowReloadResolvesEveryTableFromTheCatalog() {
         RequestResolver.Resolution resolution = resolver.resolve(request(TaskKind.TIME_WINDOW_RELOAD, JANUARY, table("orders"),
-                RequestedTable.newBuilder().setName("customers").setWindowColumn("UPDATED_AT").setKeyColumns(List.of("CUSTOMER_ID")).build()));
+                RequestedTable.newBuilder().setName("customers").setWindowColumn("updated_at").setKeyColumns(List.of("customer_id")).build()));
 
         ResolvedRun run = ((RequestResolver.Accepted) resolution).run();
         assertThat(run.tables()).extracting(t -> t.getStagingSchema() + "." + t.getStagingTable())
@@ -70,15 +70,15 @@ class RequestResolverTest {
     @Test
     void windowColumnNotTheCatalogs() {
         assertThat(rejection(request(TaskKind.TIME_WINDOW_RELOAD, JANUARY,
-                RequestedTable.newBuilder().setName("orders").setWindowColumn("CREATED_AT").build())))
-                .isEqualTo("window column CREATED_AT of orders is not the catalog's (UPDATED_AT)");
+                RequestedTable.newBuilder().setName("orders").setWindowColumn("created_at").build())))
+                .isEqualTo("window column created_at of orders is not the catalog's (updated_at)");
     }
 
     @Test
     void keyColumnNotTheCatalogs() {
         assertThat(rejection(request(TaskKind.TIME_WINDOW_RELOAD, JANUARY,
-                RequestedTable.newBuilder().setName("orders").setKeyColumns(List.of("ID")).build())))
-                .isEqualTo("key column ID of orders is not in the catalog's key [ORDER_ID]; key columns [ID] of orders do not match the catalog's key [ORDER_ID]");
+                RequestedTable.newBuilder().setName("orders").setKeyColumns(List.of("id")).build())))
+                .isEqualTo("key column id of orders is not in the catalog's key [order_id]; key columns [id] of orders do not match the catalog's key [order_id]");
     }
 
     @Test

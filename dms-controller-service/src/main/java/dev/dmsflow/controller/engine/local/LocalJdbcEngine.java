@@ -1,0 +1,203 @@
+package dev.dmsflow.controller.engine.local;
+
+import dev.dmsflow.contracts.event.EngineType;
+import dev.dmsflow.controller.engine.EngineException;
+import dev.dmsflow.controller.engine.LoadTask;
+import dev.dmsflow.controller.engine.ReplicationEngine;
+import dev.dmsflow.controller.engine.TableStatistics;
+import dev.dmsflow.controller.engine.TaskHandle;
+import dev.dmsflow.controller.engine.TaskPhase;
+import dev.dmsflow.controller.engine.TaskStatus;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * dmsflow's own full-load engine: reads the source over JDBC and writes the staging tables with COPY, following the
+ * same table-mapping and task-settings JSON the controller sends to AWS DMS, and reporting the same per-table
+ * statistics. Tables load in parallel up to MaxFullLoadSubTasks. Tasks live in this process: a controller restarted
+ * during a load finds its task gone and fails the run as retryable (a retry starts clean: the prep mode truncates).
+ */
+public final class LocalJdbcEngine implements ReplicationEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalJdbcEngine.class);
+    static final String ARN_PREFIX = "local:";
+
+    private final LocalEngineProperties properties;
+    private final DataSource target;
+    private final SourceDialect dialect;
+    private final Map<String, LocalTask> tasks = new ConcurrentHashMap<>();
+
+    public LocalJdbcEngine(LocalEngineProperties properties, DataSource target) {
+        if (properties.source() == null || properties.source().url() == null) {
+            throw new IllegalStateException("the local engine needs its source: set dmsflow.controller.local.source.url");
+        }
+        this.properties = properties;
+        this.target = target;
+        this.dialect = SourceDialect.forUrl(properties.source().url());
+    }
+
+    @Override
+    public EngineType type() {
+        return EngineType.LOCAL_JDBC;
+    }
+
+    @Override
+    public TaskHandle create(LoadTask task) {
+        TaskHandle handle = new TaskHandle(task.identifier(), ARN_PREFIX + task.identifier(), task.migrationType());
+        if (tasks.containsKey(task.identifier())) {
+            return handle;
+        }
+        TaskPlan plan;
+        try {
+            plan = TaskPlan.parse(task.migrationType(), task.tableMappings(), task.taskSettings());
+        } catch (IllegalArgumentException e) {
+            throw new EngineException("the local engine refuses task " + task.identifier() + ": " + e.getMessage(), false, e);
+        }
+        List<TableCopy> copies;
+        try (Connection source = source()) {
+            copies = TableCopy.resolve(plan, source, dialect);
+        } catch (IllegalArgumentException e) {
+            throw new EngineException("task " + task.identifier() + ": " + e.getMessage(), false, e);
+        } catch (SQLException e) {
+            throw new EngineException("task " + task.identifier() + ": cannot read the source catalog: " + e.getMessage(), true, e);
+        }
+        tasks.put(task.identifier(), new LocalTask(plan, copies));
+        return handle;
+    }
+
+    @Override
+    public void start(TaskHandle handle) {
+        task(handle).start(handle.taskId());
+    }
+
+    @Override
+    public TaskStatus describe(TaskHandle handle) {
+        LocalTask task = tasks.get(handle.taskId());
+        if (task == null) {
+            return new TaskStatus(TaskPhase.FAILED, "lost", 0, "local task " + handle.taskId()
+                    + " is not in this controller (it restarted during the load); send the request again to reload");
+        }
+        return task.status();
+    }
+
+    @Override
+    public List<TableStatistics> tableStatistics(TaskHandle handle) {
+        return task(handle).statistics();
+    }
+
+    @Override
+    public void delete(TaskHandle handle) {
+        tasks.remove(handle.taskId());
+    }
+
+    private LocalTask task(TaskHandle handle) {
+        LocalTask task = tasks.get(handle.taskId());
+        if (task == null) {
+            throw new EngineException("local task " + handle.taskId() + " is not in this controller", false, null);
+        }
+        return task;
+    }
+
+    private Connection source() throws SQLException {
+        LocalEngineProperties.Source source = properties.source();
+        Connection connection = DriverManager.getConnection(source.url(), source.username(), source.password());
+        dialect.prepare(connection);
+        return connection;
+    }
+
+    /** One table's progress, in the words of DMS table states. */
+    private static final class TableRun {
+        final TableCopy copy;
+        final AtomicLong rows = new AtomicLong();
+        volatile String state = "Before load";
+        volatile Instant start;
+        volatile Instant end;
+
+        TableRun(TableCopy copy) {
+            this.copy = copy;
+        }
+    }
+
+    private final class LocalTask {
+        private final TaskPlan plan;
+        private final List<TableRun> tables = new ArrayList<>();
+        private volatile String status = "ready";
+        private volatile String failure;
+
+        LocalTask(TaskPlan plan, List<TableCopy> copies) {
+            this.plan = plan;
+            copies.forEach(copy -> tables.add(new TableRun(copy)));
+        }
+
+        synchronized void start(String taskId) {
+            if (!status.equals("ready")) {
+                return;
+            }
+            status = "running";
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(plan.maxSubTasks(), Math.max(1, tables.size())), runnable -> {
+                Thread thread = new Thread(runnable, "local-engine-" + taskId);
+                thread.setDaemon(true);
+                return thread;
+            });
+            for (TableRun table : tables) {
+                pool.submit(() -> load(table));
+            }
+            pool.shutdown();
+        }
+
+        private void load(TableRun table) {
+            if (failure != null) {
+                return;
+            }
+            table.state = "Full load";
+            table.start = Instant.now();
+            try (Connection source = source(); Connection staging = target.getConnection()) {
+                table.copy.copy(source, staging, dialect, plan.prepMode(), plan.commitRate(), properties.fetchSize(),
+                        dialect instanceof SourceDialect.Oracle, table.rows);
+                table.state = "Table completed";
+            } catch (SQLException | RuntimeException e) {
+                table.state = "Table error";
+                failure = "table " + table.copy.sourceSchema() + "." + table.copy.sourceTable() + " failed: " + e.getMessage();
+                log.warn("Local load {}", failure);
+            } finally {
+                table.end = Instant.now();
+                finishIfDone();
+            }
+        }
+
+        private synchronized void finishIfDone() {
+            boolean done = tables.stream().allMatch(t -> t.end != null || (failure != null && t.start == null));
+            if (done) {
+                status = failure == null ? "stopped" : "failed";
+            }
+        }
+
+        TaskStatus status() {
+            long completed = tables.stream().filter(t -> t.state.equals("Table completed")).count();
+            int percent = tables.isEmpty() ? 100 : (int) (completed * 100 / tables.size());
+            return switch (status) {
+                case "ready" -> new TaskStatus(TaskPhase.READY, status, 0, null);
+                case "stopped" -> new TaskStatus(TaskPhase.FULL_LOAD_COMPLETE, status, 100, null);
+                case "failed" -> new TaskStatus(TaskPhase.FAILED, status, percent, failure);
+                default -> new TaskStatus(TaskPhase.RUNNING, status, percent, null);
+            };
+        }
+
+        List<TableStatistics> statistics() {
+            return tables.stream().map(t -> new TableStatistics(t.copy.sourceSchema(), t.copy.sourceTable(), t.rows.get(), t.state,
+                    t.start, t.end)).toList();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.dmsflow.controller.engine.local;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+
+/**
+ * What differs between the databases the local engine reads: quoting, how a DMS filter value (a string such as
+ * {@code 2026-01-31 23:59:59.999999}) becomes a typed value of the column, and session set-up. Values are always
+ * bound; the dialect only writes the SQL around the placeholder.
+ */
+abstract class SourceDialect {
+
+    static SourceDialect forUrl(String jdbcUrl) {
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+            return new Postgres();
+        }
+        if (jdbcUrl.startsWith("jdbc:oracle:")) {
+            return new Oracle();
+        }
+        throw new IllegalArgumentException("the local engine reads PostgreSQL or Oracle sources, not " + jdbcUrl.split("//")[0]);
+    }
+
+    String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    /** Window values are UTC; the session reads and compares in UTC too. */
+    abstract void prepare(Connection connection) throws SQLException;
+
+    /** SQL that turns the bound string into a value comparable with a column of this database type. */
+    abstract String typed(String typeName);
+
+    static boolean isTimestamp(String typeName) {
+        String type = typeName.toLowerCase(Locale.ROOT);
+        return type.startsWith("timestamp") || type.equals("date");
+    }
+
+    static boolean isNumeric(String typeName) {
+        String type = typeName.toLowerCase(Locale.ROOT);
+        return type.equals("number") || type.equals("numeric") || type.startsWith("int") || type.equals("bigint")
+                || type.equals("smallint") || type.startsWith("float") || type.startsWith("double") || type.equals("real")
+                || type.startsWith("binary_") || type.equals("decimal");
+    }
+
+    static final class Postgres extends SourceDialect {
+        @Override
+        void prepare(Connection connection) throws SQLException {
+            // a cursor (and so the fetch size) needs a transaction
+            connection.setAutoCommit(false);
+            connection.setReadOnly(true);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET TIME ZONE 'UTC'");
+            }
+        }
+
+        @Override
+        String typed(String typeName) {
+            String type = typeName.toLowerCase(Locale.ROOT);
+            if (type.equals("timestamptz") || type.equals("timestamp with time zone")) {
+                return "(CAST(? AS timestamp) AT TIME ZONE 'UTC')";
+            }
+            if (isTimestamp(type)) {
+                return "CAST(? AS timestamp)";
+            }
+            return isNumeric(type) ? "CAST(? AS numeric)" : "?";
+        }
+    }
+
+    static final class Oracle extends SourceDialect {
+        @Override
+        void prepare(Connection connection) throws SQLException {
+            connection.setReadOnly(true);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("ALTER SESSION SET TIME_ZONE = 'UTC'");
+            }
+        }
+
+        /** DMS-style literals carry as many fractional digits as the column: TO_TIMESTAMP reads them with FF. */
+        @Override
+        String typed(String typeName) {
+            String type = typeName.toUpperCase(Locale.ROOT);
+            if (type.contains("WITH TIME ZONE") || type.contains("WITH LOCAL TIME ZONE")) {
+                return "FROM_TZ(TO_TIMESTAMP(?, 'YYYY-MM-DD HH24:MI:SS.FF'), 'UTC')";
+            }
+            if (isTimestamp(type)) {
+                return "TO_TIMESTAMP(?, 'YYYY-MM-DD HH24:MI:SS.FF')";
+            }
+            return isNumeric(type) ? "TO_NUMBER(?)" : "?";
+        }
+    }
+}

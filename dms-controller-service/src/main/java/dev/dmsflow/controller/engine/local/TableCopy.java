@@ -1,0 +1,182 @@
+package dev.dmsflow.controller.engine.local;
+
+import java.io.ByteArrayOutputStream;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+/**
+ * One selected source table copied into its staging table: a streaming SELECT (fetch size, never a list of rows)
+ * feeding PostgreSQL COPY, committed every CommitRate rows.
+ *
+ * @param binds the filter values, in placeholder order
+ */
+record TableCopy(String sourceSchema, String sourceTable, String targetSchema, String targetTable, List<String> sourceColumns,
+                 List<String> targetColumns, String where, List<String> binds) {
+
+    private static final int FLUSH_BYTES = 1 << 16;
+
+    /** Every table the plan selects in the source, with its columns and filters resolved against the source's catalog. */
+    static List<TableCopy> resolve(TaskPlan plan, Connection source, SourceDialect dialect) throws SQLException {
+        DatabaseMetaData metadata = source.getMetaData();
+        List<TableCopy> copies = new ArrayList<>();
+        for (TaskPlan.Selection selection : plan.selections()) {
+            if (!selection.include()) {
+                continue;
+            }
+            TaskPlan.Locator locator = selection.locator();
+            List<String[]> tables = new ArrayList<>();
+            try (ResultSet rs = metadata.getTables(null, locator.schema(), locator.table(), new String[] {"TABLE", "VIEW"})) {
+                while (rs.next()) {
+                    tables.add(new String[] {rs.getString("TABLE_SCHEM"), rs.getString("TABLE_NAME")});
+                }
+            }
+            if (tables.isEmpty()) {
+                throw new IllegalArgumentException("the source has no table " + locator.schema() + "." + locator.table());
+            }
+            for (String[] table : tables) {
+                boolean excluded = plan.selections().stream().anyMatch(s -> !s.include() && s.locator().matches(table[0], table[1], null));
+                if (!excluded) {
+                    copies.add(resolve(plan, selection, metadata, dialect, table[0], table[1]));
+                }
+            }
+        }
+        return copies;
+    }
+
+    private static TableCopy resolve(TaskPlan plan, TaskPlan.Selection selection, DatabaseMetaData metadata, SourceDialect dialect,
+                                     String schema, String table) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        try (ResultSet rs = metadata.getColumns(null, schema, table, null)) {
+            while (rs.next()) {
+                columns.add(rs.getString("COLUMN_NAME"));
+                types.add(rs.getString("TYPE_NAME"));
+            }
+        }
+        List<String> sourceColumns = new ArrayList<>();
+        List<String> targetColumns = new ArrayList<>();
+        for (String column : columns) {
+            if (!plan.removed(schema, table, column)) {
+                sourceColumns.add(column);
+                targetColumns.add(plan.transform("column", schema, table, column, column));
+            }
+        }
+        List<String> conditions = new ArrayList<>();
+        List<String> binds = new ArrayList<>();
+        for (TaskPlan.Filter filter : selection.filters()) {
+            int index = columns.indexOf(filter.column());
+            if (index < 0) {
+                throw new IllegalArgumentException("filter column " + filter.column() + " is not a column of " + schema + "." + table);
+            }
+            String column = dialect.quote(filter.column());
+            String typed = dialect.typed(types.get(index));
+            List<String> alternatives = new ArrayList<>();
+            for (TaskPlan.Condition condition : filter.conditions()) {
+                alternatives.add(switch (condition.operator()) {
+                    case "gte" -> column + " >= " + typed;
+                    case "lte", "ste" -> column + " <= " + typed;
+                    case "between" -> column + " BETWEEN " + typed + " AND " + typed;
+                    case "eq" -> column + " = " + typed;
+                    case "noteq" -> column + " <> " + typed;
+                    case "null" -> column + " IS NULL";
+                    default -> column + " IS NOT NULL";
+                });
+                binds.addAll(condition.values());
+            }
+            // DMS: the conditions of one filter are ORed, separate filters ANDed
+            conditions.add("(" + String.join(" OR ", alternatives) + ")");
+        }
+        String targetSchema = plan.transform("schema", schema, table, null, schema);
+        String targetTable = plan.transform("table", schema, table, null, table);
+        return new TableCopy(schema, table, targetSchema, targetTable, sourceColumns, targetColumns,
+                conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions), binds);
+    }
+
+    /** Copies the table; {@code rows} counts what is loaded as it goes. Returns the rows loaded. */
+    long copy(Connection source, Connection target, SourceDialect dialect, String prepMode, int commitRate, int fetchSize,
+              boolean datesHaveTime, AtomicLong rows) throws SQLException {
+        String quotedTarget = quoteTarget(targetSchema) + "." + quoteTarget(targetTable);
+        target.setAutoCommit(false);
+        if ("TRUNCATE_BEFORE_LOAD".equals(prepMode)) {
+            try (Statement truncate = target.createStatement()) {
+                truncate.execute("TRUNCATE " + quotedTarget);
+            }
+        }
+        String select = "SELECT " + sourceColumns.stream().map(dialect::quote).collect(Collectors.joining(", "))
+                + " FROM " + dialect.quote(sourceSchema) + "." + dialect.quote(sourceTable) + where;
+        String copy = "COPY " + quotedTarget + " (" + targetColumns.stream().map(TableCopy::quoteTarget).collect(Collectors.joining(", "))
+                + ") FROM STDIN";
+        try (PreparedStatement statement = source.prepareStatement(select, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+            statement.setFetchSize(fetchSize);
+            for (int i = 0; i < binds.size(); i++) {
+                statement.setString(i + 1, binds.get(i));
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                int[] types = new int[sourceColumns.size()];
+                String[] typeNames = new String[types.length];
+                for (int i = 0; i < types.length; i++) {
+                    types[i] = rs.getMetaData().getColumnType(i + 1);
+                    typeNames[i] = rs.getMetaData().getColumnTypeName(i + 1);
+                }
+                CopyText encoder = new CopyText(types, typeNames, datesHaveTime);
+                ByteArrayOutputStream buffer = new ByteArrayOutputStream(FLUSH_BYTES * 2);
+                CopyIn copyIn = null;
+                long inTransaction = 0;
+                long total = 0;
+                while (rs.next()) {
+                    if (copyIn == null) {
+                        copyIn = target.unwrap(PGConnection.class).getCopyAPI().copyIn(copy);
+                    }
+                    encoder.appendRow(rs, buffer);
+                    total++;
+                    if (buffer.size() >= FLUSH_BYTES) {
+                        copyIn.writeToCopy(buffer.toByteArray(), 0, buffer.size());
+                        buffer.reset();
+                    }
+                    if (++inTransaction == commitRate) {
+                        finish(copyIn, buffer);
+                        target.commit();
+                        rows.addAndGet(inTransaction);
+                        copyIn = null;
+                        inTransaction = 0;
+                    }
+                }
+                if (copyIn != null) {
+                    finish(copyIn, buffer);
+                }
+                target.commit();
+                rows.addAndGet(inTransaction);
+                return total;
+            }
+        } catch (SQLException | RuntimeException e) {
+            target.rollback();
+            throw e;
+        } finally {
+            if (!source.getAutoCommit()) {
+                source.rollback();
+            }
+        }
+    }
+
+    private static void finish(CopyIn copyIn, ByteArrayOutputStream buffer) throws SQLException {
+        if (buffer.size() > 0) {
+            copyIn.writeToCopy(buffer.toByteArray(), 0, buffer.size());
+            buffer.reset();
+        }
+        copyIn.endCopy();
+    }
+
+    private static String quoteTarget(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+}

@@ -1,0 +1,155 @@
+package dev.dmsflow.controller.engine.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.dmsflow.contracts.event.TableRef;
+import dev.dmsflow.contracts.event.TimeWindow;
+import dev.dmsflow.controller.engine.EngineException;
+import dev.dmsflow.controller.engine.LoadTask;
+import dev.dmsflow.controller.engine.TableStatistics;
+import dev.dmsflow.controller.engine.TaskHandle;
+import dev.dmsflow.controller.engine.TaskPhase;
+import dev.dmsflow.controller.mapping.TaskDocuments;
+import dev.dmsflow.controller.mapping.TaskSettingsProperties;
+import dev.dmsflow.infra.Database;
+import dev.dmsflow.infra.DmsflowInfrastructure;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * PostgreSQL source (Oracle-like upper-case names) → PostgreSQL staging on the embedded databases, driven by the
+ * same documents the controller sends to AWS DMS.
+ */
+class LocalJdbcEngineIT {
+
+    private static final DmsflowInfrastructure INFRA = DmsflowInfrastructure.shared();
+    private static final JdbcTemplate SOURCE = new JdbcTemplate(INFRA.dataSource(Database.SOURCE));
+    private static final JdbcTemplate STAGING = new JdbcTemplate(INFRA.dataSource(Database.DB1));
+    private static final TimeWindow JANUARY = new TimeWindow(Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-02-01T00:00:00Z"));
+    private static final String COLUMNS = "(order_id bigint PRIMARY KEY, customer_name text, amount numeric(38,10), updated_at timestamp(6),"
+            + " shipped_at timestamptz, payload bytea, note text, _dms_loaded_at timestamptz DEFAULT now())";
+
+    private final LocalJdbcEngine engine = new LocalJdbcEngine(new LocalEngineProperties(
+            new LocalEngineProperties.Source(INFRA.jdbcUrl(Database.SOURCE), DmsflowInfrastructure.USER, ""), 2), INFRA.dataSource(Database.DB1));
+
+    @BeforeAll
+    static void source() {
+        SOURCE.execute("DROP SCHEMA IF EXISTS \"LE\" CASCADE");
+        SOURCE.execute("CREATE SCHEMA \"LE\"");
+        for (String table : List.of("ORDERS", "ORDERS_B", "ORDERS_C")) {
+            SOURCE.execute("CREATE TABLE \"LE\".\"" + table + "\" (\"ORDER_ID\" bigint PRIMARY KEY, \"CUSTOMER_NAME\" text, \"AMOUNT\" numeric(38,10),"
+                    + " \"UPDATED_AT\" timestamp(6), \"SHIPPED_AT\" timestamptz, \"PAYLOAD\" bytea, \"NOTE\" text, \"SECRET\" text)");
+        }
+        SOURCE.update("INSERT INTO \"LE\".\"ORDERS\" VALUES"
+                + " (1, 'before window', 1, '2025-12-31 23:59:59.999999', NULL, NULL, NULL, 's'),"
+                + " (2, 'at from', 2, '2026-01-01 00:00:00', '2026-01-01 00:00:00+02', '\\x00ff10', 'tab\tnew\nline back\\slash', 's'),"
+                + " (3, 'Zoë Łukasiewicz 日本語 🚀', 9999999999999999999999999999.9999999999, '2026-01-15 12:34:56.123456', '2026-01-15 12:00:00+00', '\\x', '', 's'),"
+                + " (4, NULL, -9999999999999999999999999999.9999999999, '2026-01-31 23:59:59.999999', NULL, NULL, NULL, NULL),"
+                + " (5, 'at to', 0.0000000001, '2026-02-01 00:00:00', NULL, NULL, NULL, 's'),"
+                + " (6, 'no time', 6, NULL, NULL, NULL, NULL, 's')");
+        SOURCE.update("INSERT INTO \"LE\".\"ORDERS_B\" SELECT g, 'b', g, '2026-01-10', NULL, NULL, NULL, NULL FROM generate_series(1, 1000) g");
+        SOURCE.update("INSERT INTO \"LE\".\"ORDERS_C\" SELECT g, 'c', g, '2026-01-11', NULL, NULL, NULL, NULL FROM generate_series(1, 500) g");
+        STAGING.execute("DROP SCHEMA IF EXISTS le_staging CASCADE");
+        STAGING.execute("CREATE SCHEMA le_staging");
+        for (String table : List.of("orders", "orders_b", "orders_c")) {
+            STAGING.execute("CREATE TABLE le_staging." + table + " " + COLUMNS);
+        }
+    }
+
+    private static TableRef table(String name, String sourceTable) {
+        return TableRef.newBuilder().setName(name).setSourceSchema("LE").setSourceTable(sourceTable)
+                .setStagingSchema("le_staging").setStagingTable(name).setTargetSchema("le_production").setTargetTable(name)
+                .setKeyColumns(List.of("order_id")).setWindowColumn("updated_at").build();
+    }
+
+    /** The controller's documents, plus a remove-column rule for SECRET (staging has no such column). */
+    private static LoadTask task(String id, TimeWindow window, String prepMode, int subTasks, int commitRate, TableRef... tables) {
+        String mappings = TaskDocuments.tableMappings(List.of(tables), window,
+                Map.of("orders", 6, "orders_b", 6, "orders_c", 6, "narrow", 6), true);
+        mappings = withRule(mappings, "{\"rule-type\":\"transformation\",\"rule-id\":\"99\",\"rule-name\":\"drop-secret\","
+                + "\"rule-action\":\"remove-column\",\"rule-target\":\"column\",\"object-locator\":{\"schema-name\":\"LE\",\"table-name\":\"%\","
+                + "\"column-name\":\"SECRET\"}}");
+        String settings = TaskDocuments.taskSettings(new TaskSettingsProperties(prepMode, subTasks, commitRate, 600, true, false, 64, true, 32, true), "le_staging");
+        return new LoadTask(id, LoadTask.FULL_LOAD, mappings, settings, Map.of());
+    }
+
+    private static String withRule(String mappings, String rule) {
+        int end = mappings.lastIndexOf("]}");
+        return mappings.substring(0, end) + "," + rule + "]}";
+    }
+
+    private TaskHandle run(LoadTask task) {
+        TaskHandle handle = engine.create(task);
+        assertThat(engine.describe(handle).phase()).isEqualTo(TaskPhase.READY);
+        engine.start(handle);
+        await().atMost(Duration.ofSeconds(60)).until(() -> engine.describe(handle).phase() != TaskPhase.RUNNING
+                && engine.describe(handle).phase() != TaskPhase.READY);
+        return handle;
+    }
+
+    @Test
+    void loadsExactlyTheHalfOpenWindowWithEveryValueIntact() {
+        TaskHandle handle = run(task("le-window", JANUARY, "TRUNCATE_BEFORE_LOAD", 1, 2, table("orders", "ORDERS")));
+
+        assertThat(engine.describe(handle).phase()).isEqualTo(TaskPhase.FULL_LOAD_COMPLETE);
+        assertThat(STAGING.queryForList("SELECT order_id || '|' || coalesce(customer_name, 'NULL') || '|' || amount || '|' || updated_at"
+                + " || '|' || coalesce(shipped_at::text, 'NULL') || '|' || coalesce(encode(payload, 'hex'), 'NULL') || '|' || coalesce(note, 'NULL')"
+                + " FROM le_staging.orders ORDER BY order_id", String.class)).containsExactly(
+                "2|at from|2.0000000000|2026-01-01 00:00:00|2025-12-31 22:00:00+00|00ff10|tab\tnew\nline back\\slash",
+                "3|Zoë Łukasiewicz 日本語 🚀|9999999999999999999999999999.9999999999|2026-01-15 12:34:56.123456|2026-01-15 12:00:00+00||",
+                "4|NULL|-9999999999999999999999999999.9999999999|2026-01-31 23:59:59.999999|NULL|NULL|NULL");
+        assertThat(engine.tableStatistics(handle)).containsExactly(new TableStatistics("LE", "ORDERS", 3, "Table completed",
+                engine.tableStatistics(handle).get(0).fullLoadStartTime(), engine.tableStatistics(handle).get(0).fullLoadEndTime()));
+    }
+
+    @Test
+    void tablesLoadInParallelAndARetriedRunStartsClean() {
+        TableRef[] tables = {table("orders_b", "ORDERS_B"), table("orders_c", "ORDERS_C")};
+        run(task("le-parallel-1", JANUARY, "TRUNCATE_BEFORE_LOAD", 2, 100, tables));
+
+        TaskHandle retried = run(task("le-parallel-2", JANUARY, "TRUNCATE_BEFORE_LOAD", 2, 100, tables));
+
+        assertThat(engine.tableStatistics(retried)).extracting(s -> s.tableName() + "=" + s.fullLoadRows() + " " + s.tableState())
+                .containsExactly("ORDERS_B=1000 Table completed", "ORDERS_C=500 Table completed");
+        assertThat(STAGING.queryForObject("SELECT count(*) FROM le_staging.orders_b", Long.class)).isEqualTo(1000L);
+        assertThat(STAGING.queryForObject("SELECT count(*) FROM le_staging.orders_c", Long.class)).isEqualTo(500L);
+    }
+
+    @Test
+    void aFailingTableFailsTheTaskNamingTableAndCause() {
+        STAGING.execute("CREATE TABLE IF NOT EXISTS le_staging.narrow (order_id bigint)");
+        LoadTask task = task("le-fail", JANUARY, "DO_NOTHING", 2, 100, table("narrow", "ORDERS"));
+
+        TaskHandle handle = run(task);
+
+        assertThat(engine.describe(handle).phase()).isEqualTo(TaskPhase.FAILED);
+        assertThat(engine.describe(handle).failureMessage()).startsWith("table LE.ORDERS failed:").contains("customer_name");
+        assertThat(engine.tableStatistics(handle).get(0).tableState()).isEqualTo("Table error");
+    }
+
+    @Test
+    void whatTheEngineDoesNotDoIsRefusedNamingIt() {
+        LoadTask valid = task("le-refused", JANUARY, "TRUNCATE_BEFORE_LOAD", 1, 100, table("orders", "ORDERS"));
+        String addColumn = withRule(valid.tableMappings(), "{\"rule-type\":\"transformation\",\"rule-id\":\"7\",\"rule-name\":\"add-x\","
+                + "\"rule-action\":\"add-column\",\"rule-target\":\"column\",\"object-locator\":{\"schema-name\":\"LE\",\"table-name\":\"ORDERS\"}}");
+
+        assertThatThrownBy(() -> engine.create(new LoadTask("le-r1", LoadTask.FULL_LOAD, addColumn, valid.taskSettings(), Map.of())))
+                .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessageContaining("rule add-x: transformation rule-action 'add-column' is not supported by the local engine");
+        assertThatThrownBy(() -> engine.create(new LoadTask("le-r2", LoadTask.FULL_LOAD, valid.tableMappings(),
+                valid.taskSettings().replace("TRUNCATE_BEFORE_LOAD", "DROP_AND_CREATE"), Map.of())))
+                .hasMessageContaining("TargetTablePrepMode DROP_AND_CREATE: schema-service owns the DDL of staging tables");
+        assertThatThrownBy(() -> engine.create(new LoadTask("le-r3", LoadTask.FULL_LOAD_AND_CDC, valid.tableMappings(), valid.taskSettings(), Map.of())))
+                .hasMessageContaining("the local engine does full loads only (no CDC)");
+        assertThatThrownBy(() -> engine.create(new LoadTask("le-r4", LoadTask.FULL_LOAD, valid.tableMappings(),
+                "{\"ChangeProcessingTuning\":{\"BatchApplyEnabled\":true}}", Map.of())))
+                .hasMessageContaining("setting ChangeProcessingTuning is not supported by the local engine");
+    }
+}

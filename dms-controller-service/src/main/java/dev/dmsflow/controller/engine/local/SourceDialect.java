@@ -29,8 +29,11 @@ abstract class SourceDialect {
     /** Window values are UTC; the session reads and compares in UTC too. */
     abstract void prepare(Connection connection) throws SQLException;
 
-    /** SQL that turns the bound string into a value comparable with a column of this database type. */
-    abstract String typed(String typeName);
+    /**
+     * SQL that turns the bound string into a value comparable with a column of this database type. The value itself
+     * is bound; it is passed so the dialect can pick a format that fits it.
+     */
+    abstract String typed(String typeName, String value);
 
     static boolean isTimestamp(String typeName) {
         String type = typeName.toLowerCase(Locale.ROOT);
@@ -56,7 +59,7 @@ abstract class SourceDialect {
         }
 
         @Override
-        String typed(String typeName) {
+        String typed(String typeName, String value) {
             String type = typeName.toLowerCase(Locale.ROOT);
             if (type.equals("timestamptz") || type.equals("timestamp with time zone")) {
                 return "(CAST(? AS timestamp) AT TIME ZONE 'UTC')";
@@ -77,15 +80,16 @@ abstract class SourceDialect {
             }
         }
 
-        /** DMS-style literals carry as many fractional digits as the column: TO_TIMESTAMP reads them with FF. */
+        /** DMS-style literals carry as many fractional digits as the column has, none for a DATE. */
         @Override
-        String typed(String typeName) {
+        String typed(String typeName, String value) {
             String type = typeName.toUpperCase(Locale.ROOT);
+            String format = value != null && value.contains(".") ? "'YYYY-MM-DD HH24:MI:SS.FF'" : "'YYYY-MM-DD HH24:MI:SS'";
             if (type.contains("WITH TIME ZONE") || type.contains("WITH LOCAL TIME ZONE")) {
-                return "FROM_TZ(TO_TIMESTAMP(?, 'YYYY-MM-DD HH24:MI:SS.FF'), 'UTC')";
+                return "FROM_TZ(TO_TIMESTAMP(?, " + format + "), 'UTC')";
             }
             if (isTimestamp(type)) {
-                return "TO_TIMESTAMP(?, 'YYYY-MM-DD HH24:MI:SS.FF')";
+                return "TO_TIMESTAMP(?, " + format + ")";
             }
             return isNumeric(type) ? "TO_NUMBER(?)" : "?";
         }

@@ -79,13 +79,15 @@ record TableCopy(String sourceSchema, String sourceTable, String targetSchema, S
                 throw new IllegalArgumentException("filter column " + filter.column() + " is not a column of " + schema + "." + table);
             }
             String column = dialect.quote(filter.column());
-            String typed = dialect.typed(types.get(index));
+            String type = types.get(index);
             List<String> alternatives = new ArrayList<>();
             for (TaskPlan.Condition condition : filter.conditions()) {
+                List<String> values = condition.values();
+                String typed = values.isEmpty() ? null : dialect.typed(type, values.get(0));
                 alternatives.add(switch (condition.operator()) {
                     case "gte" -> column + " >= " + typed;
                     case "lte", "ste" -> column + " <= " + typed;
-                    case "between" -> column + " BETWEEN " + typed + " AND " + typed;
+                    case "between" -> column + " BETWEEN " + typed + " AND " + dialect.typed(type, values.get(1));
                     case "eq" -> column + " = " + typed;
                     case "noteq" -> column + " <> " + typed;
                     case "null" -> column + " IS NULL";
@@ -112,8 +114,7 @@ record TableCopy(String sourceSchema, String sourceTable, String targetSchema, S
                 truncate.execute("TRUNCATE " + quotedTarget);
             }
         }
-        String select = "SELECT " + sourceColumns.stream().map(dialect::quote).collect(Collectors.joining(", "))
-                + " FROM " + dialect.quote(sourceSchema) + "." + dialect.quote(sourceTable) + where;
+        String select = select(dialect);
         String copy = "COPY " + quotedTarget + " (" + targetColumns.stream().map(TableCopy::quoteTarget).collect(Collectors.joining(", "))
                 + ") FROM STDIN";
         try (PreparedStatement statement = source.prepareStatement(select, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
@@ -166,6 +167,12 @@ record TableCopy(String sourceSchema, String sourceTable, String targetSchema, S
                 source.rollback();
             }
         }
+    }
+
+    /** The source query: the selected columns, the filters with their placeholders. */
+    String select(SourceDialect dialect) {
+        return "SELECT " + sourceColumns.stream().map(dialect::quote).collect(Collectors.joining(", "))
+                + " FROM " + dialect.quote(sourceSchema) + "." + dialect.quote(sourceTable) + where;
     }
 
     private static void finish(CopyIn copyIn, ByteArrayOutputStream buffer) throws SQLException {

@@ -9,7 +9,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -114,9 +117,131 @@ record TableCopy(String sourceSchema, String sourceTable, String targetSchema, S
                 truncate.execute("TRUNCATE " + quotedTarget);
             }
         }
-        String select = select(dialect);
         String copy = "COPY " + quotedTarget + " (" + targetColumns.stream().map(TableCopy::quoteTarget).collect(Collectors.joining(", "))
                 + ") FROM STDIN";
+        if (dialect instanceof SourceDialect.Postgres) {
+            return copyStream(source, target, copy, commitRate, rows);
+        }
+        return copyRows(source, target, dialect, copy, commitRate, fetchSize, datesHaveTime, rows);
+    }
+
+    /**
+     * A PostgreSQL source speaks COPY too: its rows stream out already in COPY text format and go straight into the
+     * staging COPY, with no decoding and re-encoding in between. COPY takes no parameters, so the filter values are
+     * turned into literals by the source server itself ({@code quote_literal}), never by string building here.
+     */
+    private long copyStream(Connection source, Connection target, String copy, int commitRate, AtomicLong rows) throws SQLException {
+        String select = select(new SourceDialect.Postgres());
+        for (String value : binds) {
+            try (PreparedStatement quote = source.prepareStatement("SELECT quote_literal(?)")) {
+                quote.setString(1, value);
+                try (ResultSet rs = quote.executeQuery()) {
+                    rs.next();
+                    select = select.replaceFirst("\\?", java.util.regex.Matcher.quoteReplacement(rs.getString(1)));
+                }
+            }
+        }
+        org.postgresql.copy.CopyOut copyOut = source.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + select + ") TO STDOUT");
+        // The source keeps streaming while staging commits: a reader thread cuts the rows into 64 KiB chunks (ending
+        // at each CommitRate boundary) and hands them over through a small bounded queue, so memory stays bounded.
+        BlockingQueue<Chunk> chunks = new ArrayBlockingQueue<>(16);
+        AtomicReference<Throwable> readFailure = new AtomicReference<>();
+        Thread reader = new Thread(() -> read(copyOut, commitRate, chunks, readFailure), Thread.currentThread().getName() + "-reader");
+        reader.setDaemon(true);
+        reader.start();
+        CopyIn copyIn = null;
+        long total = 0;
+        try {
+            while (true) {
+                Chunk chunk = chunks.take();
+                if (chunk == Chunk.END) {
+                    break;
+                }
+                if (copyIn == null) {
+                    copyIn = target.unwrap(PGConnection.class).getCopyAPI().copyIn(copy);
+                }
+                copyIn.writeToCopy(chunk.bytes(), 0, chunk.bytes().length);
+                total += chunk.rows();
+                if (chunk.commit()) {
+                    copyIn.endCopy();
+                    target.commit();
+                    rows.addAndGet(chunk.transactionRows());
+                    copyIn = null;
+                }
+            }
+            if (readFailure.get() != null) {
+                throw new SQLException("reading the source failed: " + readFailure.get().getMessage(), readFailure.get());
+            }
+            if (copyIn != null) {
+                copyIn.endCopy();
+            }
+            target.commit();
+            rows.set(total);
+            return total;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while loading " + sourceSchema + "." + sourceTable, e);
+        } catch (SQLException | RuntimeException e) {
+            reader.interrupt();
+            if (copyIn != null && copyIn.isActive()) {
+                copyIn.cancelCopy();
+            }
+            target.rollback();
+            throw e;
+        } finally {
+            if (copyOut.isActive()) {
+                copyOut.cancelCopy();
+            }
+            source.rollback();
+        }
+    }
+
+    /** Rows of COPY text, whole rows only; {@code commit} marks the last chunk of a CommitRate transaction. */
+    private record Chunk(byte[] bytes, long rows, boolean commit, long transactionRows) {
+        static final Chunk END = new Chunk(new byte[0], 0, false, 0);
+    }
+
+    private static void read(org.postgresql.copy.CopyOut copyOut, int commitRate, BlockingQueue<Chunk> chunks, AtomicReference<Throwable> failure) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(FLUSH_BYTES * 2);
+        long inChunk = 0;
+        long inTransaction = 0;
+        try {
+            byte[] row;
+            // one CopyData message per row in text format
+            while ((row = copyOut.readFromCopy()) != null) {
+                buffer.write(row, 0, row.length);
+                inChunk++;
+                boolean commit = ++inTransaction == commitRate;
+                if (commit || buffer.size() >= FLUSH_BYTES) {
+                    chunks.put(new Chunk(buffer.toByteArray(), inChunk, commit, inTransaction));
+                    buffer.reset();
+                    inChunk = 0;
+                    if (commit) {
+                        inTransaction = 0;
+                    }
+                }
+            }
+            if (inChunk > 0) {
+                chunks.put(new Chunk(buffer.toByteArray(), inChunk, false, inTransaction));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure.set(e);
+        } catch (SQLException | RuntimeException e) {
+            failure.set(e);
+        } finally {
+            try {
+                chunks.put(Chunk.END);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Any other source: a streaming SELECT (fetch size), each value read by its JDBC type and encoded for COPY. */
+    private long copyRows(Connection source, Connection target, SourceDialect dialect, String copy, int commitRate, int fetchSize,
+                          boolean datesHaveTime, AtomicLong rows) throws SQLException {
+        String select = select(dialect);
         try (PreparedStatement statement = source.prepareStatement(select, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             statement.setFetchSize(fetchSize);
             for (int i = 0; i < binds.size(); i++) {

@@ -171,6 +171,20 @@ class ComposeFileTest {
                 }
             }
             problems.addAll(dockerignoreProblems(service, context));
+            // Maven reads every <module> of the root pom before it builds any: each needs at least its pom.xml
+            Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(context.resolve("pom.xml")));
+            String dockerfileText = Files.readString(dockerfile);
+            while (module.find()) {
+                String name = module.group(1);
+                if (!Pattern.compile("(?m)^COPY\\s+" + Pattern.quote(name) + "(/pom\\.xml)?\\s").matcher(dockerfileText).find()) {
+                    problems.add(service + ": " + REPO.relativize(dockerfile) + " does not copy the reactor module " + name + " (at least its pom.xml)");
+                }
+                Path ignore = context.resolve(".dockerignore");
+                if (Files.isRegularFile(ignore) && Files.readAllLines(ignore).stream().map(String::strip)
+                        .anyMatch(line -> line.equals(name) || line.equals(name + "/") || line.equals(name + "/pom.xml"))) {
+                    problems.add(service + ": .dockerignore excludes the reactor module " + name + " (Maven needs its pom.xml)");
+                }
+            }
         }
         assertThat(problems).as("builds of docker-compose.yml").isEmpty();
     }

@@ -7,7 +7,15 @@ import dev.dmsflow.infra.HealthProbe;
 import dev.dmsflow.merge.MergeServiceApplication;
 import dev.dmsflow.schema.SchemaServiceApplication;
 import dev.dmsflow.validation.ValidationServiceApplication;
+import dev.dmsflow.embedded.demo.CdcWriter;
+import dev.dmsflow.embedded.demo.Demo;
+import dev.dmsflow.embedded.demo.DemoData;
+import dev.dmsflow.embedded.demo.Timeline;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,12 +27,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * dmsflow on the embedded default: a Kafka broker (KRaft) and a PostgreSQL server with the source, database 1 and
- * database 2 databases, and the four services, all in this JVM. Prints what runs where and whether each service is
- * healthy; stops on Ctrl-C.
+ * dmsflow on the embedded default: a Kafka broker (KRaft) and a PostgreSQL server with the source (standing in for
+ * Oracle), database 1 and database 2, demo data, and the four services, all in this JVM; the controller runs the
+ * local JDBC engine. Then the main job: a January window reload while CDC keeps writing, and a multi-stage load,
+ * with the event timeline and a summary per table. Exit status 0 when both runs validate, 1 otherwise.
  *
- * <p>{@code --port-base=N} puts the services on ports N..N+3 (default 8081; 0 = free ports);
- * {@code --exit-when-healthy} stops once everything reported healthy (exit status 0), or failed (exit status 1).
+ * <p>{@code --orders=N} demo orders (default 100000); {@code --port-base=N} puts the services on ports N..N+3
+ * (default 8081; 0 = free ports); {@code --serve} keeps everything running after the demo, until Ctrl-C;
+ * {@code --exit-when-healthy} only starts everything and checks health.
  */
 public final class EmbeddedDmsflow implements AutoCloseable {
 
@@ -47,8 +57,8 @@ public final class EmbeddedDmsflow implements AutoCloseable {
         return services;
     }
 
-    /** Starts the infrastructure and the services, printing progress to {@code out}. */
-    public static EmbeddedDmsflow start(int portBase, PrintStream out) {
+    /** Starts the infrastructure, writes the demo data and starts the services, printing progress to {@code out}. */
+    public static EmbeddedDmsflow start(int portBase, int orders, PrintStream out) {
         long started = System.nanoTime();
         out.println("dmsflow embedded: starting Kafka (KRaft) and PostgreSQL ...");
         DmsflowInfrastructure infrastructure = DmsflowInfrastructure.start(0);
@@ -56,6 +66,19 @@ public final class EmbeddedDmsflow implements AutoCloseable {
         out.printf("  PostgreSQL  localhost:%d  user %s, databases %s (source), %s, %s   [%s]%n",
                 infrastructure.postgresPort(), DmsflowInfrastructure.USER, Database.SOURCE.databaseName(),
                 Database.DB1.databaseName(), Database.DB2.databaseName(), seconds(started));
+        long dataStarted = System.nanoTime();
+        Path catalog;
+        try {
+            DemoData.create(infrastructure, orders);
+            catalog = Files.createTempFile("dmsflow-demo-catalog", ".yaml");
+            Files.writeString(catalog, DemoData.catalog(infrastructure));
+            catalog.toFile().deleteOnExit();
+        } catch (IOException | RuntimeException e) {
+            infrastructure.close();
+            throw new IllegalStateException("Cannot write the demo data: " + e.getMessage(), e);
+        }
+        out.printf("  demo data   %,d orders and %,d customers in the source, production as an earlier migration left it, segments in %s   [%s]%n",
+                orders, Math.max(10, orders / 10), Database.DB2.databaseName(), seconds(dataStarted));
         Map<String, ConfigurableApplicationContext> contexts = new LinkedHashMap<>();
         EmbeddedDmsflow dmsflow = new EmbeddedDmsflow(infrastructure, contexts);
         try {
@@ -65,6 +88,7 @@ public final class EmbeddedDmsflow implements AutoCloseable {
                 int port = portBase == 0 ? 0 : portBase + offset++;
                 // above the service's own yml, which names the connections of a deployment
                 Map<String, Object> overrides = new LinkedHashMap<>(infrastructure.serviceProperties());
+                overrides.putAll(embeddedSettings(infrastructure, catalog));
                 overrides.put("server.port", port);
                 overrides.put("spring.main.banner-mode", "off");
                 overrides.put("spring.main.log-startup-info", false);
@@ -80,6 +104,24 @@ public final class EmbeddedDmsflow implements AutoCloseable {
             throw e;
         }
         return dmsflow;
+    }
+
+    /** The embedded default: the local engine and the validation source read the source database; all share the catalog. */
+    private static Map<String, Object> embeddedSettings(DmsflowInfrastructure infrastructure, Path catalog) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("dmsflow.catalog.location", catalog.toUri().toString());
+        settings.put("dmsflow.controller.engine", "local-jdbc");
+        settings.put("dmsflow.controller.local.source.url", infrastructure.jdbcUrl(Database.SOURCE));
+        settings.put("dmsflow.controller.local.source.username", DmsflowInfrastructure.USER);
+        settings.put("dmsflow.controller.poll-interval", "200ms");
+        settings.put("dmsflow.controller.progress-interval", "1s");
+        settings.put("dmsflow.validation.source.url", infrastructure.jdbcUrl(Database.SOURCE));
+        settings.put("dmsflow.validation.source.username", DmsflowInfrastructure.USER);
+        return settings;
+    }
+
+    public DmsflowInfrastructure infrastructure() {
+        return infrastructure;
     }
 
     /** The HTTP port a service listens on. */
@@ -115,19 +157,25 @@ public final class EmbeddedDmsflow implements AutoCloseable {
 
     public static void main(String[] args) throws InterruptedException {
         int portBase = 8081;
+        int orders = 100_000;
         boolean exitWhenHealthy = false;
+        boolean serve = false;
         for (String arg : args) {
             if (arg.startsWith("--port-base=")) {
                 portBase = Integer.parseInt(arg.substring("--port-base=".length()));
+            } else if (arg.startsWith("--orders=")) {
+                orders = Integer.parseInt(arg.substring("--orders=".length()));
             } else if (arg.equals("--exit-when-healthy")) {
                 exitWhenHealthy = true;
+            } else if (arg.equals("--serve")) {
+                serve = true;
             } else {
-                System.err.println("Unknown argument " + arg + "; use --port-base=N and --exit-when-healthy");
+                System.err.println("Unknown argument " + arg + "; use --orders=N, --port-base=N, --serve, --exit-when-healthy");
                 System.exit(2);
             }
         }
         long started = System.nanoTime();
-        EmbeddedDmsflow dmsflow = start(portBase, System.out);
+        EmbeddedDmsflow dmsflow = start(portBase, orders, System.out);
         System.out.println("Health:");
         List<String> unhealthy = dmsflow.reportHealth(System.out);
         if (!unhealthy.isEmpty()) {
@@ -140,13 +188,42 @@ public final class EmbeddedDmsflow implements AutoCloseable {
             dmsflow.close();
             System.exit(0);
         }
-        System.out.println("Press Ctrl-C to stop.");
+        boolean passed = dmsflow.runDemo(orders, System.out);
+        System.out.printf("%nTotal wall time %s.%n", seconds(started));
+        if (!serve) {
+            dmsflow.close();
+            System.exit(passed ? 0 : 1);
+        }
+        System.out.println("Still running (--serve): try curl localhost:" + dmsflow.port(DmsControllerApplication.NAME) + "/api/runs/<requestId>. Ctrl-C stops.");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             dmsflow.close();
             stopped.countDown();
         }, "dmsflow-embedded-shutdown"));
         stopped.await();
+    }
+
+    /** The main job: a January reload while CDC writes, then a multi-stage load; true when both validate. */
+    public boolean runDemo(int orders, PrintStream out) {
+        String suffix = Long.toString(System.currentTimeMillis() % 100_000);
+        try (Timeline timeline = new Timeline(infrastructure.kafkaBootstrapServers(), out)) {
+            Demo demo = new Demo(port(DmsControllerApplication.NAME), timeline, out, Duration.ofSeconds(120));
+            out.println("\nRun 1: reload orders and customers for January while CDC keeps updating orders");
+            Demo.RunResult window;
+            long cdcChanges;
+            try (CdcWriter cdc = new CdcWriter(infrastructure, orders)) {
+                window = demo.windowReload("demo-january-" + suffix);
+                cdcChanges = cdc.changes();
+            }
+            out.printf("  (CDC changed %,d orders in the source and production meanwhile)%n", cdcChanges);
+            out.println("\nRun 2: multi-stage load: January orders joined with database 2's segments into target.orders_enriched");
+            Demo.RunResult multiStage = demo.multiStage("demo-enriched-" + suffix);
+            demo.printSummary(window);
+            demo.printSummary(multiStage);
+            boolean passed = window.passed() && multiStage.passed();
+            out.println(passed ? "\nBoth runs validated." : "\nFAILED: " + (window.passed() ? multiStage.reason() : window.reason()));
+            return passed;
+        }
     }
 
     private static String seconds(long startedNanos) {

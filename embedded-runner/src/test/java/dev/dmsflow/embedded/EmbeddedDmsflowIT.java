@@ -16,7 +16,7 @@ class EmbeddedDmsflowIT {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
 
-        try (EmbeddedDmsflow dmsflow = EmbeddedDmsflow.start(0, out)) {
+        try (EmbeddedDmsflow dmsflow = EmbeddedDmsflow.start(0, 2000, out)) {
             assertThat(dmsflow.services()).containsExactly("dms-controller-service", "schema-service", "merge-service", "validation-service");
             assertThat(dmsflow.reportHealth(out)).isEmpty();
             for (String service : dmsflow.services()) {

@@ -1,6 +1,8 @@
 package dev.dmsflow.validation.check;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +67,8 @@ final class StagedTable {
         double percent = Math.min(100.0, 100.0 * 20 * buckets / expectedRows);
         SqlQuery query = new SqlQuery().param("SELECT percentile_disc(?::float8[]) WITHIN GROUP (ORDER BY " + ref(S, leadingKey.name()) + ")::text[] FROM "
                 + staging.quoted() + " " + S, new SqlQuery.DoubleArray(fractions));
-        if (percent < 100.0) {
+        // a view (the multi-stage source) cannot be sampled: its thresholds come from all of its rows
+        if (percent < 100.0 && sampleable(connection)) {
             query.param(" TABLESAMPLE SYSTEM (?::real)", percent);
         }
         whereInWindow(query);
@@ -104,5 +107,15 @@ final class StagedTable {
         }
         String[] points = query.single(connection, row -> row.getArray(1) == null ? new String[0] : (String[]) row.getArray(1).getArray());
         return distinct(List.of(points));
+    }
+
+    /** TABLESAMPLE works on tables and materialized views only. */
+    private boolean sampleable(Connection connection) throws SQLException {
+        try (PreparedStatement kind = connection.prepareStatement("SELECT relkind IN ('r', 'm') FROM pg_class WHERE oid = to_regclass(?)")) {
+            kind.setString(1, staging.quoted());
+            try (ResultSet rs = kind.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
     }
 }

@@ -1,0 +1,116 @@
+package dev.dmsflow.embedded.demo;
+
+import dev.dmsflow.contracts.event.MergeCompleted;
+import dev.dmsflow.contracts.event.TableMergeResult;
+import dev.dmsflow.contracts.event.TaskFailed;
+import dev.dmsflow.contracts.event.ValidationFailed;
+import dev.dmsflow.contracts.event.ValidationPassed;
+import dev.dmsflow.contracts.event.WindowStaged;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The main job on the embedded default: a January reload of orders and customers while CDC keeps changing orders,
+ * then a multi-stage load of the January orders joined with database 2 into the final table. Requests go through the
+ * controller's REST API; the timeline prints every event; each run ends with its validation outcome.
+ */
+public final class Demo {
+
+    /** How one run ended. */
+    public record RunResult(String requestId, String outcome, String reason, List<Timeline.Seen> events, Duration took) {
+        public boolean passed() {
+            return "PASSED".equals(outcome);
+        }
+
+        public <T extends SpecificRecord> Optional<T> event(Class<T> type) {
+            return events.stream().map(Timeline.Seen::event).filter(type::isInstance).map(type::cast).findFirst();
+        }
+    }
+
+    private final int controllerPort;
+    private final Timeline timeline;
+    private final PrintStream out;
+    private final Duration timeout;
+
+    public Demo(int controllerPort, Timeline timeline, PrintStream out, Duration timeout) {
+        this.controllerPort = controllerPort;
+        this.timeline = timeline;
+        this.out = out;
+        this.timeout = timeout;
+    }
+
+    public RunResult windowReload(String requestId) {
+        return submit(requestId, "{\"tables\":[\"orders\",\"customers\"],\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-02-01T00:00:00Z\","
+                + "\"kind\":\"TIME_WINDOW_RELOAD\",\"requestId\":\"" + requestId + "\",\"requestedBy\":\"dmsflow demo\",\"reason\":\"reload January\"}");
+    }
+
+    public RunResult multiStage(String requestId) {
+        return submit(requestId, "{\"tables\":[\"orders\"],\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-02-01T00:00:00Z\","
+                + "\"kind\":\"MULTI_STAGE\",\"multiStage\":\"orders_enriched\",\"requestId\":\"" + requestId + "\",\"requestedBy\":\"dmsflow demo\"}");
+    }
+
+    private RunResult submit(String requestId, String json) {
+        Instant start = Instant.now();
+        HttpResponse<String> response;
+        try {
+            response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + controllerPort + "/api/reloads"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return new RunResult(requestId, "REJECTED", "controller unreachable: " + e.getMessage(), List.of(), Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new RunResult(requestId, "REJECTED", "interrupted", List.of(), Duration.ZERO);
+        }
+        if (response.statusCode() != 202) {
+            return new RunResult(requestId, "REJECTED", "HTTP " + response.statusCode() + " " + response.body(), List.of(), Duration.ZERO);
+        }
+        Instant deadline = start.plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            List<Timeline.Seen> events = timeline.of(requestId);
+            for (Timeline.Seen seen : events) {
+                Duration took = Duration.between(start, seen.at());
+                if (seen.event() instanceof ValidationPassed) {
+                    return new RunResult(requestId, "PASSED", null, events, took);
+                }
+                if (seen.event() instanceof ValidationFailed failed) {
+                    return new RunResult(requestId, "FAILED", Timeline.figures(failed), events, took);
+                }
+                if (seen.event() instanceof TaskFailed failed) {
+                    return new RunResult(requestId, "FAILED", failed.getStage() + ": " + failed.getReason(), events, took);
+                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return new RunResult(requestId, "TIMEOUT", "no outcome within " + timeout.toSeconds() + " s", timeline.of(requestId), timeout);
+    }
+
+    /** Per table of the run: loaded, staged, inserted, updated, skipped as stale, and the validation outcome. */
+    public void printSummary(RunResult run) {
+        out.printf("%n%s: %s in %.1f s%s%n", run.requestId(), run.outcome(), run.took().toMillis() / 1000.0,
+                run.reason() == null ? "" : " (" + run.reason() + ")");
+        out.printf("  %-16s %10s %10s %10s %10s %10s %10s  %s%n", "table", "loaded", "staged", "inserted", "updated", "stale", "dup", "validation");
+        Optional<WindowStaged> staged = run.event(WindowStaged.class);
+        run.event(MergeCompleted.class).ifPresent(merge -> {
+            for (TableMergeResult t : merge.getTables()) {
+                long stagedRows = staged.flatMap(s -> s.getTables().stream().filter(x -> x.getTable().getName().equals(t.getTable().getName())).findFirst())
+                        .map(x -> x.getStagedRows()).orElse(t.getStagedRows());
+                out.printf("  %-16s %,10d %,10d %,10d %,10d %,10d %,10d  %s%n", t.getTable().getName(), t.getFullLoadRows(), stagedRows,
+                        t.getInserted(), t.getUpdated(), t.getSkippedStale(), t.getDuplicates(), run.outcome());
+            }
+        });
+    }
+}

@@ -6,24 +6,23 @@ import dev.dmsflow.merge.run.MergeEvents;
 import dev.dmsflow.merge.run.MergePlanner;
 import dev.dmsflow.merge.run.RunMerger;
 import dev.dmsflow.merge.window.TableShapes;
+import dev.dmsflow.support.kafka.EventPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Optional;
 import javax.sql.DataSource;
-import org.apache.avro.specific.SpecificRecord;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.core.KafkaTemplate;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(MergeProperties.class)
 class MergeConfiguration {
 
     @Bean
-    MergeEvents mergeEvents(KafkaTemplate<String, SpecificRecord> template, MeterRegistry meters, MergeProperties properties) {
-        return new KafkaMergeEvents(template, meters, properties.publishTimeout());
+    MergeEvents mergeEvents(EventPublisher publisher, MeterRegistry meters, MergeProperties properties) {
+        return new KafkaMergeEvents(publisher, meters, properties.publishTimeout());
     }
 
     @Bean

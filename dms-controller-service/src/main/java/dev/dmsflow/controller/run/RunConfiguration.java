@@ -4,7 +4,9 @@ import dev.dmsflow.controller.ControllerProperties;
 import dev.dmsflow.controller.engine.ReplicationEngine;
 import dev.dmsflow.controller.mapping.TaskSettingsProperties;
 import dev.dmsflow.controller.request.RequestResolver;
+import dev.dmsflow.support.kafka.EventPublisher;
 import java.time.Clock;
+import java.time.Duration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -12,6 +14,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 @Configuration(proxyBeanMethods = false)
 class RunConfiguration {
+
+    /** Outcomes and progress go to their topics; the broker has acknowledged each when publish returns. */
+    @Bean
+    ControllerEvents controllerEvents(EventPublisher publisher) {
+        return event -> publisher.publish(event, Duration.ofSeconds(30));
+    }
 
     @Bean
     RunCoordinator runCoordinator(JdbcTemplate jdbc, TransactionTemplate transactions, RequestResolver resolver,

@@ -1,37 +1,32 @@
 package dev.dmsflow.merge.kafka;
 
-import dev.dmsflow.contracts.Topics;
 import dev.dmsflow.contracts.event.MergeCompleted;
 import dev.dmsflow.contracts.event.TableMergeResult;
 import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.merge.run.MergeEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.avro.specific.SpecificRecord;
-import org.springframework.kafka.core.KafkaTemplate;
+import dev.dmsflow.support.kafka.EventPublisher;
 
 /**
- * Publishes outcomes and waits for the broker's acknowledgement, so a failed publish fails the record and it is
- * redelivered (the run record then republishes the same MergeCompleted). Counts rows merged per table for Prometheus.
+ * Publishes outcomes (a failed publish fails the record, which is redelivered and the run record republished) and
+ * counts rows merged per table for Prometheus.
  */
 public class KafkaMergeEvents implements MergeEvents {
 
-    private final KafkaTemplate<String, SpecificRecord> template;
+    private final EventPublisher publisher;
     private final MeterRegistry meters;
     private final Duration timeout;
 
-    public KafkaMergeEvents(KafkaTemplate<String, SpecificRecord> template, MeterRegistry meters, Duration timeout) {
-        this.template = template;
+    public KafkaMergeEvents(EventPublisher publisher, MeterRegistry meters, Duration timeout) {
+        this.publisher = publisher;
         this.meters = meters;
         this.timeout = timeout;
     }
 
     @Override
     public void completed(MergeCompleted event) {
-        send(Topics.MERGE_COMPLETED, event.getHeader().getRequestId(), event);
+        publisher.publish(event, timeout);
         for (TableMergeResult table : event.getTables()) {
             String name = table.getTable().getTargetSchema() + "." + table.getTable().getTargetTable();
             meters.counter("dmsflow.merge.rows", "table", name, "action", "inserted").increment(table.getInserted());
@@ -44,18 +39,7 @@ public class KafkaMergeEvents implements MergeEvents {
 
     @Override
     public void failed(TaskFailed event) {
-        send(Topics.ALERTS, event.getHeader().getRequestId(), event);
+        publisher.publish(event, timeout);
         meters.counter("dmsflow.merge.failures", "retryable", String.valueOf(event.getRetryable())).increment();
-    }
-
-    private void send(String topic, String key, SpecificRecord event) {
-        try {
-            template.send(topic, key, event).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while publishing to " + topic, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Could not publish " + event.getSchema().getName() + " for run " + key + " to " + topic, e);
-        }
     }
 }

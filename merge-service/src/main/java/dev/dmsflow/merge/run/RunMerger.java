@@ -9,6 +9,7 @@ import dev.dmsflow.contracts.event.WindowStaged;
 import dev.dmsflow.merge.window.MergeCounts;
 import dev.dmsflow.merge.window.MergeRejectedException;
 import dev.dmsflow.merge.window.MergeStep;
+import dev.dmsflow.support.jdbc.TransientFaults;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -67,7 +68,9 @@ public final class RunMerger {
                 fail(staged, start, attempt, e.getMessage(), false, e);
                 return;
             } catch (SQLException e) {
-                boolean retryable = TransientFaults.isTransient(e);
+                // a unique violation means CDC inserted a key the merge held for new: the next attempt sees the row
+                // and applies newer-wins to it
+                boolean retryable = TransientFaults.isTransient(e) || "23505".equals(e.getSQLState());
                 if (retryable && attempt < retry.maxAttempts()) {
                     log.warn("Merge of run {} met a transient fault (attempt {} of {}), retrying: {}",
                             staged.getHeader().getRequestId(), attempt, retry.maxAttempts(), e.getMessage());

@@ -14,6 +14,7 @@ import dev.dmsflow.contracts.event.WindowStaged;
 import dev.dmsflow.merge.MergeFixture;
 import dev.dmsflow.merge.MergeServiceTest;
 import dev.dmsflow.merge.kafka.KafkaMergeEvents;
+import dev.dmsflow.support.kafka.EventPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -43,8 +44,8 @@ class MergeDeliveryIT {
     static class CrashBeforeFirstPublish {
         @Bean
         @Primary
-        MergeEvents crashingOnce(KafkaTemplate<String, SpecificRecord> template, MeterRegistry meters) {
-            KafkaMergeEvents kafka = new KafkaMergeEvents(template, meters, Duration.ofSeconds(30));
+        MergeEvents crashingOnce(EventPublisher publisher, MeterRegistry meters) {
+            KafkaMergeEvents kafka = new KafkaMergeEvents(publisher, meters, Duration.ofSeconds(30));
             Set<String> crashed = ConcurrentHashMap.newKeySet();
             return new MergeEvents() {
                 @Override

@@ -17,6 +17,7 @@ import dev.dmsflow.schema.drift.TablePair;
 import dev.dmsflow.schema.drift.TypeVerification;
 import dev.dmsflow.schema.provision.PgCatalog;
 import dev.dmsflow.schema.provision.PgCatalog.PgColumn;
+import dev.dmsflow.support.jdbc.TransientFaults;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;

@@ -83,6 +83,11 @@ public class KafkaSupportAutoConfiguration {
     }
 
     @Bean
+    EventPublisher eventPublisher(KafkaTemplate<String, SpecificRecord> template) {
+        return new EventPublisher(template);
+    }
+
+    @Bean
     KafkaHealthIndicator kafkaHealthIndicator(KafkaAdmin kafkaAdmin) {
         return new KafkaHealthIndicator(Admin.create(kafkaAdmin.getConfigurationProperties()));
     }

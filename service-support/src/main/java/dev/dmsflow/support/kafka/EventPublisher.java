@@ -1,7 +1,8 @@
-package dev.dmsflow.controller.run;
+package dev.dmsflow.support.kafka;
 
 import dev.dmsflow.contracts.Topics;
 import dev.dmsflow.contracts.event.EventHeader;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -9,24 +10,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.stereotype.Component;
 
-/** Publishes each event to its topic, keyed by requestId, and waits for the broker's acknowledgement. */
-@Component
-class KafkaControllerEvents implements ControllerEvents {
+/**
+ * Publishes a dmsflow event to the topic of its type, keyed by its run's requestId, and waits for the broker's
+ * acknowledgement: a handler that returns has published, and one whose publish failed throws, so its record is
+ * redelivered and the recorded outcome published again.
+ */
+public class EventPublisher {
 
     private final KafkaTemplate<String, SpecificRecord> template;
 
-    KafkaControllerEvents(KafkaTemplate<String, SpecificRecord> template) {
+    public EventPublisher(KafkaTemplate<String, SpecificRecord> template) {
         this.template = template;
     }
 
-    @Override
-    public void publish(SpecificRecord event) {
+    public void publish(SpecificRecord event, Duration timeout) {
         String topic = topicOf(event);
         String requestId = ((EventHeader) event.get(event.getSchema().getField("header").pos())).getRequestId();
         try {
-            template.send(topic, requestId, event).get(30, TimeUnit.SECONDS);
+            template.send(topic, requestId, event).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while publishing to " + topic, e);
@@ -41,6 +43,6 @@ class KafkaControllerEvents implements ControllerEvents {
                 return topic.getKey();
             }
         }
-        throw new IllegalArgumentException("no topic carries " + event.getClass().getName());
+        throw new IllegalArgumentException("no dmsflow topic carries " + event.getClass().getName());
     }
 }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
+import org.springframework.boot.Banner;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
@@ -90,9 +91,9 @@ public final class EmbeddedDmsflow implements AutoCloseable {
                 Map<String, Object> overrides = new LinkedHashMap<>(infrastructure.serviceProperties());
                 overrides.putAll(embeddedSettings(infrastructure, catalog));
                 overrides.put("server.port", port);
-                overrides.put("spring.main.banner-mode", "off");
-                overrides.put("spring.main.log-startup-info", false);
                 ConfigurableApplicationContext context = service.getValue().get()
+                        .bannerMode(Banner.Mode.OFF)
+                        .logStartupInfo(false)
                         .initializers(app -> app.getEnvironment().getPropertySources()
                                 .addFirst(new MapPropertySource("dmsflow-embedded", overrides)))
                         .run();

@@ -72,7 +72,7 @@ class LocalJdbcEngineIT {
     /** The controller's documents, plus a remove-column rule for SECRET (staging has no such column). */
     private static LoadTask task(String id, TimeWindow window, String prepMode, int subTasks, int commitRate, TableRef... tables) {
         String mappings = TaskDocuments.tableMappings(List.of(tables), window,
-                Map.of("orders", 6, "orders_b", 6, "orders_c", 6, "narrow", 6), true);
+                Map.of("orders", 6, "orders_b", 6, "orders_c", 6, "narrow", 6, "Renamed", 6), true);
         mappings = withRule(mappings, "{\"rule-type\":\"transformation\",\"rule-id\":\"99\",\"rule-name\":\"drop-secret\","
                 + "\"rule-action\":\"remove-column\",\"rule-target\":\"column\",\"object-locator\":{\"schema-name\":\"LE\",\"table-name\":\"%\","
                 + "\"column-name\":\"SECRET\"}}");
@@ -120,6 +120,22 @@ class LocalJdbcEngineIT {
                 .containsExactly("ORDERS_B=1000 Table completed", "ORDERS_C=500 Table completed");
         assertThat(STAGING.queryForObject("SELECT count(*) FROM le_staging.orders_b", Long.class)).isEqualTo(1000L);
         assertThat(STAGING.queryForObject("SELECT count(*) FROM le_staging.orders_c", Long.class)).isEqualTo(500L);
+    }
+
+    @Test
+    void columnsAreRenamedAsTheRulesSay() {
+        STAGING.execute("CREATE TABLE IF NOT EXISTS le_staging.\"Renamed\" (order_id bigint PRIMARY KEY, \"Customer\" text, amount numeric(38,10),"
+                + " updated_at timestamp(6), shipped_at timestamptz, payload bytea, note text)");
+        LoadTask base = task("le-rename", JANUARY, "TRUNCATE_BEFORE_LOAD", 1, 100, table("Renamed", "ORDERS"));
+        // mixed case survives quoting: the table keeps its capital, the renamed column gets one
+        String mappings = withRule(base.tableMappings(), "{\"rule-type\":\"transformation\",\"rule-id\":\"98\",\"rule-name\":\"rename-name\","
+                + "\"rule-action\":\"rename\",\"rule-target\":\"column\",\"object-locator\":{\"schema-name\":\"LE\",\"table-name\":\"ORDERS\","
+                + "\"column-name\":\"CUSTOMER_NAME\"},\"value\":\"Customer\"}");
+
+        TaskHandle handle = run(new LoadTask("le-rename", LoadTask.FULL_LOAD, mappings, base.taskSettings(), Map.of()));
+
+        assertThat(engine.describe(handle).phase()).as(engine.describe(handle).failureMessage()).isEqualTo(TaskPhase.FULL_LOAD_COMPLETE);
+        assertThat(STAGING.queryForList("SELECT \"Customer\" FROM le_staging.\"Renamed\" WHERE order_id = 2", String.class)).containsExactly("at from");
     }
 
     @Test

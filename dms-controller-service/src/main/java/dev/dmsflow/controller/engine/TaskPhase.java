@@ -7,5 +7,7 @@ public enum TaskPhase {
     RUNNING,
     /** Every table fully loaded: stopped with FULL_LOAD_ONLY_FINISHED, or a CDC task still running after its full load. */
     FULL_LOAD_COMPLETE,
-    FAILED
+    FAILED,
+    /** The engine no longer has the task: it ran in a process that stopped (the local engine). It can be run again. */
+    LOST
 }

@@ -135,6 +135,8 @@ public final class RunCoordinator {
             log.info("Run {}: started task {}", run.requestId(), handle.taskId());
         } else if (status.phase() == TaskPhase.FAILED) {
             fail(run, status.failureMessage(), false);
+        } else if (status.phase() == TaskPhase.LOST) {
+            rerun(run, status);
         } else if (status.phase() != TaskPhase.CREATING) {
             store.running(run.requestId());
         }
@@ -145,6 +147,7 @@ public final class RunCoordinator {
         switch (status.phase()) {
             case FULL_LOAD_COMPLETE -> completeLoad(run, status);
             case FAILED -> fail(run, status.failureMessage(), false);
+            case LOST -> rerun(run, status);
             default -> progress(run, status);
         }
     }
@@ -176,6 +179,20 @@ public final class RunCoordinator {
         log.info("Run {}: every table loaded ({}), task {}", run.requestId(), status.status(), run.handle().taskId());
         publishStoredOutcomes();
         engine.delete(run.handle());
+    }
+
+    /**
+     * The task vanished with the process that ran it: the run keeps its leases and goes back to STARTING, so the next
+     * tick creates and starts the task again (the prep mode truncates what the lost one loaded). Counted as an engine
+     * error, so a task that keeps vanishing fails the run in the end.
+     */
+    private void rerun(StoredRun run, TaskStatus status) {
+        if (store.engineError(run.requestId(), status.failureMessage()) >= settings.maxEngineErrors()) {
+            fail(run, status.failureMessage(), true);
+            return;
+        }
+        log.warn("Run {}: {}; running the task again", run.requestId(), status.failureMessage());
+        store.restart(run.requestId());
     }
 
     /** Engine errors: a retryable one is tried again next tick, up to the limit; any other fails the run. */

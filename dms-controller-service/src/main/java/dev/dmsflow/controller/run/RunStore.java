@@ -96,6 +96,12 @@ final class RunStore {
         jdbc.update("UPDATE dms_controller.runs SET task_id = ?, task_arn = ? WHERE request_id = ?", handle.taskId(), handle.taskArn(), requestId);
     }
 
+    /** Back to STARTING without a task: the next tick creates one again. */
+    void restart(String requestId) {
+        jdbc.update("UPDATE dms_controller.runs SET status = 'STARTING', task_id = NULL, task_arn = NULL"
+                + " WHERE request_id = ? AND status IN ('STARTING', 'RUNNING')", requestId);
+    }
+
     void running(String requestId) {
         jdbc.update("UPDATE dms_controller.runs SET status = 'RUNNING' WHERE request_id = ? AND status = 'STARTING'", requestId);
     }

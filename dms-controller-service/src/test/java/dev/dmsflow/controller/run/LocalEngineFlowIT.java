@@ -52,16 +52,9 @@ class LocalEngineFlowIT {
 
     @Test
     void aWindowReloadRunsOnTheLocalEngineEndToEnd() {
-        JdbcTemplate source = new JdbcTemplate(DmsflowInfrastructure.shared().dataSource(Database.SOURCE));
-        source.execute("DROP SCHEMA IF EXISTS \"APP\" CASCADE");
-        source.execute("CREATE SCHEMA \"APP\"");
-        source.execute("CREATE TABLE \"APP\".\"ORDERS\" (\"ORDER_ID\" bigint PRIMARY KEY, \"AMOUNT\" numeric(10,2), \"UPDATED_AT\" timestamp(6))");
-        source.update("INSERT INTO \"APP\".\"ORDERS\" SELECT g, g, timestamp '2025-12-31 12:00' + g * interval '1 minute' FROM generate_series(1, 2000) g");
-        jdbc.execute("DROP SCHEMA IF EXISTS ctl_staging CASCADE");
-        jdbc.execute("CREATE SCHEMA ctl_staging");
-        jdbc.execute("CREATE TABLE ctl_staging.orders (order_id bigint PRIMARY KEY, amount numeric(10,2), updated_at timestamp(6),"
-                + " _dms_loaded_at timestamptz DEFAULT now())");
-        long expected = source.queryForObject("SELECT count(*) FROM \"APP\".\"ORDERS\" WHERE \"UPDATED_AT\" >= '2026-01-01' AND \"UPDATED_AT\" < '2026-02-01'", Long.class);
+        createSourceAndStaging();
+        long expected = new JdbcTemplate(DmsflowInfrastructure.shared().dataSource(Database.SOURCE)).queryForObject(
+                "SELECT count(*) FROM \"APP\".\"ORDERS\" WHERE \"UPDATED_AT\" >= '2026-01-01' AND \"UPDATED_AT\" < '2026-02-01'", Long.class);
         String requestId = "req-" + UUID.randomUUID();
 
         try (TopicProbe<SpecificRecord> topics = new TopicProbe<>(new AvroEventDeserializer(), Topics.FULL_LOAD_COMPLETED)) {
@@ -75,5 +68,42 @@ class LocalEngineFlowIT {
         }
         assertThat(jdbc.queryForObject("SELECT count(*) FROM ctl_staging.orders", Long.class)).isEqualTo(1281L);
         assertThat(jdbc.queryForObject("SELECT max(updated_at)::text FROM ctl_staging.orders", String.class)).isEqualTo("2026-01-01 21:20:00");
+    }
+
+    @Test
+    void aLoadWhoseControllerDiedIsRunAgainByTheNextOne() {
+        createSourceAndStaging();
+        // what a controller that died during a local load leaves behind: a RUNNING run whose task lived in its memory
+        String requestId = "req-" + UUID.randomUUID();
+        jdbc.update("INSERT INTO ctl_staging.orders (order_id, amount, updated_at) VALUES (999999, 1, '2026-01-05')");
+        jdbc.update("""
+                INSERT INTO dms_controller.runs (request_id, kind, requested_by, window_from, window_to, tables, staging_tables, status,
+                    engine, migration_type, task_id, task_arn, attempt, started_at)
+                VALUES (?, 'TIME_WINDOW_RELOAD', 'ops', '2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z', ?::jsonb, ARRAY['ctl_staging.orders'],
+                    'RUNNING', 'LOCAL_JDBC', 'full-load', 'dmsflow-gone', 'local:dmsflow-gone', 1, now())""", requestId,
+                "[{\"name\":\"orders\",\"sourceSchema\":\"APP\",\"sourceTable\":\"ORDERS\",\"stagingSchema\":\"ctl_staging\","
+                        + "\"stagingTable\":\"orders\",\"targetSchema\":\"ctl_production\",\"targetTable\":\"orders\","
+                        + "\"keyColumns\":[\"order_id\"],\"windowColumn\":\"updated_at\",\"windowPrecision\":6}]");
+
+        try (TopicProbe<SpecificRecord> topics = new TopicProbe<>(new AvroEventDeserializer(), Topics.FULL_LOAD_COMPLETED)) {
+            FullLoadCompleted completed = topics.await(requestId, FullLoadCompleted.class, 1).get(0);
+            assertThat(completed.getTables().get(0).getFullLoadRows()).isEqualTo(1281L);
+        }
+        // the rerun started clean: what the lost task had loaded is gone
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM ctl_staging.orders", Long.class)).isEqualTo(1281L);
+        assertThat(jdbc.queryForObject("SELECT task_id FROM dms_controller.runs WHERE request_id = ?", String.class, requestId))
+                .isEqualTo(RunCoordinator.taskIdentifier(requestId));
+    }
+
+    private void createSourceAndStaging() {
+        JdbcTemplate source = new JdbcTemplate(DmsflowInfrastructure.shared().dataSource(Database.SOURCE));
+        source.execute("DROP SCHEMA IF EXISTS \"APP\" CASCADE");
+        source.execute("CREATE SCHEMA \"APP\"");
+        source.execute("CREATE TABLE \"APP\".\"ORDERS\" (\"ORDER_ID\" bigint PRIMARY KEY, \"AMOUNT\" numeric(10,2), \"UPDATED_AT\" timestamp(6))");
+        source.update("INSERT INTO \"APP\".\"ORDERS\" SELECT g, g, timestamp '2025-12-31 12:00' + g * interval '1 minute' FROM generate_series(1, 2000) g");
+        jdbc.execute("DROP SCHEMA IF EXISTS ctl_staging CASCADE");
+        jdbc.execute("CREATE SCHEMA ctl_staging");
+        jdbc.execute("CREATE TABLE ctl_staging.orders (order_id bigint PRIMARY KEY, amount numeric(10,2), updated_at timestamp(6),"
+                + " _dms_loaded_at timestamptz DEFAULT now())");
     }
 }

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * dmsflow's own full-load engine: reads the source over JDBC and writes the staging tables with COPY, following the
  * same table-mapping and task-settings JSON the controller sends to AWS DMS, and reporting the same per-table
  * statistics. Tables load in parallel up to MaxFullLoadSubTasks. Tasks live in this process: a controller restarted
- * during a load finds its task gone and fails the run as retryable (a retry starts clean: the prep mode truncates).
+ * during a load finds its task {@link TaskPhase#LOST} and runs it again (it starts clean: the prep mode truncates).
  */
 public final class LocalJdbcEngine implements ReplicationEngine {
 
@@ -86,8 +86,8 @@ public final class LocalJdbcEngine implements ReplicationEngine {
     public TaskStatus describe(TaskHandle handle) {
         LocalTask task = tasks.get(handle.taskId());
         if (task == null) {
-            return new TaskStatus(TaskPhase.FAILED, "lost", 0, "local task " + handle.taskId()
-                    + " is not in this controller (it restarted during the load); send the request again to reload");
+            return new TaskStatus(TaskPhase.LOST, "lost", 0, "local task " + handle.taskId()
+                    + " is not in this controller: it restarted during the load");
         }
         return task.status();
     }

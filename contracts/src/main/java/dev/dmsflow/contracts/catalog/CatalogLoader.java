@@ -41,6 +41,9 @@ import org.yaml.snakeyaml.error.YAMLException;
  *     keyColumns: [order_id]
  *     windowColumn: updated_at               # optional: tables without one are only loaded whole
  *     windowPrecision: 6                     # optional: fractional-second digits of it in the source (DATE: 0)
+ *     cdc: true                              # optional: CDC writes into production while reloads run
+ *     changeTracking: true                   # optional (default: cdc): a change log on production lets CDC win
+ *     binaryFloats: false                    # optional: FLOAT(b) may become real/double precision instead of numeric
  * multiStage:
  *   orders_enriched:
  *     stagingTable: orders                   # a catalog table
@@ -131,7 +134,8 @@ public final class CatalogLoader {
             if (fields == null) {
                 return Optional.empty();
             }
-            unknownKeys(fields, path, Set.of("source", "staging", "production", "keyColumns", "windowColumn", "windowPrecision"));
+            unknownKeys(fields, path, Set.of("source", "staging", "production", "keyColumns", "windowColumn", "windowPrecision",
+                    "cdc", "changeTracking", "binaryFloats"));
             QualifiedName source = qualified(fields.get("source"), path + ".source");
             QualifiedName staging = qualified(fields.get("staging"), path + ".staging");
             QualifiedName production = qualified(fields.get("production"), path + ".production");
@@ -141,6 +145,9 @@ public final class CatalogLoader {
             if (!(precision instanceof Integer p && p >= 0 && p <= 9)) {
                 problems.add(path + ".windowPrecision: '" + precision + "' must be a number of fractional-second digits, 0 to 9");
             }
+            boolean cdc = flag(fields, "cdc", false, path);
+            boolean changeTracking = flag(fields, "changeTracking", cdc, path);
+            boolean binaryFloats = flag(fields, "binaryFloats", false, path);
             if (source != null && staging != null && source.equals(staging)) {
                 problems.add(path + ": source and staging are the same table " + source);
             }
@@ -150,7 +157,17 @@ public final class CatalogLoader {
             if (problems.size() > before) {
                 return Optional.empty();
             }
-            return Optional.of(new CatalogTable(name, source, staging, production, keys, window, (Integer) precision));
+            return Optional.of(new CatalogTable(name, source, staging, production, keys, window, (Integer) precision,
+                    cdc, changeTracking, binaryFloats));
+        }
+
+        private boolean flag(Map<String, Object> fields, String name, boolean otherwise, String path) {
+            Object value = fields.getOrDefault(name, otherwise);
+            if (value instanceof Boolean b) {
+                return b;
+            }
+            problems.add(path + "." + name + ": '" + value + "' must be true or false");
+            return otherwise;
         }
 
         private Optional<MultiStageDefinition> multiStage(String name, Object entry, Map<String, CatalogTable> tables) {

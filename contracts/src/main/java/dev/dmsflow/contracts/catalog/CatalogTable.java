@@ -11,14 +11,26 @@ import java.util.Optional;
  * @param windowPrecision fractional-second digits of the window column in the source (0 for Oracle DATE, 6 for
  *                        TIMESTAMP, Oracle's default, up to 9): a window's exclusive upper bound becomes the last value
  *                        before it at that precision, since DMS filters have no strict less-than
+ * @param cdc             CDC (an ongoing DMS task) writes into the production table while reloads run
+ * @param changeTracking  production carries a change log (key, operation, time) maintained by a trigger, so a merge can
+ *                        let what CDC did after a load started win over that load's copy; defaults to {@code cdc}
+ * @param binaryFloats    Oracle FLOAT(b) columns may become PostgreSQL {@code real}/{@code double precision}, which
+ *                        round decimal values; without it they become {@code numeric}, which holds them exactly
  */
 public record CatalogTable(String name, QualifiedName source, QualifiedName staging, QualifiedName production,
-                           List<String> keyColumns, Optional<String> windowColumn, int windowPrecision) {
+                           List<String> keyColumns, Optional<String> windowColumn, int windowPrecision,
+                           boolean cdc, boolean changeTracking, boolean binaryFloats) {
 
     public static final int DEFAULT_WINDOW_PRECISION = 6;
 
     public CatalogTable {
         keyColumns = List.copyOf(keyColumns);
+    }
+
+    /** A table no CDC writes to, without change tracking, FLOAT columns mapped exactly. */
+    public CatalogTable(String name, QualifiedName source, QualifiedName staging, QualifiedName production,
+                        List<String> keyColumns, Optional<String> windowColumn, int windowPrecision) {
+        this(name, source, staging, production, keyColumns, windowColumn, windowPrecision, false, false, false);
     }
 
     /** The table as events carry it. */

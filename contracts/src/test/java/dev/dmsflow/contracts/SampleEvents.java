@@ -72,7 +72,7 @@ public final class SampleEvents {
                         .setTables(List.of(new StagedTable(ORDERS, 10L, 10L, 0L, 0L))).build(),
                 MergeCompleted.class, MergeCompleted.newBuilder().setHeader(header(requestId, "merge-service"))
                         .setKind(TaskKind.TIME_WINDOW_RELOAD).setWindow(JANUARY)
-                        .setTables(List.of(new TableMergeResult(ORDERS, 10L, 20L, 3L, 1L, 1234L, 34L, 34L))).setDurationMillis(1500L)
+                        .setTables(List.of(new TableMergeResult(ORDERS, 10L, 20L, 3L, 1L, 1234L, 36L, 36L, 2L))).setDurationMillis(1500L)
                         .setLoadStartedAt(AT).build(),
                 ValidationPassed.class, ValidationPassed.newBuilder().setHeader(header(requestId, "validation-service"))
                         .setKind(TaskKind.TIME_WINDOW_RELOAD).setWindow(JANUARY).setChecks(List.of(passed)).setDurationMillis(321L).build(),

@@ -9,9 +9,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                     inserted meanwhile) before TaskFailed goes out
  * @param retryBackoff wait before the second attempt, doubling after each further one
  * @param publishTimeout how long publishing an outcome may take before the record is retried
+ * @param clockSkew    CDC changes logged up to this long before a run's loadStartedAt still win over its staged copy:
+ *                     allows for the clock difference between controller and database and for CDC transactions open
+ *                     when the load started
  */
 @ConfigurationProperties("dmsflow.merge")
 record MergeProperties(@DefaultValue("3") int maxAttempts,
                        @DefaultValue("1s") Duration retryBackoff,
-                       @DefaultValue("30s") Duration publishTimeout) {
+                       @DefaultValue("30s") Duration publishTimeout,
+                       @DefaultValue("10s") Duration clockSkew) {
 }

@@ -10,6 +10,8 @@ import dev.dmsflow.merge.window.MergeRejectedException;
 import dev.dmsflow.merge.window.MergeStep;
 import dev.dmsflow.merge.window.TableShapes;
 import dev.dmsflow.merge.window.WindowTableMerge;
+import dev.dmsflow.contracts.catalog.CatalogTable;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -22,10 +24,17 @@ public final class MergePlanner {
 
     private final TableShapes shapes;
     private final Optional<MigrationCatalog> catalog;
+    private final Duration clockSkew;
 
-    public MergePlanner(TableShapes shapes, Optional<MigrationCatalog> catalog) {
+    /**
+     * @param clockSkew how much earlier than the run's loadStartedAt a CDC change still counts as made after the load
+     *                  started: the clock difference between the controller and PostgreSQL plus the longest CDC
+     *                  transaction (a change is logged when made, and visible to the load only when committed)
+     */
+    public MergePlanner(TableShapes shapes, Optional<MigrationCatalog> catalog, Duration clockSkew) {
         this.shapes = shapes;
         this.catalog = catalog;
+        this.clockSkew = clockSkew;
     }
 
     List<MergeStep> steps(WindowStaged staged) {
@@ -37,7 +46,9 @@ public final class MergePlanner {
         }
         List<MergeStep> steps = staged.getKind() == TaskKind.MULTI_STAGE
                 ? List.of(multiStage(staged))
-                : staged.getTables().stream().<MergeStep>map(t -> new WindowTableMerge(t.getTable(), t.getFullLoadRows(), shapes)).toList();
+                : staged.getTables().stream().<MergeStep>map(t -> new WindowTableMerge(t.getTable(), t.getFullLoadRows(), shapes,
+                        Optional.ofNullable(staged.getLoadStartedAt()).map(start -> start.minus(clockSkew)),
+                        catalog.flatMap(c -> c.table(t.getTable().getName())).map(CatalogTable::changeTracking).orElse(false))).toList();
         return steps.stream().sorted(Comparator.comparing(step -> step.target().toString())).toList();
     }
 

@@ -68,9 +68,8 @@ public final class RunMerger {
                 fail(staged, start, attempt, e.getMessage(), false, e);
                 return;
             } catch (SQLException e) {
-                // a unique violation means CDC inserted a key the merge held for new: the next attempt sees the row
-                // and applies newer-wins to it
-                boolean retryable = TransientFaults.isTransient(e) || "23505".equals(e.getSQLState());
+                // includes a CDC change the merge overwrote while it ran: the next attempt leaves that key to CDC
+                boolean retryable = TransientFaults.isTransient(e);
                 if (retryable && attempt < retry.maxAttempts()) {
                     log.warn("Merge of run {} met a transient fault (attempt {} of {}), retrying: {}",
                             staged.getHeader().getRequestId(), attempt, retry.maxAttempts(), e.getMessage());
@@ -108,7 +107,8 @@ public final class RunMerger {
                     results.add(TableMergeResult.newBuilder()
                             .setTable(step.table())
                             .setInserted(counts.inserted()).setUpdated(counts.updated())
-                            .setSkippedStale(counts.skippedStale()).setDuplicates(counts.duplicates())
+                            .setSkippedStale(counts.skippedStale()).setSkippedDeleted(counts.skippedDeleted())
+                            .setDuplicates(counts.duplicates())
                             .setStagedRows(counts.staged()).setFullLoadRows(step.fullLoadRows())
                             .setDurationMillis(Duration.ofNanos(System.nanoTime() - stepStart).toMillis())
                             .build());
@@ -167,9 +167,9 @@ public final class RunMerger {
     }
 
     private static String notes(WindowStaged staged, List<TableMergeResult> results) {
-        String tables = results.stream().map(r -> String.format("%s.%s: %d inserted, %d updated, %d skipped as stale, %d duplicates",
+        String tables = results.stream().map(r -> String.format("%s.%s: %d inserted, %d updated, %d skipped as stale, %d left deleted, %d duplicates",
                 r.getTable().getTargetSchema(), r.getTable().getTargetTable(), r.getInserted(), r.getUpdated(),
-                r.getSkippedStale(), r.getDuplicates())).collect(Collectors.joining("; "));
+                r.getSkippedStale(), r.getSkippedDeleted(), r.getDuplicates())).collect(Collectors.joining("; "));
         String window = staged.getWindow() == null ? "whole tables" : "window [" + staged.getWindow().getFrom() + ", " + staged.getWindow().getTo() + ")";
         return "Merged " + staged.getKind() + " run, " + window + ": " + tables;
     }

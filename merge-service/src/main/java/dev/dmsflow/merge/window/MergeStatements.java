@@ -2,6 +2,8 @@ package dev.dmsflow.merge.window;
 
 import static dev.dmsflow.contracts.catalog.Identifiers.quote;
 
+import dev.dmsflow.contracts.catalog.ChangeLog;
+import dev.dmsflow.contracts.catalog.QualifiedName;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -10,7 +12,9 @@ import java.util.stream.Collectors;
  * The SQL of a newer-wins merge of one table, built from its {@link TableShape}. Every identifier is quoted (and was
  * checked against the database catalog); window bounds and key bounds are bind parameters.
  *
- * <p>Rows are compared with {@link NewerWins}; target rows the rule keeps count as skipped-stale.
+ * <p>Rows are compared with {@link NewerWins}; target rows the rule keeps count as skipped-stale. With a change log
+ * (see {@link ChangeLog}), staged keys that CDC changed or deleted since the watermark (the load's start) are left as
+ * CDC made them, whatever the rule would say: CDC's copy is newer by definition.
  *
  * <p>When the source holds several rows for one key, {@link #deduplicateInto} keeps the newest (the same NULL rule),
  * ties going to the row stored last.
@@ -23,14 +27,19 @@ final class MergeStatements {
 
     private final TableShape shape;
     private final boolean windowed;
+    private final QualifiedName changeLog;
 
-    /** @param windowed the run has a time window: only source rows with {@code from <= window column < to} take part */
-    MergeStatements(TableShape shape, boolean windowed) {
+    /**
+     * @param windowed  the run has a time window: only source rows with {@code from <= window column < to} take part
+     * @param changeLog the target's change log, or {@code null} when the target has none
+     */
+    MergeStatements(TableShape shape, boolean windowed, QualifiedName changeLog) {
         if (windowed && shape.windowColumn().isEmpty()) {
             throw new MergeRejectedException(shape.target() + " has no window column to filter the run's time window on");
         }
         this.shape = shape;
         this.windowed = windowed;
+        this.changeLog = changeLog;
     }
 
     /** Rows of the run in the source, and the min and max of the first key column: {@code count, min, max}; binds the window. */
@@ -53,36 +62,93 @@ final class MergeStatements {
     }
 
     /**
-     * The merge: update target rows the source has a newer copy of, insert keys the target lacks, leave the rest.
-     * Returns one row {@code inserted, updated}. The target's first key column is bounded by the batch's min and max
-     * (bind parameters) so the planner can use the target's key index instead of scanning all of it; the bound is
-     * the exact min/max of the rows merged, so no source row is wrongly taken for new.
+     * The update half of the merge: target rows the source has a newer copy of, unless CDC changed or deleted the key
+     * since the watermark. Returns one row: the number of rows updated. The target's first key column is bounded by
+     * the batch's min and max (bind parameters) so the planner can use the target's key index instead of scanning all
+     * of it; the bound is the exact min/max of the rows merged, so no row is wrongly left out.
+     *
+     * <p>Binds: the window (when {@code from} is null), min key, max key, then the watermark when tracked.
      *
      * @param from {@code null} to read the source table with the run's window (binds the window first), or a
      *             deduplicated temporary table holding exactly the run's rows
      */
-    String merge(String from) {
-        String source = from == null
+    String update(String from) {
+        List<String> updatable = shape.updatableColumns();
+        if (updatable.isEmpty()) {
+            return null;
+        }
+        return "WITH updated AS (UPDATE " + shape.target().quoted() + " " + P + " SET "
+                + list(updatable, c -> quote(c) + " = " + S + "." + quote(c))
+                + " FROM " + source(from) + " " + S
+                + " WHERE " + keyMatch(P, S) + " AND " + P + "." + quote(shape.keyColumns().get(0)) + " BETWEEN ? AND ?"
+                + " AND " + newer() + unchangedSince()
+                + " RETURNING 1) SELECT count(*) FROM updated";
+    }
+
+    /**
+     * The insert half: keys the target lacks, unless CDC deleted (or otherwise changed) them since the watermark.
+     * {@code ON CONFLICT DO NOTHING} on the key: a key CDC inserts while this statement runs is CDC's newer row and
+     * stays, where MERGE's {@code WHEN NOT MATCHED THEN INSERT} would fail with a unique violation. Returns one row:
+     * the number of rows inserted. Binds as {@link #update}.
+     */
+    String insert(String from) {
+        return "WITH inserted AS (INSERT INTO " + shape.target().quoted() + " (" + list(shape.columns(), c -> quote(c)) + ")"
+                + (shape.overridingSystemValue() ? " OVERRIDING SYSTEM VALUE" : "")
+                + " SELECT " + list(shape.columns(), c -> S + "." + quote(c)) + " FROM " + source(from) + " " + S
+                + " WHERE NOT EXISTS (SELECT 1 FROM " + shape.target().quoted() + " " + P + " WHERE " + keyMatch(P, S)
+                + " AND " + P + "." + quote(shape.keyColumns().get(0)) + " BETWEEN ? AND ?)"
+                + unchangedSince()
+                + " ON CONFLICT (" + list(shape.keyColumns(), c -> quote(c)) + ") DO NOTHING RETURNING 1) SELECT count(*) FROM inserted";
+    }
+
+    /**
+     * Staged keys CDC deleted since the watermark (in the change log, absent from the target): rows the merge left
+     * deleted. Binds as {@link #update}, without the key bounds.
+     */
+    String skippedDeleted(String from) {
+        return "SELECT count(*) FROM " + source(from) + " " + S + " WHERE " + changedSince()
+                + " AND NOT EXISTS (SELECT 1 FROM " + shape.target().quoted() + " " + P + " WHERE " + keyMatch(P, S) + ")";
+    }
+
+    /**
+     * Rows this transaction wrote whose key CDC changed since the watermark: a change that committed after the merge
+     * statements took their snapshot but before they locked the row, which the statements could not see. Zero means
+     * no CDC change was overwritten: every later CDC change to a written row waits for this transaction's row lock.
+     * Binds the watermark.
+     */
+    String overwrittenChanges() {
+        return "SELECT count(*) FROM " + changeLog.quoted() + " c JOIN " + shape.target().quoted() + " " + P + " ON "
+                + keyMatch(P, "c") + " WHERE c." + quote(ChangeLog.CHANGED_AT) + " >= ?"
+                // xmin of a row version this transaction wrote is its own transaction id
+                + " AND " + P + ".xmin::text = (pg_current_xact_id()::text::bigint % 4294967296)::text";
+    }
+
+    /** Deletes change-log entries older than the watermark: no later run of the table looks further back. */
+    String pruneChangeLog() {
+        return "DELETE FROM " + changeLog.quoted() + " WHERE " + quote(ChangeLog.CHANGED_AT) + " < ?";
+    }
+
+    private String source(String from) {
+        return from == null
                 ? "(SELECT " + list(shape.columns(), c -> S + "." + quote(c)) + " FROM " + shape.source().quoted() + " " + S + windowFilter() + ")"
                 : quote(from);
-        String first = quote(shape.keyColumns().get(0));
-        StringBuilder sql = new StringBuilder()
-                .append("WITH merged AS (MERGE INTO ").append(shape.target().quoted()).append(' ').append(P)
-                .append(" USING ").append(source).append(' ').append(S)
-                .append(" ON ").append(String.join(" AND ", shape.keyColumns().stream()
-                        .map(c -> P + "." + quote(c) + " = " + S + "." + quote(c)).toList()))
-                .append(" AND ").append(P).append('.').append(first).append(" BETWEEN ? AND ?");
-        List<String> updatable = shape.updatableColumns();
-        if (!updatable.isEmpty()) {
-            sql.append(" WHEN MATCHED AND ").append(newer()).append(" THEN UPDATE SET ")
-                    .append(list(updatable, c -> quote(c) + " = " + S + "." + quote(c)));
-        }
-        sql.append(" WHEN NOT MATCHED THEN INSERT (").append(list(shape.columns(), c -> quote(c))).append(')')
-                .append(shape.overridingSystemValue() ? " OVERRIDING SYSTEM VALUE" : "")
-                .append(" VALUES (").append(list(shape.columns(), c -> S + "." + quote(c))).append(')')
-                .append(" RETURNING merge_action() AS action)")
-                .append(" SELECT count(*) FILTER (WHERE action = 'INSERT'), count(*) FILTER (WHERE action = 'UPDATE') FROM merged");
-        return sql.toString();
+    }
+
+    private String unchangedSince() {
+        return tracked() ? " AND NOT " + changedSince() : "";
+    }
+
+    private String changedSince() {
+        return "EXISTS (SELECT 1 FROM " + changeLog.quoted() + " c WHERE " + keyMatch("c", S) + " AND c."
+                + quote(ChangeLog.CHANGED_AT) + " >= ?)";
+    }
+
+    private String keyMatch(String left, String right) {
+        return String.join(" AND ", shape.keyColumns().stream().map(c -> left + "." + quote(c) + " = " + right + "." + quote(c)).toList());
+    }
+
+    boolean tracked() {
+        return changeLog != null;
     }
 
     private String newer() {

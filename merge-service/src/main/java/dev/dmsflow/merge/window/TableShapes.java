@@ -63,6 +63,17 @@ public final class TableShapes {
                 uniqueOn(connection, source, keyColumns), uniqueOn(connection, target, keyColumns), overriding);
     }
 
+    /** Whether a table (or view) exists. */
+    static boolean exists(Connection connection, QualifiedName table) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            statement.setString(1, table.quoted());
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
     private static void requirePlain(String name, String what) {
         if (!Identifiers.isPlain(name)) {
             throw new MergeRejectedException("'" + name + "' is not a plain identifier (" + what + ")");

@@ -131,7 +131,7 @@ public final class MergeBenchmark {
 
     private String dmsflowMerge() {
         List<MergeCompleted> completed = new ArrayList<>();
-        RunMerger merger = new RunMerger(dataSource, new MergePlanner(new TableShapes(), Optional.empty()), new MergeEvents() {
+        RunMerger merger = new RunMerger(dataSource, new MergePlanner(new TableShapes(), Optional.empty(), Duration.ofSeconds(10)), new MergeEvents() {
             @Override
             public void completed(MergeCompleted event) {
                 completed.add(event);

@@ -95,7 +95,7 @@ class WindowMergeIT {
                 .containsEntry("staged_rows", 4L).containsEntry("source_table", db.staging + ".orders");
         assertThat(jdbc.queryForObject("SELECT status || ': ' || notes FROM admin.merge_summary WHERE request_id = ?", String.class, requestId))
                 .startsWith("SUCCESS: Merged TIME_WINDOW_RELOAD run, window [2026-01-01T00:00:00Z, 2026-02-01T00:00:00Z)")
-                .contains("1 inserted, 1 updated, 2 skipped as stale, 0 duplicates");
+                .contains("1 inserted, 1 updated, 2 skipped as stale, 0 left deleted, 0 duplicates");
         // the run is recorded, the staging rows are not rewritten
         assertThat(jdbc.queryForObject("SELECT count(*) FROM merge_service.merge_runs WHERE request_id = ?", Long.class, requestId)).isOne();
     }

@@ -50,6 +50,9 @@ public final class Provisioner {
         Steps steps = new Steps();
         for (CatalogTable table : catalog.tables().values()) {
             unit(steps, "tables." + table.name(), connection -> tables.provision(connection, table, steps));
+            if (table.changeTracking()) {
+                unit(steps, "tables." + table.name() + ".changeTracking", connection -> ChangeTracking.provision(connection, table, steps));
+            }
         }
         unit(steps, "admin views", connection -> monitoringViews(connection, steps));
         for (MultiStageDefinition definition : catalog.multiStages().values()) {

@@ -1,6 +1,7 @@
 package dev.dmsflow.validation.api;
 
 import dev.dmsflow.contracts.event.CheckResult;
+import dev.dmsflow.validation.check.CheckReport;
 import dev.dmsflow.validation.run.RecordedRun;
 import dev.dmsflow.validation.run.RunStore;
 import java.time.Instant;
@@ -20,10 +21,13 @@ class ValidationController {
         this.store = store;
     }
 
-    record Check(String table, String check, boolean passed, String expected, String actual, List<String> sampleKeys, long inFlight) {
-        static Check of(CheckResult result) {
+    /** @param detail what the figures cannot say (in-flight keys, where extra keys come from); null when they say it all */
+    record Check(String table, String check, boolean passed, String expected, String actual, List<String> sampleKeys, long inFlight,
+                 String detail) {
+        static Check of(CheckReport report) {
+            CheckResult result = report.result();
             return new Check(result.getTable(), result.getCheck(), result.getPassed(), result.getExpected(), result.getActual(),
-                    List.copyOf(result.getSampleKeys()), result.getInFlight());
+                    List.copyOf(result.getSampleKeys()), result.getInFlight(), report.detail());
         }
     }
 

@@ -15,6 +15,11 @@ final class CheckResults {
 
     /** A check that expects no offending rows and found {@code found}. */
     static CheckResult offenders(String table, String check, long found, List<String> sampleKeys) {
-        return new CheckResult(table, check, found == 0, "0", Long.toString(found), List.copyOf(sampleKeys), 0L);
+        return offenders(table, check, found, sampleKeys, 0);
+    }
+
+    /** Like {@link #offenders(String, String, long, List)}, with {@code inFlight} rows CDC changed after the load started, which are not failures. */
+    static CheckResult offenders(String table, String check, long found, List<String> sampleKeys, long inFlight) {
+        return new CheckResult(table, check, found == 0, "0", Long.toString(found), List.copyOf(sampleKeys), inFlight);
     }
 }

@@ -1,5 +1,7 @@
 package dev.dmsflow.validation.check;
 
+import java.time.Duration;
+
 /**
  * Tuning of the checks.
  *
@@ -7,12 +9,24 @@ package dev.dmsflow.validation.check;
  * @param bucketRows staged rows per key range in the first pass (its digests are what bisection starts from)
  * @param fanout     parts a mismatching range is split into per bisection level
  * @param leafRows   a mismatching range this small is listed key by key instead of split further
+ * @param clockSkew  how far database 1's clock (the change log's times) may be behind the clock that stamped the load's
+ *                   start: changes logged up to this long before the load start still count as in flight
  */
-public record CheckSettings(int sampleKeys, int bucketRows, int fanout, int leafRows) {
+public record CheckSettings(int sampleKeys, int bucketRows, int fanout, int leafRows, Duration clockSkew) {
+
+    public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(10);
 
     public CheckSettings {
         if (sampleKeys < 0 || bucketRows < 1 || fanout < 2 || leafRows < 1) {
             throw new IllegalArgumentException("sampleKeys >= 0, bucketRows >= 1, fanout >= 2 and leafRows >= 1 required");
         }
+        if (clockSkew == null || clockSkew.isNegative()) {
+            throw new IllegalArgumentException("clockSkew must not be negative");
+        }
+    }
+
+    /** With the default clock-skew allowance. */
+    public CheckSettings(int sampleKeys, int bucketRows, int fanout, int leafRows) {
+        this(sampleKeys, bucketRows, fanout, leafRows, DEFAULT_CLOCK_SKEW);
     }
 }

@@ -40,7 +40,8 @@ final class DatabaseCatalog {
         return require(connection, role, schema.toLowerCase(Locale.ROOT), table.toLowerCase(Locale.ROOT));
     }
 
-    private static Optional<Relation> find(Connection connection, String role, String schema, String table) throws SQLException {
+    /** The table or view when it exists; {@link InvalidRunException} when the names are not plain. */
+    static Optional<Relation> find(Connection connection, String role, String schema, String table) throws SQLException {
         if (!Identifiers.isPlain(schema) || !Identifiers.isPlain(table)) {
             throw new InvalidRunException(role + " " + schema + "." + table + " is not a plain identifier");
         }

@@ -10,37 +10,62 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Checks 1 to 4 of one table, staging against production after the merge, built around one pass that joins the
- * staged window with production by key and computes, per key range, the staged count, missing keys, stale rows and the
- * content hashes of both sides (cheaper than separate count, anti-join and hash queries, see PERFORMANCE-NOTES.md).
- * Ranges whose hashes differ are bisected down to the exact keys.
+ * Checks 1 to 4 of one table, staging against production after the merge, built around one pass that full-joins the
+ * staged window with production by key and computes, per key range, the staged count, missing keys, extra keys
+ * (production rows of the window that were not staged), stale rows and the content hashes of both sides (cheaper than
+ * separate count, anti-join and hash queries, see PERFORMANCE-NOTES.md). Ranges whose hashes differ are bisected down
+ * to the exact keys.
  *
  * <p>Newer-wins as the merge applies it: a production row is stale when its window column is older than the staged
  * row's, or NULL while the staged row has a value (a known time beats none). Contents are compared only where both
- * window values are equal, because a differing production row that is newer is CDC's, not the load's. Compared
- * columns are those staging and production share, except the key (equal by the join) and the window column (equal by
- * the filter); staging-only bookkeeping columns are ignored.
+ * window values are equal (both NULL included), because a differing production row that is newer is CDC's, not the
+ * load's. Compared columns are those staging and production share, except the key (equal by the join) and the window
+ * column (equal by the filter); staging-only bookkeeping columns are ignored.
+ *
+ * <p>Live CDC, when production has a change log: a missing key CDC deleted after the load started, and an extra key
+ * CDC inserted or updated after it, are in flight, not failures.
  */
 final class ProductionChecks implements RangeComparison {
 
+    /** Whether each key (its columns as text, in key order) is in the source. */
+    interface SourceKeys {
+        boolean[] present(List<List<String>> keys) throws SQLException;
+    }
+
     private static final String S = StagedTable.S;
     private static final String P = "p";
+    /** Marks a staged row in the full join, whatever its columns hold; not a name of any dmsflow table. */
+    private static final String STAGED = "\"dmsflow$staged\"";
+    /** How often the staged window holds the row's key (multi-stage views can yield a key more than once). */
+    private static final String COPIES = "\"dmsflow$copies\"";
+    /** Extra keys looked up in the source at most, to say where they come from. */
+    static final int CLASSIFIED_KEYS = 10_000;
 
     private final Connection connection;
     private final StagedTable table;
     private final Relation production;
+    private final Optional<ChangeLogTable> changes;
+    private final boolean duplicatesReportedElsewhere;
     private final CheckSettings settings;
     private final Column productionLeadingKey;
+    private final Optional<Column> productionWindow;
     private final String stagedRow;
     private final String productionRow;
 
-    ProductionChecks(Connection connection, StagedTable table, Relation production, CheckSettings settings) {
+    /**
+     * @param duplicatesReportedElsewhere keys staged more than once are named by another check (a multi-stage view's
+     *                                    FINAL_DUPLICATES), so CONTENTS leaves them out rather than name them again
+     */
+    ProductionChecks(Connection connection, StagedTable table, Relation production, Optional<ChangeLogTable> changes,
+                     boolean duplicatesReportedElsewhere, CheckSettings settings) {
         this.connection = connection;
         this.table = table;
         this.production = production;
+        this.changes = changes;
+        this.duplicatesReportedElsewhere = duplicatesReportedElsewhere;
         this.settings = settings;
         table.keyColumns.forEach(production::column);
-        table.windowColumn.ifPresent(w -> production.column(w.name()));
+        this.productionWindow = table.windowColumn.map(w -> production.column(w.name()));
         this.productionLeadingKey = production.column(table.leadingKey.name());
         List<Column> stagedColumns = new ArrayList<>();
         List<Column> productionColumns = new ArrayList<>();
@@ -57,73 +82,155 @@ final class ProductionChecks implements RangeComparison {
         this.productionRow = Normalization.row(P, productionColumns, stagedColumns);
     }
 
-    /** Per key range of the first pass. */
-    private record PassRow(int bucket, long staged, long missing, long stale, long compared, long stagedHash, long productionHash) {
+    /** Per key range of the first pass; {@code missing} and {@code extra} include the keys in flight. */
+    private record PassRow(int bucket, long staged, long missing, long missingInFlight, long extra, long extraInFlight, long stale,
+                           long compared, long stagedHash, long productionHash) {
     }
 
-    List<CheckResult> run(RangeLayout layout, long fullLoadRows, String tableName) throws SQLException {
-        List<PassRow> pass = pass(layout);
+    /** A production key that was not staged: as users read it, and its columns as text. */
+    private record ExtraKey(String text, List<String> columns) {
+    }
+
+    List<CheckReport> run(RangeLayout layout, long fullLoadRows, String tableName, Optional<SourceKeys> source) throws SQLException {
+        List<PassRow> pass = passQuery(layout, false).list(connection, ProductionChecks::passRow);
         long staged = pass.stream().mapToLong(PassRow::staged).sum();
-        long missing = pass.stream().mapToLong(PassRow::missing).sum();
+        long missingInFlight = pass.stream().mapToLong(PassRow::missingInFlight).sum();
+        long missing = pass.stream().mapToLong(PassRow::missing).sum() - missingInFlight;
+        long extraInFlight = pass.stream().mapToLong(PassRow::extraInFlight).sum();
+        long extra = pass.stream().mapToLong(PassRow::extra).sum() - extraInFlight;
         long stale = pass.stream().mapToLong(PassRow::stale).sum();
-        List<CheckResult> results = new ArrayList<>();
-        results.add(CheckResults.count(tableName, CheckNames.STAGED_COUNT, fullLoadRows, staged));
-        results.add(CheckResults.offenders(tableName, CheckNames.MISSING, missing,
-                missing == 0 ? List.of() : sampleKeys(layout, pass, PassRow::missing, P + "." + Normalization.quote(productionLeadingKey.name()) + " IS NULL")));
+        List<CheckReport> results = new ArrayList<>();
+        results.add(CheckReport.of(CheckResults.count(tableName, CheckNames.STAGED_COUNT, fullLoadRows, staged)));
+        List<String> missingKeys = missing == 0 ? List.of() : missingKeys(layout, pass);
+        results.add(new CheckReport(CheckResults.offenders(tableName, CheckNames.MISSING, missing, missingKeys, missingInFlight),
+                missingInFlight == 0 ? null : missingInFlight + " staged " + keys(missingInFlight)
+                        + " deleted from production by CDC after the load started: in flight, not missing"));
+        results.add(extra(layout, pass, tableName, extra, extraInFlight, source));
         if (table.windowColumn.isPresent()) {
-            results.add(CheckResults.offenders(tableName, CheckNames.STALE, stale,
-                    stale == 0 ? List.of() : sampleKeys(layout, pass, PassRow::stale, staleCondition())));
+            results.add(CheckReport.of(CheckResults.offenders(tableName, CheckNames.STALE, stale,
+                    stale == 0 ? List.of() : sampleKeys(layout, pass, PassRow::stale, staleCondition()))));
         }
         Map<Integer, Digest> digests = new HashMap<>();
         pass.forEach(row -> digests.put(row.bucket(), new Digest(row.compared(), row.compared(), row.stagedHash(), row.productionHash())));
         List<KeyRange> leaves = new Bisector(settings.fanout(), settings.leafRows()).mismatchingLeaves(this, layout, digests);
         List<String> differing = leaves.isEmpty() ? List.of() : differingKeys(leaves);
-        results.add(CheckResults.offenders(tableName, CheckNames.CONTENTS, differing.size(),
-                differing.subList(0, Math.min(differing.size(), settings.sampleKeys()))));
+        results.add(CheckReport.of(CheckResults.offenders(tableName, CheckNames.CONTENTS, differing.size(),
+                differing.subList(0, Math.min(differing.size(), settings.sampleKeys())))));
         return results;
     }
 
-    private String joined() {
-        List<String> on = table.keyColumns.stream().map(k -> table.ref(P, k) + " = " + table.ref(S, k)).toList();
-        return " FROM " + table.staging.quoted() + " " + S + " LEFT JOIN " + production.quoted() + " " + P + " ON " + String.join(" AND ", on);
+    private static PassRow passRow(java.sql.ResultSet row) throws SQLException {
+        return new PassRow(row.getInt(1), row.getLong(2), row.getLong(3), row.getLong(4), row.getLong(5), row.getLong(6), row.getLong(7),
+                row.getLong(8), row.getLong(9), row.getLong(10));
+    }
+
+    private static String keys(long count) {
+        return count == 1 ? "key was" : "keys were";
+    }
+
+    /**
+     * The staged rows of the window (only those in {@code restricted}'s ranges when given), marked so that a full join
+     * tells them from production rows without a staged row.
+     */
+    private SqlQuery staged(SqlQuery query, Optional<RangeLayout> restricted, boolean countCopies) {
+        query.sql("(SELECT " + S + ".*, true AS " + STAGED);
+        if (countCopies) {
+            query.sql(", count(*) OVER (PARTITION BY " + String.join(", ", table.keyColumns.stream().map(k -> table.ref(S, k)).toList()) + ") AS " + COPIES);
+        }
+        query.sql(" FROM " + table.staging.quoted() + " " + S);
+        table.whereInWindow(query);
+        restricted.ifPresent(layout -> layout.restrict(query, leadingKey(), table.leadingKey.formattedType()));
+        return query.sql(") " + S);
+    }
+
+    private String on() {
+        return String.join(" AND ", table.keyColumns.stream().map(k -> table.ref(P, k) + " = " + table.ref(S, k)).toList());
+    }
+
+    /** {@code FROM <staged window> LEFT JOIN production}: every staged row, with its production row if any. */
+    private SqlQuery joined(SqlQuery query, Optional<RangeLayout> restricted, boolean countCopies) {
+        query.sql(" FROM ");
+        staged(query, restricted, countCopies);
+        return query.sql(" LEFT JOIN " + production.quoted() + " " + P + " ON " + on());
+    }
+
+    private String isStaged() {
+        return S + "." + STAGED + " IS NOT NULL";
+    }
+
+    private String inProduction() {
+        return table.ref(P, productionLeadingKey.name()) + " IS NOT NULL";
+    }
+
+    private String missingCondition() {
+        return isStaged() + " AND NOT " + inProduction();
+    }
+
+    private String extraCondition() {
+        return "NOT " + isStaged();
     }
 
     private String staleCondition() {
         String w = table.windowColumn.orElseThrow().name();
         String s = table.ref(S, w);
         String p = table.ref(P, w);
-        return table.ref(P, productionLeadingKey.name()) + " IS NOT NULL AND " + s + " IS NOT NULL AND (" + p + " IS NULL OR " + p + " < " + s + ")";
+        return inProduction() + " AND " + s + " IS NOT NULL AND (" + p + " IS NULL OR " + p + " < " + s + ")";
     }
 
-    /** Both sides hold the key with the same window value: the rows must then be equal. */
+    /**
+     * Both sides hold the key with the same window value, NULL on both sides included (rows no window selects, compared
+     * like any others when the run has no window): the rows must then be equal.
+     */
     private String sameVersion() {
-        return table.windowColumn.map(w -> table.ref(P, w.name()) + " = " + table.ref(S, w.name()))
-                .orElse(table.ref(P, productionLeadingKey.name()) + " IS NOT NULL");
+        String both = isStaged() + " AND " + inProduction();
+        return table.windowColumn.map(w -> both + " AND " + table.ref(P, w.name()) + " IS NOT DISTINCT FROM " + table.ref(S, w.name()))
+                .orElse(both);
     }
 
     private String leadingKey() {
         return table.ref(S, table.leadingKey.name());
     }
 
-    private List<PassRow> pass(RangeLayout layout) throws SQLException {
-        return passQuery(layout, false).list(connection, row -> new PassRow(row.getInt(1), row.getLong(2), row.getLong(3), row.getLong(4),
-                row.getLong(5), row.getLong(6), row.getLong(7)));
+    /** The leading key of a full join's row, from whichever side has it, in staging's type (the layout's). */
+    private String eitherLeadingKey() {
+        String p = table.ref(P, productionLeadingKey.name());
+        boolean sameType = productionLeadingKey.typeName().equals(table.leadingKey.typeName());
+        return "coalesce(" + leadingKey() + ", " + (sameType ? p : p + "::" + table.leadingKey.formattedType()) + ")";
     }
 
+    /**
+     * The first pass ({@code restricted} empty) full-joins the staged window with production's rows and keeps the
+     * production rows in the window without a staged row, the extra keys; bisection levels only need the staged rows
+     * of their ranges and their production rows.
+     */
     private SqlQuery passQuery(RangeLayout layout, boolean restricted) {
         String same = sameVersion();
         String stale = table.windowColumn.isPresent() ? staleCondition() : "false";
         SqlQuery query = new SqlQuery().sql("SELECT ");
-        layout.bucket(query, leadingKey(), table.leadingKey.formattedType());
-        query.sql(" AS bucket, count(*), count(*) FILTER (WHERE " + table.ref(P, productionLeadingKey.name()) + " IS NULL)"
-                + ", count(*) FILTER (WHERE " + stale + ")"
+        layout.bucket(query, restricted ? leadingKey() : eitherLeadingKey(), table.leadingKey.formattedType());
+        query.sql(" AS bucket, count(*) FILTER (WHERE " + isStaged() + ")"
+                + ", count(*) FILTER (WHERE " + missingCondition() + ")"
+                // the change log is only looked at for the few keys that are missing or extra
+                + ", count(*) FILTER (WHERE " + missingCondition() + " AND ");
+        ChangeLogTable.deletedSince(changes, query, S);
+        query.sql("), count(*) FILTER (WHERE " + extraCondition() + ")"
+                + ", count(*) FILTER (WHERE " + extraCondition() + " AND ");
+        ChangeLogTable.writtenSince(changes, query, P);
+        query.sql("), count(*) FILTER (WHERE " + stale + ")"
                 + ", count(*) FILTER (WHERE " + same + ")"
                 + ", coalesce(sum(" + Normalization.hash(stagedRow) + ") FILTER (WHERE " + same + "), 0)"
-                + ", coalesce(sum(" + Normalization.hash(productionRow) + ") FILTER (WHERE " + same + "), 0)"
-                + joined());
-        table.whereInWindow(query);
+                + ", coalesce(sum(" + Normalization.hash(productionRow) + ") FILTER (WHERE " + same + "), 0)");
         if (restricted) {
-            layout.restrict(query, leadingKey(), table.leadingKey.formattedType());
+            joined(query, Optional.of(layout), false);
+        } else {
+            query.sql(" FROM ");
+            staged(query, Optional.empty(), false);
+            query.sql(" FULL JOIN " + production.quoted() + " " + P + " ON " + on());
+            if (table.window.isPresent()) {
+                // production rows outside the window are no business of this run unless they hold a staged key
+                query.sql(" WHERE " + isStaged() + " OR ");
+                table.window.get().inside(query, table.ref(P, productionWindow.orElseThrow().name()), productionWindow.get());
+            }
         }
         return query.sql(" GROUP BY 1");
     }
@@ -131,8 +238,7 @@ final class ProductionChecks implements RangeComparison {
     @Override
     public Map<Integer, Digest> digest(RangeLayout layout) throws SQLException {
         Map<Integer, Digest> digests = new HashMap<>();
-        for (PassRow row : passQuery(layout, true).list(connection, row -> new PassRow(row.getInt(1), row.getLong(2), row.getLong(3),
-                row.getLong(4), row.getLong(5), row.getLong(6), row.getLong(7)))) {
+        for (PassRow row : passQuery(layout, true).list(connection, ProductionChecks::passRow)) {
             digests.put(row.bucket(), new Digest(row.compared(), row.compared(), row.stagedHash(), row.productionHash()));
         }
         return digests;
@@ -148,19 +254,21 @@ final class ProductionChecks implements RangeComparison {
     private List<String> differingKeys(List<KeyRange> leaves) throws SQLException {
         RangeLayout layout = new RangeLayout();
         leaves.forEach(layout::add);
-        SqlQuery query = new SqlQuery().sql("SELECT " + Normalization.keyText(S, table.keyColumns) + joined());
-        table.whereInWindow(query);
-        layout.restrict(query, leadingKey(), table.leadingKey.formattedType());
-        query.sql(" AND " + sameVersion() + " AND " + stagedRow + " IS DISTINCT FROM " + productionRow + table.orderByKey(S));
-        return query.list(connection, row -> row.getString(1));
+        SqlQuery query = new SqlQuery().sql("SELECT " + Normalization.keyText(S, table.keyColumns));
+        joined(query, Optional.of(layout), duplicatesReportedElsewhere);
+        query.sql(" WHERE " + sameVersion() + " AND " + stagedRow + " IS DISTINCT FROM " + productionRow);
+        if (duplicatesReportedElsewhere) {
+            query.sql(" AND " + S + "." + COPIES + " = 1");
+        }
+        return query.sql(table.orderByKey(S)).list(connection, row -> row.getString(1));
     }
 
     private interface Figure {
         long of(PassRow row);
     }
 
-    /** Sample keys matching {@code condition}, looking only in the ranges where the pass counted some. */
-    private List<String> sampleKeys(RangeLayout layout, List<PassRow> pass, Figure figure, String condition) throws SQLException {
+    /** The ranges where the pass counted some of {@code figure}. */
+    private static RangeLayout offending(RangeLayout layout, List<PassRow> pass, Figure figure) {
         RangeLayout offending = new RangeLayout();
         Map<Integer, PassRow> byBucket = new HashMap<>();
         pass.forEach(row -> byBucket.put(row.bucket(), row));
@@ -170,11 +278,92 @@ final class ProductionChecks implements RangeComparison {
                 offending.add(range);
             }
         });
-        SqlQuery query = new SqlQuery().sql("SELECT " + Normalization.keyText(S, table.keyColumns) + joined());
-        table.whereInWindow(query);
-        offending.restrict(query, leadingKey(), table.leadingKey.formattedType());
-        query.sql(" AND " + condition + table.orderByKey(S)).param(" LIMIT ?", settings.sampleKeys());
+        return offending;
+    }
+
+    /** Sample staged keys matching {@code condition}, looking only in the ranges where the pass counted some. */
+    private List<String> sampleKeys(RangeLayout layout, List<PassRow> pass, Figure figure, String condition) throws SQLException {
+        SqlQuery query = new SqlQuery().sql("SELECT " + Normalization.keyText(S, table.keyColumns));
+        joined(query, Optional.of(offending(layout, pass, figure)), false);
+        query.sql(" WHERE " + condition + table.orderByKey(S)).param(" LIMIT ?", settings.sampleKeys());
         return query.list(connection, row -> row.getString(1));
+    }
+
+    /** Sample missing keys, those CDC deleted after the load started left out. */
+    private List<String> missingKeys(RangeLayout layout, List<PassRow> pass) throws SQLException {
+        SqlQuery query = new SqlQuery().sql("SELECT " + Normalization.keyText(S, table.keyColumns));
+        joined(query, Optional.of(offending(layout, pass, row -> row.missing() - row.missingInFlight())), false);
+        query.sql(" WHERE " + missingCondition() + " AND NOT ");
+        ChangeLogTable.deletedSince(changes, query, S);
+        query.sql(table.orderByKey(S)).param(" LIMIT ?", settings.sampleKeys());
+        return query.list(connection, row -> row.getString(1));
+    }
+
+    /** Check EXTRA: its sample keys and, with a source, how many of the extra keys the source has. */
+    private CheckReport extra(RangeLayout layout, List<PassRow> pass, String tableName, long extra, long inFlight, Optional<SourceKeys> source)
+            throws SQLException {
+        List<ExtraKey> keys = extra == 0 ? List.of() : extraKeys(layout, pass, source.isPresent() ? CLASSIFIED_KEYS : settings.sampleKeys());
+        CheckResult result = CheckResults.offenders(tableName, CheckNames.EXTRA, extra,
+                keys.stream().map(ExtraKey::text).limit(settings.sampleKeys()).toList(), inFlight);
+        List<String> sentences = new ArrayList<>();
+        if (extra > 0) {
+            sentences.add(extra + " production " + (extra == 1 ? "row" : "rows") + (table.window.isPresent() ? " in the window" : "")
+                    + " without a staged row");
+            if (source.isPresent()) {
+                sentences.add(classified(keys, source.get(), extra));
+            }
+        }
+        if (inFlight > 0) {
+            sentences.add(inFlight + " production " + keys(inFlight) + " inserted or updated by CDC after the load started: in flight, not extra");
+        }
+        return new CheckReport(result, sentences.isEmpty() ? null : String.join("; ", sentences));
+    }
+
+    /** How many extra keys the source has, and which, for the sentence of check EXTRA. */
+    private String classified(List<ExtraKey> keys, SourceKeys source, long extra) throws SQLException {
+        boolean[] present = source.present(keys.stream().map(ExtraKey::columns).toList());
+        List<String> inSource = new ArrayList<>();
+        List<String> notInSource = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            (present[i] ? inSource : notInSource).add(keys.get(i).text());
+        }
+        String of = keys.size() < extra ? "of the first " + keys.size() + " by key, " : "";
+        return of + inSource.size() + " in the source (the load missed " + (inSource.size() == 1 ? "it or it" : "them or they")
+                + " moved)" + sample(inSource) + ", " + notInSource.size() + " not in the source (deleted there and the delete never"
+                + " reached production, or never there)" + sample(notInSource);
+    }
+
+    private String sample(List<String> keys) {
+        return keys.isEmpty() ? "" : " " + keys.subList(0, Math.min(keys.size(), settings.sampleKeys()));
+    }
+
+    /**
+     * Up to {@code limit} production keys of the window without a staged row, CDC's writes after the load started left
+     * out, looking only in the ranges where the pass counted some.
+     */
+    private List<ExtraKey> extraKeys(RangeLayout layout, List<PassRow> pass, int limit) throws SQLException {
+        SqlQuery query = new SqlQuery().sql("SELECT " + Normalization.keyText(P, table.keyColumns));
+        table.keyColumns.forEach(k -> query.sql(", " + table.ref(P, k) + "::text"));
+        query.sql(" FROM " + production.quoted() + " " + P + " WHERE ");
+        if (table.window.isPresent()) {
+            table.window.get().inside(query, table.ref(P, productionWindow.orElseThrow().name()), productionWindow.get());
+        } else {
+            query.sql("true");
+        }
+        offending(layout, pass, row -> row.extra() - row.extraInFlight())
+                .restrict(query, table.ref(P, productionLeadingKey.name()), table.leadingKey.formattedType());
+        query.sql(" AND NOT EXISTS (SELECT 1 FROM " + table.staging.quoted() + " " + S);
+        table.whereInWindow(query);
+        query.sql(" AND " + on() + ") AND NOT ");
+        ChangeLogTable.writtenSince(changes, query, P);
+        query.sql(table.orderByKey(P)).param(" LIMIT ?", limit);
+        return query.list(connection, row -> {
+            List<String> columns = new ArrayList<>();
+            for (int i = 0; i < table.keyColumns.size(); i++) {
+                columns.add(row.getString(i + 2));
+            }
+            return new ExtraKey(row.getString(1), columns);
+        });
     }
 
     /** Check OUTSIDE_WINDOW: staged rows the window filter should have kept out, NULL window values included. */

@@ -114,6 +114,40 @@ final class SourceChecks implements RangeComparison {
                 List.copyOf(failures.subList(0, Math.min(failures.size(), settings.sampleKeys()))), inFlight);
     }
 
+    /**
+     * Which of {@code keys} (their columns as text, in key order) the source has, whatever their window value: one
+     * query joining the keys, bound as text arrays, with the source table through its key index.
+     */
+    boolean[] present(List<List<String>> keys) throws SQLException {
+        boolean[] present = new boolean[keys.size()];
+        if (keys.isEmpty()) {
+            return present;
+        }
+        SqlQuery query = new SqlQuery().sql("SELECT x.n FROM unnest(");
+        List<String> aliases = new ArrayList<>();
+        List<String> on = new ArrayList<>();
+        for (int i = 0; i < sourceKeys.size(); i++) {
+            int column = i;
+            query.param((i == 0 ? "" : ", ") + "?::text[]", new SqlQuery.TextArray(keys.stream().map(k -> k.get(column)).toList()));
+            Column sourceKey = sourceColumn(table.keyColumns.get(i));
+            aliases.add("k" + i);
+            on.add(O + "." + Normalization.quote(sourceKey.name()) + " = x.k" + i + "::" + castType(sourceKey));
+        }
+        query.sql(") WITH ORDINALITY AS x(" + String.join(", ", aliases) + ", n) WHERE EXISTS (SELECT 1 FROM " + sourceTable.quoted() + " " + O
+                + " WHERE " + String.join(" AND ", on) + ")");
+        query.list(source, row -> present[(int) row.getLong(1) - 1] = true);
+        return present;
+    }
+
+    /** The type a key's text is cast to for comparison: character types without a length, which would cut it short. */
+    private static String castType(Column column) {
+        return switch (column.typeName()) {
+            case "varchar", "text" -> "text";
+            case "bpchar" -> "bpchar";
+            default -> column.formattedType();
+        };
+    }
+
     /** A source row of a leaf range: its hash, whether it is in the compared set, whether CDC changed it after the load started. */
     private record SourceRow(int hash, boolean comparable, boolean changedAfterLoad) {
     }

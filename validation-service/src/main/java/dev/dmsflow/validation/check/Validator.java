@@ -7,6 +7,7 @@ import dev.dmsflow.contracts.event.TableMergeResult;
 import dev.dmsflow.contracts.event.TableRef;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -43,32 +44,48 @@ public final class Validator {
      * @throws InvalidRunException when the run names something that is not a plain identifier or does not exist
      */
     public List<CheckResult> validate(MergeCompleted run) throws SQLException {
+        return report(run).stream().map(CheckReport::result).toList();
+    }
+
+    /**
+     * Every check's result and what its figures cannot say, in table order.
+     *
+     * @throws InvalidRunException when the run names something that is not a plain identifier or does not exist
+     */
+    public List<CheckReport> report(MergeCompleted run) throws SQLException {
         Optional<MultiStageDefinition> multiStage = Optional.ofNullable(run.getMultiStage())
                 .map(name -> multiStages.apply(name).orElseThrow(() -> new InvalidRunException("multi-stage definition " + name + " is not in the migration catalog")));
         Optional<WindowFilter> window = Optional.ofNullable(run.getWindow()).map(w -> new WindowFilter(w.getFrom(), w.getTo()));
         if (window.isPresent() && !window.get().from().isBefore(window.get().to())) {
             throw new InvalidRunException("window from " + window.get().from() + " is not before to " + window.get().to());
         }
-        List<CheckResult> results = new ArrayList<>();
+        Optional<Instant> loadStartedAt = Optional.ofNullable(run.getLoadStartedAt());
+        List<CheckReport> results = new ArrayList<>();
         try (Connection db = snapshot(database); Connection src = source.isPresent() ? snapshot(source.get()) : null) {
             for (TableMergeResult merged : run.getTables()) {
                 TableRef ref = merged.getTable();
                 StagedTable table = new StagedTable(DatabaseCatalog.require(db, "staging table of " + ref.getName(), ref.getStagingSchema(), ref.getStagingTable()),
                         ref.getKeyColumns(), Optional.ofNullable(ref.getWindowColumn()), window);
                 Relation production = DatabaseCatalog.require(db, "production table of " + ref.getName(), ref.getTargetSchema(), ref.getTargetTable());
+                Optional<ChangeLogTable> changes = ChangeLogTable.find(db, production, table.keyColumns, loadStartedAt, settings.clockSkew());
                 RangeLayout layout = table.initialLayout(db, Math.max(merged.getStagedRows(), merged.getFullLoadRows()), settings.bucketRows());
                 // a multi-stage run reports the view → final table merge: the view's rows are what the merge staged,
                 // and the Oracle source is compared with the staging table by window runs, not with the view
                 long expectedStaged = multiStage.isPresent() ? merged.getStagedRows() : merged.getFullLoadRows();
-                results.addAll(new ProductionChecks(db, table, production, settings).run(layout, expectedStaged, ref.getName()));
-                ProductionChecks.outsideWindow(db, table, ref.getName(), settings.sampleKeys()).ifPresent(results::add);
+                Optional<SourceChecks> sourceChecks = Optional.empty();
                 if (src != null && multiStage.isEmpty()) {
                     Relation sourceTable = DatabaseCatalog.requireFoldingCase(src, "source table of " + ref.getName(), ref.getSourceSchema(), ref.getSourceTable());
-                    results.add(new SourceChecks(db, src, table, sourceTable, Optional.ofNullable(run.getLoadStartedAt()), settings).run(layout, ref.getName()));
+                    sourceChecks = Optional.of(new SourceChecks(db, src, table, sourceTable, loadStartedAt, settings));
+                }
+                results.addAll(new ProductionChecks(db, table, production, changes, multiStage.isPresent(), settings)
+                        .run(layout, expectedStaged, ref.getName(), sourceChecks.map(checks -> checks::present)));
+                ProductionChecks.outsideWindow(db, table, ref.getName(), settings.sampleKeys()).map(CheckReport::of).ifPresent(results::add);
+                if (sourceChecks.isPresent()) {
+                    results.add(CheckReport.of(sourceChecks.get().run(layout, ref.getName())));
                 }
             }
             if (multiStage.isPresent()) {
-                results.addAll(MultiStageChecks.run(db, multiStage.get(), settings.sampleKeys()));
+                results.addAll(MultiStageChecks.run(db, multiStage.get(), window, settings.sampleKeys()));
             }
             db.commit();
             if (src != null) {

@@ -1,7 +1,7 @@
 package dev.dmsflow.validation.run;
 
-import dev.dmsflow.contracts.event.CheckResult;
 import dev.dmsflow.contracts.event.TaskKind;
+import dev.dmsflow.validation.check.CheckReport;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -14,7 +14,7 @@ import java.util.UUID;
  * @param reason     why the run was rejected; null otherwise
  */
 public record RecordedRun(String requestId, Outcome outcome, TaskKind kind, String multiStage, Instant windowFrom, Instant windowTo,
-                          UUID eventId, Instant occurredAt, Instant startedAt, long durationMillis, List<CheckResult> checks,
+                          UUID eventId, Instant occurredAt, Instant startedAt, long durationMillis, List<CheckReport> checks,
                           String reason) {
 
     public RecordedRun {

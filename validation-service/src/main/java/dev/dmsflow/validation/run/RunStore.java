@@ -2,6 +2,7 @@ package dev.dmsflow.validation.run;
 
 import dev.dmsflow.contracts.event.CheckResult;
 import dev.dmsflow.contracts.event.TaskKind;
+import dev.dmsflow.validation.check.CheckReport;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -54,30 +55,31 @@ public class RunStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     run.requestId(), run.outcome().name(), run.kind().name(), run.multiStage(), utc(run.windowFrom()), utc(run.windowTo()),
                     run.eventId(), utc(run.occurredAt()), utc(run.startedAt()), run.durationMillis(),
-                    run.checks().stream().filter(c -> !c.getPassed()).count(), run.reason());
+                    run.checks().stream().filter(c -> !c.result().getPassed()).count(), run.reason());
             List<Object[]> checks = new ArrayList<>();
             for (int i = 0; i < run.checks().size(); i++) {
-                CheckResult check = run.checks().get(i);
+                CheckResult check = run.checks().get(i).result();
                 checks.add(new Object[] {run.requestId(), i + 1, check.getTable(), check.getCheck(), check.getPassed(), check.getExpected(),
-                        check.getActual(), check.getSampleKeys().toArray(String[]::new), check.getInFlight()});
+                        check.getActual(), check.getSampleKeys().toArray(String[]::new), check.getInFlight(), run.checks().get(i).detail()});
             }
             jdbc.batchUpdate("""
-                    INSERT INTO admin.validation_checks (request_id, ordinal, table_name, check_name, passed, expected, actual, sample_keys, in_flight)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", checks);
+                    INSERT INTO admin.validation_checks (request_id, ordinal, table_name, check_name, passed, expected, actual, sample_keys, in_flight,
+                                                         detail)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", checks);
             return run;
         });
     }
 
-    private List<CheckResult> checks(String requestId) {
+    private List<CheckReport> checks(String requestId) {
         return jdbc.query("""
-                SELECT table_name, check_name, passed, expected, actual, sample_keys, in_flight
+                SELECT table_name, check_name, passed, expected, actual, sample_keys, in_flight, detail
                   FROM admin.validation_checks WHERE request_id = ? ORDER BY ordinal""",
-                (row, n) -> new CheckResult(row.getString(1), row.getString(2), row.getBoolean(3), row.getString(4), row.getString(5),
-                        textList(row.getArray(6)), row.getLong(7)),
+                (row, n) -> new CheckReport(new CheckResult(row.getString(1), row.getString(2), row.getBoolean(3), row.getString(4), row.getString(5),
+                        textList(row.getArray(6)), row.getLong(7)), row.getString(8)),
                 requestId);
     }
 
-    private static RecordedRun run(ResultSet row, List<CheckResult> checks) throws SQLException {
+    private static RecordedRun run(ResultSet row, List<CheckReport> checks) throws SQLException {
         return new RecordedRun(row.getString(1), Outcome.valueOf(row.getString(2)), TaskKind.valueOf(row.getString(3)), row.getString(4),
                 instant(row.getTimestamp(5)), instant(row.getTimestamp(6)), row.getObject(7, UUID.class), instant(row.getTimestamp(8)),
                 instant(row.getTimestamp(9)), row.getLong(10), checks, row.getString(11));

@@ -1,6 +1,7 @@
 package dev.dmsflow.validation.run;
 
 import dev.dmsflow.validation.check.CheckSettings;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -9,6 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param bucketRows staged rows per key range in the first pass
  * @param fanout     parts a mismatching key range is split into per bisection level
  * @param leafRows   a mismatching range this small is compared key by key
+ * @param clockSkew  how far database 1's clock may lag the one that stamps a load's start: changes in a production
+ *                   table's change log up to this long before the load started still count as in flight
  * @param source     the source database for check 5; no source check when its url is not set
  */
 @ConfigurationProperties("dmsflow.validation")
@@ -16,10 +19,11 @@ record ValidationProperties(@DefaultValue("10") int sampleKeys,
                             @DefaultValue("1000") int bucketRows,
                             @DefaultValue("32") int fanout,
                             @DefaultValue("64") int leafRows,
+                            @DefaultValue("PT10S") Duration clockSkew,
                             @DefaultValue Source source) {
 
     CheckSettings checkSettings() {
-        return new CheckSettings(sampleKeys, bucketRows, fanout, leafRows);
+        return new CheckSettings(sampleKeys, bucketRows, fanout, leafRows, clockSkew);
     }
 
     /** JDBC connection to the source (PostgreSQL). */

@@ -10,6 +10,7 @@ import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.TimeWindow;
 import dev.dmsflow.contracts.event.ValidationFailed;
 import dev.dmsflow.contracts.event.ValidationPassed;
+import dev.dmsflow.validation.check.CheckReport;
 import dev.dmsflow.validation.check.InvalidRunException;
 import dev.dmsflow.validation.check.Validator;
 import java.sql.SQLException;
@@ -56,12 +57,12 @@ public final class ValidationRunner {
 
     private RecordedRun validate(MergeCompleted run) throws SQLException {
         Instant started = clock.instant();
-        List<CheckResult> checks;
+        List<CheckReport> checks;
         Outcome outcome;
         String reason = null;
         try {
-            checks = validator.validate(run);
-            outcome = checks.stream().allMatch(CheckResult::getPassed) ? Outcome.PASSED : Outcome.FAILED;
+            checks = validator.report(run);
+            outcome = checks.stream().allMatch(c -> c.result().getPassed()) ? Outcome.PASSED : Outcome.FAILED;
         } catch (InvalidRunException e) {
             checks = List.of();
             outcome = Outcome.REJECTED;
@@ -80,19 +81,20 @@ public final class ValidationRunner {
         EventHeader header = new EventHeader(recorded.eventId().toString(), recorded.requestId(), recorded.occurredAt(), PRODUCER,
                 run.getHeader().getAttempt());
         TimeWindow window = recorded.windowFrom() == null ? null : new TimeWindow(recorded.windowFrom(), recorded.windowTo());
+        List<CheckResult> checks = recorded.checks().stream().map(CheckReport::result).toList();
         SpecificRecord event;
         String topic;
         switch (recorded.outcome()) {
             case PASSED -> {
                 topic = Topics.VALIDATION_PASSED;
                 event = ValidationPassed.newBuilder().setHeader(header).setKind(recorded.kind()).setWindow(window)
-                        .setChecks(recorded.checks()).setDurationMillis(recorded.durationMillis()).build();
+                        .setChecks(checks).setDurationMillis(recorded.durationMillis()).build();
             }
             case FAILED -> {
                 topic = Topics.ALERTS;
                 event = ValidationFailed.newBuilder().setHeader(header).setKind(recorded.kind()).setWindow(window)
-                        .setFailures(recorded.checks().stream().filter(c -> !c.getPassed()).toList())
-                        .setPassedChecks(recorded.checks().stream().filter(CheckResult::getPassed).toList())
+                        .setFailures(checks.stream().filter(c -> !c.getPassed()).toList())
+                        .setPassedChecks(checks.stream().filter(CheckResult::getPassed).toList())
                         .setDurationMillis(recorded.durationMillis()).build();
             }
             default -> {

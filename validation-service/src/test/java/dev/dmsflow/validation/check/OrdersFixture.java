@@ -67,10 +67,23 @@ public final class OrdersFixture {
         return prefix + "_source.orders";
     }
 
-    /** Drops and recreates all three tables. */
+    /** The change log of production ({@code ChangeLog.of}), which schema-service provisions where CDC writes. */
+    public String changeLog() {
+        return "dmsflow_changes." + prefix + "_production__orders";
+    }
+
+    /** Creates the change log of production as schema-service provisions it: production's key, operation and time. */
+    public OrdersFixture withChangeLog() throws SQLException {
+        execute(db1(), "CREATE SCHEMA IF NOT EXISTS dmsflow_changes",
+                "CREATE TABLE " + changeLog() + " (order_id bigint, dmsflow_op \"char\", dmsflow_changed_at timestamptz DEFAULT clock_timestamp())");
+        return this;
+    }
+
+    /** Drops and recreates all three tables, without a change log. */
     public OrdersFixture create() throws SQLException {
         int all = rows * 2;
-        execute(db1(), "DROP SCHEMA IF EXISTS " + prefix + "_staging CASCADE",
+        execute(db1(), "DROP TABLE IF EXISTS " + changeLog(),
+                "DROP SCHEMA IF EXISTS " + prefix + "_staging CASCADE",
                 "DROP SCHEMA IF EXISTS " + prefix + "_production CASCADE",
                 "CREATE SCHEMA " + prefix + "_staging",
                 "CREATE SCHEMA " + prefix + "_production",

@@ -16,6 +16,7 @@ import dev.dmsflow.contracts.event.TaskKind;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,7 +72,7 @@ class ValidatorIT {
         List<CheckResult> results = validate(orders.merged("clean"));
 
         assertThat(results).extracting(CheckResult::getCheck)
-                .containsExactly("STAGED_COUNT", "MISSING", "STALE", "CONTENTS", "OUTSIDE_WINDOW", "SOURCE");
+                .containsExactly("STAGED_COUNT", "MISSING", "EXTRA", "STALE", "CONTENTS", "OUTSIDE_WINDOW", "SOURCE");
         assertThat(failed(results)).isEmpty();
         Map<String, CheckResult> checks = byCheck(results);
         assertThat(checks.get("STAGED_COUNT").getActual()).isEqualTo("2000");
@@ -191,8 +192,109 @@ class ValidatorIT {
 
         List<CheckResult> results = validate(orders.merged("missed", 1999));
 
-        assertThat(failed(results)).containsExactly("SOURCE");
+        // production still has the row the load missed: EXTRA from that side
+        assertThat(failed(results)).containsExactly("EXTRA", "SOURCE");
         assertThat(byCheck(results).get("SOURCE").getSampleKeys()).containsExactly("301");
+        assertThat(byCheck(results).get("EXTRA").getSampleKeys()).containsExactly("301");
+    }
+
+    @Test
+    void productionRowsOfTheWindowWithoutAStagedRowAreExtraAndTheSourceSaysWhereTheyComeFrom() throws SQLException {
+        orders.withChangeLog();
+        execute(db1(), "DELETE FROM " + orders.staging() + " WHERE order_id = 301",
+                "INSERT INTO " + orders.production() + " (order_id, customer_id, updated_at) VALUES (9001, 1, timestamp '2026-01-20 00:00:00'),"
+                        + " (9003, 1, timestamp '2026-01-21 00:00:00'), (9005, 1, timestamp '2026-01-22 00:00:00'),"
+                        // outside the window: not this run's business
+                        + " (9007, 1, timestamp '2026-02-22 00:00:00')",
+                // CDC inserted 9003 after the load started; it updated 9005 long before
+                "INSERT INTO " + orders.changeLog() + " VALUES (9003, 'I', timestamptz '2026-02-01 06:00:01+00'),"
+                        + " (9005, 'U', timestamptz '2026-01-22 00:00:00+00')");
+
+        List<CheckReport> reports = validator(name -> Optional.empty()).report(orders.merged("extra", 1999));
+
+        CheckReport extra = reports.stream().filter(r -> r.result().getCheck().equals("EXTRA")).findFirst().orElseThrow();
+        assertThat(extra.result().getPassed()).isFalse();
+        assertThat(extra.result().getActual()).isEqualTo("3");
+        assertThat(extra.result().getSampleKeys()).containsExactly("301", "9001", "9005");
+        assertThat(extra.result().getInFlight()).isEqualTo(1);
+        assertThat(extra.detail()).contains("3 production rows in the window without a staged row")
+                .contains("1 in the source (the load missed it or it moved) [301]")
+                .contains("2 not in the source (deleted there and the delete never reached production, or never there) [9001, 9005]")
+                .contains("1 production key was inserted or updated by CDC after the load started: in flight");
+    }
+
+    @Test
+    void extraRowsWithoutASourceAreNamedWithoutSayingWhereTheyComeFrom() throws SQLException {
+        execute(db1(), "INSERT INTO " + orders.production() + " (order_id, customer_id, updated_at) VALUES (9001, 1, timestamp '2026-01-20 00:00:00')");
+
+        List<CheckReport> reports = new Validator(db1(), Optional.empty(), name -> Optional.empty(), SETTINGS).report(orders.merged("extra-alone"));
+
+        assertThat(reports).filteredOn(r -> !r.result().getPassed()).singleElement().satisfies(extra -> {
+            assertThat(extra.result().getCheck()).isEqualTo("EXTRA");
+            assertThat(extra.result().getSampleKeys()).containsExactly("9001");
+            assertThat(extra.detail()).isEqualTo("1 production row in the window without a staged row");
+        });
+    }
+
+    @Test
+    void stagedKeysCdcDeletedFromProductionAfterTheLoadStartedAreInFlightNotMissing() throws SQLException {
+        orders.withChangeLog();
+        execute(db1(), "DELETE FROM " + orders.production() + " WHERE order_id IN (1001, 1003, 1005, 1007)",
+                "INSERT INTO " + orders.changeLog() + " VALUES (1001, 'D', timestamptz '2026-02-01 07:00:00+00'),"
+                        // 5 s before the load start: within the default clock-skew allowance of 10 s
+                        + " (1003, 'D', timestamptz '2026-02-01 05:59:55+00'),"
+                        // deleted a minute before the load started: the load should not have seen it
+                        + " (1005, 'D', timestamptz '2026-02-01 05:59:00+00'),"
+                        // only updated after the load started: its absence is not explained
+                        + " (1007, 'U', timestamptz '2026-02-01 07:00:00+00')");
+
+        List<CheckReport> reports = validator(name -> Optional.empty()).report(orders.merged("cdc-deleted"));
+
+        assertThat(reports).filteredOn(r -> !r.result().getPassed()).singleElement().satisfies(missing -> {
+            assertThat(missing.result().getCheck()).isEqualTo("MISSING");
+            assertThat(missing.result().getActual()).isEqualTo("2");
+            assertThat(missing.result().getSampleKeys()).containsExactly("1005", "1007");
+            assertThat(missing.result().getInFlight()).isEqualTo(2);
+            assertThat(missing.detail()).isEqualTo("2 staged keys were deleted from production by CDC after the load started: in flight, not missing");
+        });
+
+        // without the allowance the delete 5 s before the load start is a failure
+        Validator noSkew = new Validator(db1(), Optional.of(source()), name -> Optional.empty(),
+                new CheckSettings(SETTINGS.sampleKeys(), SETTINGS.bucketRows(), SETTINGS.fanout(), SETTINGS.leafRows(), Duration.ZERO));
+        CheckResult missing = byCheck(noSkew.validate(orders.merged("cdc-deleted-no-skew"))).get("MISSING");
+        assertThat(missing.getSampleKeys()).containsExactly("1003", "1005", "1007");
+        assertThat(missing.getInFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void runWithoutAWindowComparesRowsWhoseWindowValueIsNullOnBothSides() throws SQLException {
+        execute(db1(), "INSERT INTO " + orders.staging() + " (order_id, customer_id, amount, note, code, created_at, updated_at) SELECT * FROM "
+                        + orders.production() + " WHERE order_id % 2 = 0",
+                "UPDATE " + orders.staging() + " SET updated_at = NULL WHERE order_id IN (42, 44)",
+                "UPDATE " + orders.production() + " SET updated_at = NULL WHERE order_id IN (42, 44)",
+                "UPDATE " + orders.production() + " SET note = 'changed' WHERE order_id = 42");
+
+        List<CheckResult> results = new Validator(db1(), Optional.empty(), name -> Optional.empty(), SETTINGS).validate(fullLoad("nulls", 4000));
+
+        assertThat(failed(results)).containsExactly("CONTENTS");
+        assertThat(byCheck(results).get("CONTENTS").getSampleKeys()).containsExactly("42");
+    }
+
+    @Test
+    void runWithoutAWindowReportsEveryProductionRowWithoutAStagedRowAsExtra() throws SQLException {
+        execute(db1(), "INSERT INTO " + orders.staging() + " (order_id, customer_id, amount, note, code, created_at, updated_at) SELECT * FROM "
+                + orders.production() + " WHERE order_id % 2 = 0 AND order_id NOT IN (2, 3000)");
+
+        List<CheckResult> results = new Validator(db1(), Optional.empty(), name -> Optional.empty(), SETTINGS).validate(fullLoad("whole", 3998));
+
+        assertThat(failed(results)).containsExactly("EXTRA");
+        assertThat(byCheck(results).get("EXTRA").getActual()).isEqualTo("2");
+        assertThat(byCheck(results).get("EXTRA").getSampleKeys()).containsExactly("2", "3000");
+    }
+
+    /** A FULL_LOAD run of the whole table: no window. */
+    private MergeCompleted fullLoad(String requestId, long rows) {
+        return MergeCompleted.newBuilder(orders.merged(requestId, rows)).setKind(TaskKind.FULL_LOAD).setWindow(null).build();
     }
 
     @Test

@@ -101,7 +101,7 @@ class ValidationServiceIT {
         List<SpecificRecord> events = outcomes(requestId, 1);
         assertThat(events).singleElement().isInstanceOfSatisfying(ValidationPassed.class, passed -> {
             assertThat(passed.getChecks()).extracting(c -> c.getCheck())
-                    .containsExactly("STAGED_COUNT", "MISSING", "STALE", "CONTENTS", "OUTSIDE_WINDOW", "SOURCE");
+                    .containsExactly("STAGED_COUNT", "MISSING", "EXTRA", "STALE", "CONTENTS", "OUTSIDE_WINDOW", "SOURCE");
             assertThat(passed.getHeader().getProducer()).isEqualTo("validation-service");
         });
 
@@ -110,7 +110,7 @@ class ValidationServiceIT {
         JsonNode body = new ObjectMapper().readTree(response.body());
         assertThat(body.path("outcome").asText()).isEqualTo("PASSED");
         assertThat(body.path("windowFrom").asText()).isEqualTo("2026-01-01T00:00:00Z");
-        assertThat(body.path("checks")).hasSize(6);
+        assertThat(body.path("checks")).hasSize(7);
         assertThat(body.path("checks").get(0).path("actual").asText()).isEqualTo("500");
     }
 
@@ -129,7 +129,7 @@ class ValidationServiceIT {
                 assertThat(check.getActual()).isEqualTo("1");
                 assertThat(check.getSampleKeys()).containsExactly("333");
             });
-            assertThat(failed.getPassedChecks()).hasSize(5);
+            assertThat(failed.getPassedChecks()).hasSize(6);
 
             // fixed in the meantime: a redelivery must still report what was validated, not validate again
             execute(db1(), "UPDATE " + ORDERS.production() + " SET amount = amount - 1 WHERE order_id = 333");

@@ -24,8 +24,10 @@ import java.util.stream.Collectors;
 /**
  * A multi-stage run's last stage: the cross-database view (staging joined with the foreign table) loaded into the
  * final table with {@code INSERT ... SELECT ... ON CONFLICT (key) DO UPDATE}, newer-wins on the final table's
- * timestamp column when it has one. ON CONFLICT rather than MERGE because the sync trigger may write the same keys
- * concurrently. Then the sync trigger is installed or removed as the catalog says.
+ * timestamp column when it has one. ON CONFLICT rather than MERGE because the sync trigger (or anything else) may
+ * insert the same keys concurrently: MERGE's insert would then fail with a unique violation, while ON CONFLICT waits
+ * for the other transaction and applies newer-wins to its row, so a concurrent newer row wins and counts as stale.
+ * The sync trigger is installed or removed as the catalog says before the view is read (see {@link SyncTrigger#apply}).
  */
 public final class ViewToFinalMerge implements MergeStep {
 
@@ -71,6 +73,7 @@ public final class ViewToFinalMerge implements MergeStep {
     @Override
     public MergeCounts execute(Connection connection, TimeWindow window) throws SQLException {
         TableShape shape = shape(connection);
+        new SyncTrigger(definition, shape, new QualifiedName(stagedTable.getStagingSchema(), stagedTable.getStagingTable())).apply(connection);
         boolean windowed = window != null && shape.windowColumn().isPresent();
         MergeCounts counts;
         try (PreparedStatement upsert = connection.prepareStatement(upsert(shape, windowed))) {
@@ -83,7 +86,6 @@ public final class ViewToFinalMerge implements MergeStep {
                 counts = MergeCounts.of(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
             }
         }
-        new SyncTrigger(definition, shape, new QualifiedName(stagedTable.getStagingSchema(), stagedTable.getStagingTable())).apply(connection);
         return counts;
     }
 

@@ -1,5 +1,8 @@
 package dev.dmsflow.merge;
 
+import dev.dmsflow.contracts.catalog.ChangeLog;
+import dev.dmsflow.contracts.catalog.ChangeLog.KeyColumn;
+import dev.dmsflow.contracts.catalog.QualifiedName;
 import dev.dmsflow.contracts.event.EventHeader;
 import dev.dmsflow.contracts.event.StagedTable;
 import dev.dmsflow.contracts.event.TableRef;
@@ -50,12 +53,22 @@ public final class MergeFixture {
     }
 
     public static WindowStaged staged(String requestId, TaskKind kind, TimeWindow window, TableRef... tables) {
+        return staged(requestId, kind, window, Instant.parse("2026-02-01T00:05:00Z"), tables);
+    }
+
+    public static WindowStaged staged(String requestId, TaskKind kind, TimeWindow window, Instant loadStartedAt, TableRef... tables) {
         return WindowStaged.newBuilder()
                 .setHeader(new EventHeader(UUID.randomUUID().toString(), requestId, Instant.now().truncatedTo(ChronoUnit.MILLIS), "test", 1))
                 .setKind(kind).setWindow(window)
                 .setTables(List.of(tables).stream().map(t -> new StagedTable(t, 0L, 0L, 0L, 0L)).toList())
-                .setLoadStartedAt(Instant.parse("2026-02-01T00:05:00Z"))
+                .setLoadStartedAt(loadStartedAt)
                 .build();
+    }
+
+    /** Puts a change log on production.orders, as schema-service provisions it for a table with changeTracking. */
+    public void trackOrders() {
+        jdbc.execute("CREATE SCHEMA IF NOT EXISTS " + ChangeLog.SCHEMA);
+        ChangeLog.ddl(new QualifiedName(production, "orders"), List.of(new KeyColumn("order_id", "bigint", null))).forEach(jdbc::execute);
     }
 
     public static String newRequestId() {

@@ -14,7 +14,7 @@ import java.util.zip.CRC32;
  * win over the load's copy) and validation-service (which reports them as in flight instead of failing).
  *
  * <p>The log of {@code production.orders} is {@code dmsflow_changes.production__orders}: the production table's key
- * columns (same types and collations), {@value #OPERATION} ({@code I}, {@code U} or {@code D}) and
+ * columns (same types and collations), {@value #OPERATION} (char(1): {@code I}, {@code U} or {@code D}) and
  * {@value #CHANGED_AT} ({@code clock_timestamp()} of the change). A write whose session sets {@value #WRITER_SETTING}
  * to {@value #MERGE_WRITER} (the merge's own writes) is not logged.
  *
@@ -79,7 +79,7 @@ public final class ChangeLog {
         String columns = keys.stream()
                 .map(k -> quote(k.name()) + " " + k.type() + (k.collation() == null ? "" : " COLLATE " + quoteCollation(k.collation())) + " NOT NULL")
                 .collect(Collectors.joining(", "));
-        return "CREATE TABLE " + log.quoted() + " (" + columns + ", " + quote(OPERATION) + " \"char\" NOT NULL, "
+        return "CREATE TABLE " + log.quoted() + " (" + columns + ", " + quote(OPERATION) + " char(1) NOT NULL, "
                 + quote(CHANGED_AT) + " timestamptz NOT NULL DEFAULT clock_timestamp())";
     }
 

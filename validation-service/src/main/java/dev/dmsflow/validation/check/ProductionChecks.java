@@ -309,7 +309,7 @@ final class ProductionChecks implements RangeComparison {
         if (extra > 0) {
             sentences.add(extra + " production " + (extra == 1 ? "row" : "rows") + (table.window.isPresent() ? " in the window" : "")
                     + " without a staged row");
-            if (source.isPresent()) {
+            if (source.isPresent() && !keys.isEmpty()) {
                 sentences.add(classified(keys, source.get(), extra));
             }
         }
@@ -327,10 +327,16 @@ final class ProductionChecks implements RangeComparison {
         for (int i = 0; i < keys.size(); i++) {
             (present[i] ? inSource : notInSource).add(keys.get(i).text());
         }
-        String of = keys.size() < extra ? "of the first " + keys.size() + " by key, " : "";
-        return of + inSource.size() + " in the source (the load missed " + (inSource.size() == 1 ? "it or it" : "them or they")
-                + " moved)" + sample(inSource) + ", " + notInSource.size() + " not in the source (deleted there and the delete never"
-                + " reached production, or never there)" + sample(notInSource);
+        List<String> parts = new ArrayList<>();
+        if (!inSource.isEmpty()) {
+            parts.add(inSource.size() + " in the source (the load missed " + (inSource.size() == 1 ? "it or it" : "them or they") + " moved)"
+                    + sample(inSource));
+        }
+        if (!notInSource.isEmpty()) {
+            parts.add(notInSource.size() + " not in the source (deleted there and the delete never reached production, or never there)"
+                    + sample(notInSource));
+        }
+        return (keys.size() < extra ? "of the first " + keys.size() + " by key, " : "") + String.join(", ", parts);
     }
 
     private String sample(List<String> keys) {

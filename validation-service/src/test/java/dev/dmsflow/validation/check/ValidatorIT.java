@@ -343,6 +343,34 @@ class ValidatorIT {
     }
 
     @Test
+    void compositeExtraKeysAreLookedUpInTheSourceByEveryKeyColumn() throws SQLException {
+        String p = orders.prefix;
+        String lines = "(order_id bigint, line_no int, qty int, updated_at timestamptz, PRIMARY KEY (order_id, line_no))";
+        String rows = "SELECT g / 3, g % 3, g, timestamptz '2026-01-05 00:00:00+00' + g * interval '1 second' FROM generate_series(0, 2999) g";
+        execute(db1(), "CREATE TABLE " + p + "_production.lines " + lines, "INSERT INTO " + p + "_production.lines " + rows,
+                "CREATE TABLE " + p + "_staging.lines (LIKE " + p + "_production.lines)",
+                "INSERT INTO " + p + "_staging.lines SELECT * FROM " + p + "_production.lines WHERE (order_id, line_no) NOT IN ((500, 1), (700, 2))",
+                // production only: (800, 7) was never in the source
+                "INSERT INTO " + p + "_production.lines VALUES (800, 7, 1, timestamptz '2026-01-20 00:00:00+00')");
+        // the source has (500, 1) and (700, 2), which the load missed, and line 7 of another order
+        execute(source(), "CREATE TABLE " + p + "_source.lines " + lines, "INSERT INTO " + p + "_source.lines " + rows,
+                "INSERT INTO " + p + "_source.lines VALUES (801, 7, 1, timestamptz '2026-01-20 00:00:00+00')");
+        TableMergeResult merged = TableMergeResult.newBuilder(orders.merged("x").getTables().get(0))
+                .setTable(TableRef.newBuilder(orders.tableRef()).setName("lines").setSourceTable("LINES").setStagingTable("lines").setTargetTable("lines")
+                        .setKeyColumns(List.of("order_id", "line_no")).build())
+                .setFullLoadRows(2998).setStagedRows(2998).build();
+        MergeCompleted run = MergeCompleted.newBuilder(orders.merged("composite-extra")).setTables(List.of(merged)).build();
+
+        CheckReport extra = validator(name -> Optional.empty()).report(run).stream()
+                .filter(r -> r.result().getCheck().equals("EXTRA")).findFirst().orElseThrow();
+
+        assertThat(extra.result().getSampleKeys()).containsExactly("(500, 1)", "(700, 2)", "(800, 7)");
+        assertThat(extra.detail()).isEqualTo("3 production rows in the window without a staged row; "
+                + "2 in the source (the load missed them or they moved) [(500, 1), (700, 2)], "
+                + "1 not in the source (deleted there and the delete never reached production, or never there) [(800, 7)]");
+    }
+
+    @Test
     void namesThatAreNotPlainOrDoNotExistAreRejectedBeforeAnyQuery() {
         MergeCompleted injected = orders.merged("bad");
         injected.getTables().get(0).getTable().setTargetTable("orders; DROP TABLE x");

@@ -147,6 +147,32 @@ class ValidationServiceIT {
     }
 
     @Test
+    void extraProductionRowIsAlertedAndWhereItComesFromIsRecordedAndServed() throws Exception {
+        String requestId = "vsit-extra-" + UUID.randomUUID();
+        // in production's window, in neither staging nor the source: a delete that never reached production
+        execute(db1(), "INSERT INTO " + ORDERS.production() + " (order_id, customer_id, updated_at) VALUES (9001, 1, timestamp '2026-01-20 00:00:00')");
+        try {
+            kafka.send(Topics.MERGE_COMPLETED, requestId, ORDERS.merged(requestId)).get();
+
+            ValidationFailed failed = (ValidationFailed) outcomes(requestId, 1).get(0);
+            assertThat(failed.getFailures()).singleElement().satisfies(check -> {
+                assertThat(check.getCheck()).isEqualTo("EXTRA");
+                assertThat(check.getSampleKeys()).containsExactly("9001");
+            });
+            String detail = "1 production row in the window without a staged row; "
+                    + "1 not in the source (deleted there and the delete never reached production, or never there) [9001]";
+            assertThat(jdbc.queryForObject("SELECT detail FROM admin.validation_checks WHERE request_id = ? AND check_name = 'EXTRA'",
+                    String.class, requestId)).isEqualTo(detail);
+            JsonNode checks = new ObjectMapper().readTree(get(requestId).body()).path("checks");
+            assertThat(checks.get(2).path("check").asText()).isEqualTo("EXTRA");
+            assertThat(checks.get(2).path("detail").asText()).isEqualTo(detail);
+            assertThat(checks.get(0).path("detail").isNull()).isTrue();
+        } finally {
+            execute(db1(), "DELETE FROM " + ORDERS.production() + " WHERE order_id = 9001");
+        }
+    }
+
+    @Test
     void runNamingATableThatDoesNotExistIsRejectedWithTaskFailed() throws Exception {
         String requestId = "vsit-unknown-" + UUID.randomUUID();
         MergeCompleted merged = ORDERS.merged(requestId);

@@ -1,6 +1,7 @@
 package dev.dmsflow.schema;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -11,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dmsUser            PostgreSQL role DMS connects as: gets the seed's grants on the provisioned objects and a
  *                           user mapping on each foreign server; none when unset
  * @param raw16AsUuid        map Oracle RAW(16) columns to uuid instead of bytea when creating tables
- * @param source             the Oracle source, read (data dictionary only) to create production tables that do not exist yet
+ * @param source             the source database, read (its catalog only) to check each window column's precision and,
+ *                           for Oracle, to create production tables that do not exist yet
  * @param fdwPasswords       foreign server name → password of its user mapping; a server not listed here takes the
  *                           environment variable its catalog entry names ({@code passwordEnv})
  * @param maxAttempts        attempts of a load check that meets transient database faults before TaskFailed goes out
@@ -33,12 +35,25 @@ public record SchemaProperties(@DefaultValue("true") boolean provisionOnStartup,
         fdwPasswords = fdwPasswords == null ? Map.of() : Map.copyOf(fdwPasswords);
     }
 
-    /** @param url JDBC URL of the Oracle source, e.g. {@code jdbc:oracle:thin:@//oracle:1521/FREEPDB1}; unset: no source */
-    public record Source(String url, String username, String password) {
+    /**
+     * @param url        JDBC URL of the source, e.g. {@code jdbc:oracle:thin:@//oracle:1521/FREEPDB1}; unset: no source
+     * @param dictionary how the source describes its tables: {@code oracle} (ALL_TAB_COLS and friends) or
+     *                   {@code postgresql} (information_schema); unset: {@code postgresql} for a jdbc:postgresql URL,
+     *                   {@code oracle} otherwise
+     */
+    public record Source(String url, String username, String password, String dictionary) {
+
+        /** {@code oracle} or {@code postgresql}. */
+        public String dictionaryOrDefault() {
+            if (dictionary != null && !dictionary.isBlank()) {
+                return dictionary.strip().toLowerCase(Locale.ROOT);
+            }
+            return url != null && url.startsWith("jdbc:postgresql:") ? "postgresql" : "oracle";
+        }
 
         @Override
         public String toString() {
-            return "Source[url=" + url + ", username=" + username + "]";
+            return "Source[url=" + url + ", username=" + username + ", dictionary=" + dictionary + "]";
         }
     }
 

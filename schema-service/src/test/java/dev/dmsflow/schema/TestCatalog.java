@@ -31,6 +31,8 @@ public class TestCatalog implements ApplicationContextInitializer<ConfigurableAp
                 "dmsflow.catalog.location", "file:" + write(infra.postgresPort()),
                 "dmsflow.schema.source.url", infra.jdbcUrl(Database.SOURCE) + "?currentSchema=" + DICTIONARY_SCHEMA,
                 "dmsflow.schema.source.username", DmsflowInfrastructure.USER,
+                // a PostgreSQL database holding tables shaped like Oracle's dictionary stands in for Oracle
+                "dmsflow.schema.source.dictionary", "oracle",
                 "SV_DB2_PASSWORD", FDW_PASSWORD)));
     }
 

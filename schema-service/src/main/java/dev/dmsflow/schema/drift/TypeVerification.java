@@ -13,7 +13,10 @@ import java.util.stream.Collectors;
  * The seed's type verification, generalised: each staging table against the production table the catalog pairs it
  * with (not by equal names in fixed schemas), comparing the exact types ({@code format_type}, so lengths, precisions,
  * scales and timestamp precisions count) and reporting columns missing on either side. The same query backs the
- * {@code admin.oracle_pg_type_verification} view and the check after every load, so both always agree.
+ * {@code admin.oracle_pg_type_verification} view and the check after every load, so both always agree. Collations
+ * count too (another collation sorts, and when nondeterministic compares, differently; two different non-default ones
+ * in the merge's {@code p.key = s.key} fail with 42P22): a column's collation is part of its data type text
+ * ({@code ... COLLATE "C"}) when it is not its type's default.
  * Staging bookkeeping columns ({@value #BOOKKEEPING_PREFIX}*) are not part of the mirror.
  */
 public final class TypeVerification {
@@ -37,8 +40,11 @@ public final class TypeVerification {
                     VALUES %s
                 ),
                 table_columns AS (
-                    SELECT p.table_name, side.name AS side, a.attname::text AS column_name, a.atttypid, a.atttypmod,
-                           format_type(a.atttypid, a.atttypmod) AS data_type, t.typcategory
+                    SELECT p.table_name, side.name AS side, a.attname::text AS column_name, a.atttypid, a.atttypmod, a.attcollation,
+                           format_type(a.atttypid, a.atttypmod)
+                               || CASE WHEN a.attcollation <> t.typcollation THEN ' COLLATE ' || a.attcollation::regcollation::text ELSE '' END
+                               AS data_type,
+                           t.typcategory
                     FROM pairs p
                     CROSS JOIN LATERAL (VALUES ('target', p.target_schema, p.target_table),
                                                ('staging', p.staging_schema, p.staging_table)) AS side (name, schema_name, relation)
@@ -59,7 +65,8 @@ public final class TypeVerification {
                                WHEN s.column_name IS NULL THEN 'MISSING IN STAGING'
                                WHEN t.column_name IS NULL THEN 'MISSING IN TARGET'
                                WHEN t.atttypid <> s.atttypid THEN 'DATA TYPE MISMATCH'
-                               WHEN t.atttypmod = s.atttypmod THEN 'OK'
+                               WHEN t.atttypmod = s.atttypmod AND t.attcollation = s.attcollation THEN 'OK'
+                               WHEN t.atttypmod = s.atttypmod THEN 'COLLATION MISMATCH'
                                WHEN t.typcategory = 'S' THEN 'LENGTH MISMATCH'
                                WHEN t.atttypid = 'numeric'::regtype
                                     AND ((t.atttypmod - 4) >> 16) <> ((s.atttypmod - 4) >> 16) THEN 'PRECISION MISMATCH'

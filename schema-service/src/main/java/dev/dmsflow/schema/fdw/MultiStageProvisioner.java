@@ -224,7 +224,8 @@ public final class MultiStageProvisioner {
         List<PgColumn> columns = PgCatalog.columns(connection, definition.view().name());
         List<String> lines = new ArrayList<>();
         for (PgColumn column : columns) {
-            lines.add(quote(column.name()) + " " + column.type());
+            // the view's collations too: the final table's key is compared with the view's
+            lines.add(quote(column.name()) + " " + column.definition());
         }
         lines.add(quote(MIGRATION_TIMESTAMP) + " timestamptz NOT NULL DEFAULT now()");
         lines.add("PRIMARY KEY (" + definition.finalTable().keyColumns().stream().map(c -> quote(c)).collect(Collectors.joining(", ")) + ")");

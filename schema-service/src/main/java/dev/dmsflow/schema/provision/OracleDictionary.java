@@ -5,6 +5,7 @@ import dev.dmsflow.schema.typemap.OracleColumn;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +16,9 @@ import javax.sql.DataSource;
  * Reads a source table's columns and primary key from Oracle's data dictionary (ALL_TAB_COLS, ALL_CONSTRAINTS,
  * ALL_CONS_COLUMNS), the views the DMS user is granted in the seed. The queries are plain SQL over the dictionary's
  * documented columns, so they run unchanged on Oracle and on any database that exposes views of that shape.
+ * COLLATION is read where ALL_TAB_COLS has it (Oracle 12.2 and later).
  */
-class OracleDictionary {
+class OracleDictionary implements SourceCatalog {
 
     /** A source table: its columns in COLUMN_ID order and its primary key columns in key order (empty when it has none). */
     record SourceTable(List<OracleColumn> columns, List<String> primaryKey) {
@@ -24,7 +26,7 @@ class OracleDictionary {
 
     // Hidden and virtual columns are not stored data: DMS does not migrate them.
     private static final String COLUMNS = """
-            SELECT column_name, data_type, data_length, data_precision, data_scale, char_length, char_used, nullable
+            SELECT column_name, data_type, data_length, data_precision, data_scale, char_length, char_used, nullable%s
             FROM all_tab_cols
             WHERE owner = ? AND table_name = ? AND hidden_column = 'NO' AND virtual_column = 'NO'
             ORDER BY column_id""";
@@ -42,16 +44,19 @@ class OracleDictionary {
     }
 
     /** The table as the dictionary describes it; empty when the source has no such table. */
-    Optional<SourceTable> describe(QualifiedName table) throws SQLException {
+    @Override
+    public Optional<SourceTable> describe(QualifiedName table) throws SQLException {
         try (Connection connection = source.getConnection()) {
+            boolean collations = hasCollationColumn(connection);
             List<OracleColumn> columns = new ArrayList<>();
-            try (PreparedStatement query = connection.prepareStatement(COLUMNS)) {
+            try (PreparedStatement query = connection.prepareStatement(COLUMNS.formatted(collations ? ", \"COLLATION\"" : ""))) {
                 query.setString(1, table.schema());
                 query.setString(2, table.table());
                 try (ResultSet rs = query.executeQuery()) {
                     while (rs.next()) {
                         columns.add(new OracleColumn(table.schema(), table.table(), rs.getString(1), rs.getString(2), rs.getInt(3),
-                                nullableInt(rs, 4), nullableInt(rs, 5), rs.getInt(6), rs.getString(7), "Y".equals(rs.getString(8))));
+                                nullableInt(rs, 4), nullableInt(rs, 5), rs.getInt(6), rs.getString(7), "Y".equals(rs.getString(8)),
+                                collations ? rs.getString(9) : null));
                     }
                 }
             }
@@ -69,6 +74,29 @@ class OracleDictionary {
                 }
             }
             return Optional.of(new SourceTable(columns, key));
+        }
+    }
+
+    @Override
+    public Optional<List<SourceColumn>> columns(QualifiedName table) throws SQLException {
+        return describe(table).map(t -> t.columns().stream()
+                .map(c -> new SourceColumn(c.name(), c.dataType(), c.fractionalSecondDigits())).toList());
+    }
+
+    /**
+     * Whether ALL_TAB_COLS has COLLATION, asked of the result's metadata: no error to recover from, no version parsing.
+     * The name is quoted where it is selected: COLLATION is a keyword in other SQL dialects.
+     */
+    private static boolean hasCollationColumn(Connection connection) throws SQLException {
+        try (PreparedStatement probe = connection.prepareStatement("SELECT * FROM all_tab_cols WHERE 1 = 0");
+             ResultSet rs = probe.executeQuery()) {
+            ResultSetMetaData metadata = rs.getMetaData();
+            for (int i = 1; i <= metadata.getColumnCount(); i++) {
+                if (metadata.getColumnLabel(i).equalsIgnoreCase("collation")) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

@@ -12,8 +12,22 @@ import java.util.Optional;
 /** What PostgreSQL's catalog says about the objects schema-service provisions; names are compared exactly, never parsed. */
 public final class PgCatalog {
 
-    /** A column and its exact type, as {@code format_type} spells it. */
-    public record PgColumn(String name, String type) {
+    /**
+     * A column and its exact type, as {@code format_type} spells it.
+     *
+     * @param collation the column's collation as written after {@code COLLATE} (quoted, schema-qualified when it is
+     *                  not on the search path), null when it is its type's default
+     */
+    public record PgColumn(String name, String type, String collation) {
+
+        public PgColumn(String name, String type) {
+            this(name, type, null);
+        }
+
+        /** The type and, when the column has its own collation, {@code COLLATE} it: what DDL writes to give a column the same definition. */
+        public String definition() {
+            return collation == null ? type : type + " COLLATE " + collation;
+        }
     }
 
     private PgCatalog() {
@@ -42,8 +56,10 @@ public final class PgCatalog {
     public static List<PgColumn> columns(Connection connection, QualifiedName relation) throws SQLException {
         List<PgColumn> columns = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement("""
-                SELECT a.attname, format_type(a.atttypid, a.atttypmod)
+                SELECT a.attname, format_type(a.atttypid, a.atttypmod),
+                       CASE WHEN a.attcollation <> t.typcollation THEN a.attcollation::regcollation::text END
                 FROM pg_attribute a
+                JOIN pg_type t ON t.oid = a.atttypid
                 JOIN pg_class c ON c.oid = a.attrelid
                 JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped
@@ -52,7 +68,7 @@ public final class PgCatalog {
             query.setString(2, relation.table());
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
-                    columns.add(new PgColumn(rs.getString(1), rs.getString(2)));
+                    columns.add(new PgColumn(rs.getString(1), rs.getString(2), rs.getString(3)));
                 }
             }
         }

@@ -22,8 +22,8 @@ class ProvisionConfiguration {
     @Bean
     Provisioner provisioner(DataSource dataSource, MigrationCatalog catalog, SchemaProperties properties, Environment environment) {
         Optional<String> dmsUser = Optional.ofNullable(properties.dmsUser()).filter(u -> !u.isBlank());
-        Optional<OracleDictionary> source = Optional.ofNullable(properties.source().url()).filter(u -> !u.isBlank())
-                .map(url -> new OracleDictionary(DataSourceBuilder.create().url(url)
+        Optional<SourceCatalog> source = Optional.ofNullable(properties.source().url()).filter(u -> !u.isBlank())
+                .map(url -> sourceCatalog(properties.source(), DataSourceBuilder.create().url(url)
                         .username(properties.source().username()).password(properties.source().password()).build()));
         FdwPasswords passwords = server -> Optional.ofNullable(properties.fdwPasswords().get(server.name()))
                 .or(() -> server.passwordEnv().map(variable -> Optional.ofNullable(environment.getProperty(variable))
@@ -32,6 +32,15 @@ class ProvisionConfiguration {
         return new Provisioner(dataSource, catalog,
                 new TableProvisioner(new OracleTypeMapping(properties.raw16AsUuid()), source, dmsUser),
                 new MultiStageProvisioner(passwords, dmsUser), properties.adminSchema());
+    }
+
+    private static SourceCatalog sourceCatalog(SchemaProperties.Source source, DataSource dataSource) {
+        return switch (source.dictionaryOrDefault()) {
+            case "oracle" -> new OracleDictionary(dataSource);
+            case "postgresql" -> new PostgresSourceCatalog(dataSource);
+            default -> throw new IllegalStateException("dmsflow.schema.source.dictionary is '" + source.dictionary()
+                    + "'; it must be oracle or postgresql");
+        };
     }
 
     @Bean

@@ -16,8 +16,8 @@ final class TableDdl {
     static final String LOADED_AT = "_dms_loaded_at";
     static final String LOADED_AT_DEFINITION = quote(LOADED_AT) + " timestamptz NOT NULL DEFAULT now()";
 
-    /** A column of a table to create. */
-    record ColumnDefinition(String name, String type, boolean notNull) {
+    /** A column of a table to create; {@code collation} as written after COLLATE, null for the database default. */
+    record ColumnDefinition(String name, String type, String collation, boolean notNull) {
     }
 
     private TableDdl() {
@@ -27,11 +27,13 @@ final class TableDdl {
      * The staging table: production's columns with production's exact types and the same primary key (merge-service's
      * fast path joins on it), plus the bookkeeping column. Only key columns are NOT NULL: DMS writes LOB columns in a
      * second step after inserting the row with NULL there, which a NOT NULL copied from production would reject.
+     * Collations are copied too: staging's key is then unique and compared as production's is (two different
+     * non-default collations in the merge's {@code p.key = s.key} are even an error, 42P22).
      */
     static String createStaging(CatalogTable table, List<PgColumn> productionColumns) {
         List<String> lines = new ArrayList<>();
         for (PgColumn column : productionColumns) {
-            lines.add(quote(column.name()) + " " + column.type() + (table.keyColumns().contains(column.name()) ? " NOT NULL" : ""));
+            lines.add(quote(column.name()) + " " + column.definition() + (table.keyColumns().contains(column.name()) ? " NOT NULL" : ""));
         }
         lines.add(LOADED_AT_DEFINITION);
         lines.add("PRIMARY KEY (" + quoted(table.keyColumns()) + ")");
@@ -42,7 +44,8 @@ final class TableDdl {
     static String createTable(QualifiedName name, List<ColumnDefinition> columns, List<String> keyColumns) {
         List<String> lines = new ArrayList<>();
         for (ColumnDefinition column : columns) {
-            lines.add(quote(column.name()) + " " + column.type() + (column.notNull() ? " NOT NULL" : ""));
+            lines.add(quote(column.name()) + " " + column.type() + (column.collation() == null ? "" : " COLLATE " + column.collation())
+                    + (column.notNull() ? " NOT NULL" : ""));
         }
         lines.add("PRIMARY KEY (" + quoted(keyColumns) + ")");
         return "CREATE TABLE IF NOT EXISTS " + name.quoted() + " (\n    " + String.join(",\n    ", lines) + "\n)";

@@ -25,23 +25,26 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * One catalog table: its production table (created from the Oracle source's dictionary when it does not exist yet),
- * its staging table mirroring production, the window index and the DMS user's grants. Everything is checked against
- * the database catalog first, so existing objects are left as they are.
+ * One catalog table: its window column checked against the source, its production table (created from the Oracle
+ * source's dictionary when it does not exist yet), its staging table mirroring production, the window index and the
+ * DMS user's grants. Everything is checked against the database catalog first, so existing objects are left as they are.
  */
 final class TableProvisioner {
 
     private final OracleTypeMapping mapping;
-    private final Optional<OracleDictionary> source;
+    private final Optional<SourceCatalog> source;
     private final Optional<String> dmsUser;
 
-    TableProvisioner(OracleTypeMapping mapping, Optional<OracleDictionary> source, Optional<String> dmsUser) {
+    TableProvisioner(OracleTypeMapping mapping, Optional<SourceCatalog> source, Optional<String> dmsUser) {
         this.mapping = mapping;
         this.source = source;
         this.dmsUser = dmsUser;
     }
 
     void provision(Connection connection, CatalogTable table, Steps steps) throws SQLException {
+        if (source.isPresent() && table.windowColumn().isPresent()) {
+            checkWindowPrecision(table, table.windowColumn().get(), source.get());
+        }
         SchemaObjects.ensureSchema(connection, table.staging().schema(), steps);
         List<PgColumn> production = production(connection, table, steps);
         requireColumns(table, production);
@@ -60,7 +63,7 @@ final class TableProvisioner {
             steps.add(object, Outcome.UNCHANGED, "exists");
             return PgCatalog.columns(connection, table.production());
         }
-        OracleDictionary dictionary = source.orElseThrow(() -> new ProvisionException("production table " + table.production()
+        SourceCatalog dictionary = source.orElseThrow(() -> new ProvisionException("production table " + table.production()
                 + " does not exist and no Oracle source (dmsflow.schema.source.url) is configured to create it from"));
         SourceTable sourceTable = dictionary.describe(table.source()).orElseThrow(() -> new ProvisionException("production table "
                 + table.production() + " does not exist and the source has no table " + table.source() + " in ALL_TAB_COLS"));
@@ -70,11 +73,11 @@ final class TableProvisioner {
             String name = postgresName(column);
             MappedType type;
             try {
-                type = mapping.map(column);
+                type = mapping.map(column, table.binaryFloats());
             } catch (UnmappableTypeException e) {
                 throw new ProvisionException("cannot create " + table.production() + ": " + e.getMessage());
             }
-            columns.add(new ColumnDefinition(name, type.sql(), !column.nullable()));
+            columns.add(new ColumnDefinition(name, type.sql(), type.collation().orElse(null), !column.nullable()));
             type.note().ifPresent(note -> notes.put(name, note));
         }
         List<String> sourceKey = sourceTable.primaryKey().stream().map(k -> k.toLowerCase(Locale.ROOT)).toList();
@@ -92,6 +95,30 @@ final class TableProvisioner {
                 + (notes.isEmpty() ? ")" : "; " + notes.entrySet().stream().map(n -> n.getKey() + ": " + n.getValue())
                 .collect(Collectors.joining("; ")) + ")"));
         return PgCatalog.columns(connection, table.production());
+    }
+
+    /**
+     * The window's upper bound is rendered at windowPrecision digits (DMS filters have no strict less-than): a value
+     * that is not the source column's moves it, and with too few digits the rows just before {@code to} are never
+     * loaded. So the catalog must say what the source column holds.
+     */
+    private static void checkWindowPrecision(CatalogTable table, String windowColumn, SourceCatalog source) throws SQLException {
+        List<SourceCatalog.SourceColumn> columns = source.columns(table.source()).orElseThrow(() -> new ProvisionException("table "
+                + table.name() + ": the source has no table " + table.source() + " to check window column " + windowColumn + " against"));
+        SourceCatalog.SourceColumn column = SourceCatalog.named(columns, windowColumn).orElseThrow(() -> new ProvisionException("table "
+                + table.name() + ": source table " + table.source() + " has no window column " + windowColumn + " (columns: "
+                + columns.stream().map(SourceCatalog.SourceColumn::name).collect(Collectors.joining(", ")) + ")"));
+        if (column.fractionalSecondDigits().isEmpty()) {
+            throw new ProvisionException("table " + table.name() + ": window column " + windowColumn + " is " + column.type()
+                    + " in source table " + table.source() + ", not a date or timestamp");
+        }
+        int digits = column.fractionalSecondDigits().getAsInt();
+        if (digits != table.windowPrecision()) {
+            throw new ProvisionException("table " + table.name() + ": window column " + windowColumn + " is " + column.type()
+                    + " in source table " + table.source() + ", " + digits + " fractional-second digit(s), but the catalog's windowPrecision is "
+                    + table.windowPrecision() + "; set tables." + table.name() + ".windowPrecision: " + digits
+                    + " (with fewer digits than the column, the rows just before a window's end are never loaded)");
+        }
     }
 
     private static String postgresName(OracleColumn column) {

@@ -1,24 +1,29 @@
 package dev.dmsflow.schema.typemap;
 
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The one Oracle → PostgreSQL type mapping every table schema-service creates goes through. It is exact where
  * PostgreSQL can be: NUMBER with a scale becomes numeric(p,s), never real or double precision (ora2pg's default, which
- * loses money values); integers get the smallest integer type that holds every value of their precision. Where
- * PostgreSQL cannot hold what Oracle can (fractional seconds beyond microseconds), the mapped type carries a note.
- * A type not listed here fails with the column's name instead of a guess.
+ * loses money values); integers get the smallest integer type that holds every value of their precision; FLOAT(b), a
+ * decimal NUMBER in Oracle, becomes numeric unless the table accepts binary floats. Where PostgreSQL cannot hold what
+ * Oracle can (fractional seconds beyond microseconds, collations without a PostgreSQL twin), the mapped type carries a
+ * note. A type not listed here fails with the column's name instead of a guess.
  */
 public final class OracleTypeMapping {
 
     // ALL_TAB_COLS spells the fractional precision into DATA_TYPE: TIMESTAMP(6), TIMESTAMP(9) WITH LOCAL TIME ZONE
-    private static final Pattern TIMESTAMP = Pattern.compile("TIMESTAMP(?:\\((\\d)\\))?( WITH (?:LOCAL )?TIME ZONE)?");
+    static final Pattern TIMESTAMP = Pattern.compile("TIMESTAMP(?:\\((\\d)\\))?( WITH (?:LOCAL )?TIME ZONE)?");
     /** Oracle's NUMBER holds at most 38 significant digits; NUMBER(*,s) and INTEGER declare no precision. */
     private static final int ORACLE_MAX_PRECISION = 38;
     /** PostgreSQL keeps microseconds at most. */
     private static final int PG_MAX_FRACTION = 6;
+
+    private static final Set<String> CHARACTER_TYPES = Set.of("VARCHAR2", "VARCHAR", "NVARCHAR2", "CHAR", "NCHAR",
+            "CLOB", "NCLOB", "LONG");
 
     private final boolean raw16AsUuid;
 
@@ -27,17 +32,24 @@ public final class OracleTypeMapping {
         this.raw16AsUuid = raw16AsUuid;
     }
 
+    /** The column's type with FLOAT(b) mapped exactly (numeric). */
     public MappedType map(OracleColumn column) {
+        return map(column, false);
+    }
+
+    /**
+     * @param binaryFloats the table accepts real / double precision for FLOAT(b) columns (the catalog's
+     *                     {@code binaryFloats}), which round decimal values; otherwise they become numeric
+     */
+    public MappedType map(OracleColumn column, boolean binaryFloats) {
         String type = column.dataType().strip().toUpperCase(Locale.ROOT);
         Matcher timestamp = TIMESTAMP.matcher(type);
         if (timestamp.matches()) {
-            int declared = timestamp.group(1) != null ? Integer.parseInt(timestamp.group(1))
-                    : column.scale() != null ? column.scale() : 6;
-            return timestamp(declared, timestamp.group(2) != null);
+            return timestamp(column.fractionalSecondDigits().orElseThrow(), timestamp.group(2) != null);
         }
-        return switch (type) {
+        MappedType mapped = switch (type) {
             case "NUMBER" -> number(column);
-            case "FLOAT" -> floatingNumber(column);
+            case "FLOAT" -> binaryFloats ? binaryFloat(column) : MappedType.exact("numeric");
             case "BINARY_FLOAT" -> MappedType.exact("real");
             case "BINARY_DOUBLE" -> MappedType.exact("double precision");
             case "DATE" -> MappedType.exact("timestamp(0)");
@@ -52,6 +64,24 @@ public final class OracleTypeMapping {
                     + " TIMESTAMP [WITH [LOCAL] TIME ZONE], VARCHAR2, NVARCHAR2, CHAR, NCHAR, CLOB, NCLOB, LONG, BLOB, RAW, LONG RAW);"
                     + " create the production table by hand with the type you want, then provision again");
         };
+        return CHARACTER_TYPES.contains(type) ? collation(column, mapped) : mapped;
+    }
+
+    /**
+     * Oracle BINARY compares bytes, as PostgreSQL's "C" does; the default (USING_NLS_COMP, or no COLLATION column)
+     * keeps the database default as before. Case- or accent-insensitive and linguistic collations have no built-in
+     * PostgreSQL twin: the column keeps the database default and says so.
+     */
+    private static MappedType collation(OracleColumn column, MappedType mapped) {
+        String collation = column.collation() == null ? "" : column.collation().strip().toUpperCase(Locale.ROOT);
+        if (collation.isEmpty() || collation.equals("USING_NLS_COMP")) {
+            return mapped;
+        }
+        if (collation.equals("BINARY")) {
+            return mapped.collated("\"C\"");
+        }
+        return mapped.alsoNoted("Oracle compares this column with collation " + column.collation()
+                + "; PostgreSQL uses the database default collation (case- and accent-sensitive)");
     }
 
     private static MappedType number(OracleColumn column) {
@@ -79,17 +109,17 @@ public final class OracleTypeMapping {
         return MappedType.exact("numeric(" + digits + ")");
     }
 
-    private static MappedType floatingNumber(OracleColumn column) {
-        // FLOAT(b) is a NUMBER of b binary digits (126 when undeclared); 24 bits fit a float4's mantissa
+    /**
+     * FLOAT(b) is a decimal NUMBER of b binary digits (126 when undeclared), not a binary float: FLOAT(24) holds
+     * 16777217 (8 digits), real makes it 16777216. Only a table that accepts that (binaryFloats) gets real / double.
+     */
+    private static MappedType binaryFloat(OracleColumn column) {
         int bits = column.precision() == null ? 126 : column.precision();
-        if (bits <= 24) {
-            return MappedType.exact("real");
-        }
-        if (bits <= 53) {
-            return MappedType.exact("double precision");
-        }
-        return MappedType.noted("double precision", "Oracle FLOAT(" + bits + ") holds about " + Math.round(Math.ceil(bits * 0.30103))
-                + " significant decimal digits; double precision keeps 15 to 17");
+        long digits = Math.round(Math.ceil(bits * 0.30103));
+        String type = bits <= 24 ? "real" : "double precision";
+        String kept = bits <= 24 ? "6 to 9" : "15 to 17";
+        return MappedType.noted(type, "Oracle FLOAT(" + bits + ") is a decimal number of up to " + digits + " significant digits; "
+                + type + " keeps " + kept + " and rounds decimal values (binaryFloats: true)");
     }
 
     private static MappedType timestamp(int declared, boolean withTimeZone) {
@@ -98,7 +128,8 @@ public final class OracleTypeMapping {
         String sql = base + "(" + kept + ")";
         if (declared > PG_MAX_FRACTION) {
             return MappedType.noted(sql, "Oracle keeps " + declared + " fractional second digits, PostgreSQL " + PG_MAX_FRACTION
-                    + ": the last " + (declared - PG_MAX_FRACTION) + " digit(s) (below a microsecond) are rounded away"
+                    + ": the last " + (declared - PG_MAX_FRACTION) + " digit(s) (below a microsecond) are lost"
+                    + " (the local engine truncates them; PostgreSQL rounds what AWS DMS writes)"
                     + (withTimeZone ? "; the instant is kept, not the original time zone" : ""));
         }
         return withTimeZone ? MappedType.noted(sql, "the instant is kept, not the original time zone or offset") : MappedType.exact(sql);

@@ -45,7 +45,8 @@ class ProvisioningIT {
         jdbc.execute("CREATE TABLE sv_production.unrelated (id int)");
         JdbcTemplate db2 = new JdbcTemplate(DmsflowInfrastructure.shared().dataSource(Database.DB2));
         db2.execute("DROP TABLE IF EXISTS public.sv_customers");
-        db2.execute("CREATE TABLE public.sv_customers (customer_id bigint PRIMARY KEY, name varchar(100))");
+        // a collated column: the view and the final table must keep its collation
+        db2.execute("CREATE TABLE public.sv_customers (customer_id bigint PRIMARY KEY, name varchar(100) COLLATE \"C\")");
         db2.update("INSERT INTO public.sv_customers VALUES (1, 'Ada'), (2, 'Grace')");
         OracleDictionaryFixture.create(new JdbcTemplate(DmsflowInfrastructure.shared().dataSource(Database.SOURCE)), TestCatalog.DICTIONARY_SCHEMA);
     }
@@ -168,6 +169,8 @@ class ProvisioningIT {
         assertThat(columns("sv_target", "orders_enriched")).containsExactly("order_id bigint NOT NULL", "amount numeric(10,2)",
                 "updated_at timestamp(6) without time zone", "customer_name character varying(100)",
                 "migration_timestamp timestamp with time zone NOT NULL");
+        assertThat(jdbc.queryForObject("SELECT attcollation::regcollation::text FROM pg_attribute WHERE attrelid = 'sv_target.orders_enriched'::regclass"
+                + " AND attname = 'customer_name'", String.class)).isEqualTo("\"C\"");
         jdbc.update("INSERT INTO sv_target.orders_enriched (order_id) VALUES (1)");
         assertThat(jdbc.queryForObject("SELECT migration_timestamp IS NOT NULL FROM sv_target.orders_enriched", Boolean.class)).isTrue();
     }

@@ -34,6 +34,25 @@ class TableDdlTest {
     }
 
     @Test
+    void theStagingTableKeepsEachColumnsCollation() {
+        CatalogTable codes = new CatalogTable("codes", new QualifiedName("APP", "CODES"), new QualifiedName("staging", "codes"),
+                new QualifiedName("production", "codes"), List.of("code"), Optional.empty(), CatalogTable.DEFAULT_WINDOW_PRECISION);
+
+        String ddl = TableDdl.createStaging(codes, List.of(new PgColumn("code", "text", "\"C\""), new PgColumn("label", "character varying(20)")));
+
+        assertThat(ddl).contains("\"code\" text COLLATE \"C\" NOT NULL,\n").contains("\"label\" character varying(20),\n");
+    }
+
+    @Test
+    void aTableFromTheSourceKeepsTheMappedCollation() {
+        String ddl = TableDdl.createTable(new QualifiedName("production", "codes"), List.of(
+                new TableDdl.ColumnDefinition("code", "varchar(10)", "\"C\"", true), new TableDdl.ColumnDefinition("n", "numeric", null, false)),
+                List.of("code"));
+
+        assertThat(ddl).contains("\"code\" varchar(10) COLLATE \"C\" NOT NULL,\n").contains("\"n\" numeric,\n");
+    }
+
+    @Test
     void indexNamesStayWithinPostgresLimitAndDistinct() {
         String table = "t".repeat(50);
 

@@ -3,6 +3,8 @@ package dev.dmsflow.schema.typemap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,9 +33,10 @@ class OracleTypeMappingTest {
             "NUMBER, 22, null, null, 0, null, numeric",
             "BINARY_FLOAT, 4, null, null, 0, null, real",
             "BINARY_DOUBLE, 8, null, null, 0, null, double precision",
-            "FLOAT, 22, 24, null, 0, null, real",
-            "FLOAT, 22, 53, null, 0, null, double precision",
-            "FLOAT, 22, 126, null, 0, null, double precision",
+            "FLOAT, 22, 24, null, 0, null, numeric",
+            "FLOAT, 22, 53, null, 0, null, numeric",
+            "FLOAT, 22, 126, null, 0, null, numeric",
+            "FLOAT, 22, null, null, 0, null, numeric",
             "DATE, 7, null, null, 0, null, 'timestamp(0)'",
             "TIMESTAMP(0), 7, null, 0, 0, null, 'timestamp(0)'",
             "TIMESTAMP(3), 11, null, 3, 0, null, 'timestamp(3)'",
@@ -69,6 +72,56 @@ class OracleTypeMappingTest {
     }
 
     @Test
+    void floatIsADecimalNumberInOracleAndStaysExactUnlessTheTableAcceptsBinaryFloats() {
+        OracleColumn float24 = column("FLOAT", 22, 24, null, 0, null);
+
+        MappedType exact = mapping.map(float24);
+        MappedType binary = mapping.map(float24, true);
+
+        assertThat(exact.sql()).isEqualTo("numeric");
+        assertThat(exact.note()).isEmpty();
+        // FLOAT(24) holds 16777217; a float4 cannot
+        assertThat(new BigDecimal("16777217").floatValue()).isEqualTo(16777216f);
+        assertThat(binary.sql()).isEqualTo("real");
+        assertThat(binary.note()).hasValueSatisfying(note -> assertThat(note).contains("FLOAT(24)").contains("8 significant digits")
+                .contains("rounds decimal values"));
+        assertThat(mapping.map(column("FLOAT", 22, 53, null, 0, null), true).sql()).isEqualTo("double precision");
+        assertThat(mapping.map(column("FLOAT", 22, null, null, 0, null), true).note())
+                .hasValueSatisfying(note -> assertThat(note).contains("FLOAT(126)").contains("38 significant digits"));
+    }
+
+    @Test
+    void binaryFloatAndBinaryDoubleAreBinaryInOracleToo() {
+        assertThat(mapping.map(column("BINARY_FLOAT", 4, null, null, 0, null), false)).isEqualTo(new MappedType("real", Optional.empty()));
+        assertThat(mapping.map(column("BINARY_DOUBLE", 8, null, null, 0, null), false).note()).isEmpty();
+    }
+
+    @Test
+    void anOracleBinaryCollationBecomesCAndTheDefaultStaysTheDatabaseDefault() {
+        assertThat(mapping.map(collated("VARCHAR2", "BINARY")).collation()).contains("\"C\"");
+        assertThat(mapping.map(collated("CHAR", "BINARY")).collation()).contains("\"C\"");
+        assertThat(mapping.map(collated("VARCHAR2", "USING_NLS_COMP"))).isEqualTo(new MappedType("varchar(10)", Optional.empty()));
+        assertThat(mapping.map(collated("VARCHAR2", null)).collation()).isEmpty();
+    }
+
+    @Test
+    void anOracleCollationWithoutAPostgresTwinIsNoted() {
+        MappedType caseInsensitive = mapping.map(collated("VARCHAR2", "BINARY_CI"));
+
+        assertThat(caseInsensitive.collation()).isEmpty();
+        assertThat(caseInsensitive.note()).hasValueSatisfying(note -> assertThat(note).contains("BINARY_CI").contains("database default"));
+    }
+
+    @Test
+    void fractionalSecondDigitsOfDatesAndTimestamps() {
+        assertThat(column("DATE", 7, null, null, 0, null).fractionalSecondDigits()).hasValue(0);
+        assertThat(column("TIMESTAMP(9)", 11, null, 9, 0, null).fractionalSecondDigits()).hasValue(9);
+        assertThat(column("TIMESTAMP(3) WITH TIME ZONE", 13, null, 3, 0, null).fractionalSecondDigits()).hasValue(3);
+        assertThat(column("TIMESTAMP", 11, null, null, 0, null).fractionalSecondDigits()).hasValue(6);
+        assertThat(column("NUMBER", 22, 10, 0, 0, null).fractionalSecondDigits()).isEmpty();
+    }
+
+    @Test
     void saysWhatATimestampBeyondMicrosecondsLoses() {
         MappedType nanos = mapping.map(column("TIMESTAMP(9)", 11, null, 9, 0, null));
 
@@ -101,6 +154,10 @@ class OracleTypeMappingTest {
         assertThatThrownBy(() -> mapping.map(column("INTERVAL DAY(2) TO SECOND(6)", 11, 2, 6, 0, null)))
                 .isInstanceOf(UnmappableTypeException.class)
                 .hasMessageContaining("APP.ORDERS.COL");
+    }
+
+    private static OracleColumn collated(String type, String collation) {
+        return new OracleColumn("APP", "ORDERS", "COL", type, 10, null, null, 10, "C", true, collation);
     }
 
     private static OracleColumn column(String type, int length, Integer precision, Integer scale, int charLength, String charUsed) {

@@ -120,6 +120,12 @@ public final class RequestResolver {
         if ((kind == TaskKind.TIME_WINDOW_RELOAD || window != null) && table.windowColumn().isEmpty()) {
             problems.add("table " + name + " has no window column in the catalog, so it cannot be loaded by window");
         }
+        if (kind == TaskKind.FULL_LOAD && table.cdc() && !table.changeTracking() && table.windowColumn().isEmpty()) {
+            // with neither a window column nor a change log, the merge cannot tell CDC's rows from the load's older copy
+            problems.add("table " + name + " has CDC running on it (catalog cdc: true) but neither a window column nor change"
+                    + " tracking, so a FULL_LOAD would revert what CDC changed after the load read it; set changeTracking: true"
+                    + " for it in the catalog and provision (schema-service POST /api/provision) before reloading it");
+        }
     }
 
     private void checkMultiStage(String name, Set<String> requested, List<String> problems) {

@@ -49,7 +49,7 @@ class RequestResolverTest {
     @Test
     void unknownTable() {
         assertThat(rejection(request(TaskKind.TIME_WINDOW_RELOAD, JANUARY, table("invoices"))))
-                .isEqualTo("table 'invoices' is not in the migration catalog (known: orders, customers, countries)");
+                .isEqualTo("table 'invoices' is not in the migration catalog (known: orders, customers, countries, currencies, rates)");
     }
 
     @Test
@@ -106,5 +106,15 @@ class RequestResolverTest {
         TaskRequested wrongTable = request(TaskKind.MULTI_STAGE, JANUARY, table("customers"));
         wrongTable.setMultiStage("orders_enriched");
         assertThat(rejection(wrongTable)).isEqualTo("multi-stage orders_enriched stages table orders, which the request does not name");
+    }
+
+    @Test
+    void aFullLoadOfATableCdcWritesWithNeitherWindowColumnNorChangeTrackingIsRefusedWithTheWayOut() {
+        assertThat(rejection(request(TaskKind.FULL_LOAD, null, table("currencies"))))
+                .contains("table currencies has CDC running on it")
+                .contains("set changeTracking: true for it in the catalog and provision");
+        // changeTracking defaults to cdc: the merge then leaves CDC's changes alone
+        assertThat(resolver.resolve(request(TaskKind.FULL_LOAD, null, table("rates")))).isInstanceOf(RequestResolver.Accepted.class);
+        assertThat(resolver.resolve(request(TaskKind.FULL_LOAD, null, table("countries")))).isInstanceOf(RequestResolver.Accepted.class);
     }
 }

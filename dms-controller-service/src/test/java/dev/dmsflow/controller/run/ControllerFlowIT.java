@@ -174,7 +174,7 @@ class ControllerFlowIT {
         TaskFailed failed = topics.await(requestId, TaskFailed.class, 1).get(0);
         assertThat(failed.getStage()).isEqualTo(FailureStage.REQUEST);
         assertThat(failed.getRetryable()).isFalse();
-        assertThat(failed.getReason()).isEqualTo("table 'invoices' is not in the migration catalog (known: orders, customers, countries)");
+        assertThat(failed.getReason()).isEqualTo("table 'invoices' is not in the migration catalog (known: orders, customers, countries, currencies, rates)");
         assertThat(failed.getTables()).containsExactly("invoices");
         assertThat(status(jdbc, requestId)).isEqualTo("NONE");
         assertThat(dms.requests("CreateReplicationTask")).isEmpty();

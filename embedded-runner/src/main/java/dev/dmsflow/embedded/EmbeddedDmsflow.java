@@ -211,14 +211,16 @@ public final class EmbeddedDmsflow implements AutoCloseable {
         String suffix = Long.toString(System.currentTimeMillis() % 100_000);
         try (Timeline timeline = new Timeline(infrastructure.kafkaBootstrapServers(), out)) {
             Demo demo = new Demo(port(DmsControllerApplication.NAME), timeline, out, Duration.ofSeconds(120));
-            out.println("\nRun 1: reload orders and customers for January while CDC keeps updating orders");
+            out.println("\nRun 1: reload orders and customers for January while CDC keeps updating and deleting orders");
             Demo.RunResult window;
             long cdcChanges;
+            long cdcDeletes;
             try (CdcWriter cdc = new CdcWriter(infrastructure, orders)) {
                 window = demo.windowReload("demo-january-" + suffix);
                 cdcChanges = cdc.changes();
+                cdcDeletes = cdc.deletes();
             }
-            out.printf("  (CDC changed %,d orders in the source and production meanwhile)%n", cdcChanges);
+            out.printf("  (CDC changed %,d and deleted %,d orders in the source and production meanwhile)%n", cdcChanges, cdcDeletes);
             out.println("\nRun 2: multi-stage load: January orders joined with database 2's segments into target.orders_enriched");
             Demo.RunResult multiStage = demo.multiStage("demo-enriched-" + suffix);
             demo.printSummary(window);

@@ -98,18 +98,19 @@ public final class Demo {
         return new RunResult(requestId, "TIMEOUT", "no outcome within " + timeout.toSeconds() + " s", timeline.of(requestId), timeout);
     }
 
-    /** Per table of the run: loaded, staged, inserted, updated, skipped as stale, and the validation outcome. */
+    /** Per table of the run: loaded, staged, inserted, updated, skipped as stale, left deleted, and the validation outcome. */
     public void printSummary(RunResult run) {
         out.printf("%n%s: %s in %.1f s%s%n", run.requestId(), run.outcome(), run.took().toMillis() / 1000.0,
                 run.reason() == null ? "" : " (" + run.reason() + ")");
-        out.printf("  %-16s %10s %10s %10s %10s %10s %10s  %s%n", "table", "loaded", "staged", "inserted", "updated", "stale", "dup", "validation");
+        out.printf("  %-16s %10s %10s %10s %10s %10s %10s %10s  %s%n", "table", "loaded", "staged", "inserted", "updated", "stale",
+                "deleted", "dup", "validation");
         Optional<WindowStaged> staged = run.event(WindowStaged.class);
         run.event(MergeCompleted.class).ifPresent(merge -> {
             for (TableMergeResult t : merge.getTables()) {
                 long stagedRows = staged.flatMap(s -> s.getTables().stream().filter(x -> x.getTable().getName().equals(t.getTable().getName())).findFirst())
                         .map(x -> x.getStagedRows()).orElse(t.getStagedRows());
-                out.printf("  %-16s %,10d %,10d %,10d %,10d %,10d %,10d  %s%n", t.getTable().getName(), t.getFullLoadRows(), stagedRows,
-                        t.getInserted(), t.getUpdated(), t.getSkippedStale(), t.getDuplicates(), run.outcome());
+                out.printf("  %-16s %,10d %,10d %,10d %,10d %,10d %,10d %,10d  %s%n", t.getTable().getName(), t.getFullLoadRows(), stagedRows,
+                        t.getInserted(), t.getUpdated(), t.getSkippedStale(), t.getSkippedDeleted(), t.getDuplicates(), run.outcome());
             }
         });
     }

@@ -78,6 +78,7 @@ public final class DemoData {
                     production: { schema: production, table: orders }
                     keyColumns: [order_id]
                     windowColumn: updated_at
+                    cdc: true          # the demo's CDC writer changes and deletes orders: a change log lets CDC win
                   customers:
                     source: { schema: APP, table: CUSTOMERS }
                     staging: { schema: staging, table: customers }

@@ -104,8 +104,8 @@ public final class Timeline implements AutoCloseable {
         } else if (event instanceof WindowStaged e) {
             return e.getTables().stream().map(t -> t.getTable().getName() + " staged " + String.format("%,d", t.getStagedRows())).collect(Collectors.joining(", "));
         } else if (event instanceof MergeCompleted e) {
-            return e.getTables().stream().map(t -> String.format("%s +%,d ~%,d stale %,d dup %,d", t.getTable().getName(), t.getInserted(),
-                    t.getUpdated(), t.getSkippedStale(), t.getDuplicates())).collect(Collectors.joining(", ")) + " in " + e.getDurationMillis() + " ms";
+            return e.getTables().stream().map(t -> String.format("%s +%,d ~%,d stale %,d deleted %,d dup %,d", t.getTable().getName(), t.getInserted(),
+                    t.getUpdated(), t.getSkippedStale(), t.getSkippedDeleted(), t.getDuplicates())).collect(Collectors.joining(", ")) + " in " + e.getDurationMillis() + " ms";
         } else if (event instanceof ValidationPassed e) {
             return e.getChecks().size() + " checks passed, " + e.getChecks().stream().mapToLong(c -> c.getInFlight()).sum() + " rows in flight";
         } else if (event instanceof ValidationFailed e) {

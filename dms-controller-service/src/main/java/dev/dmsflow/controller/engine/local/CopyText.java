@@ -8,17 +8,24 @@ import java.sql.Types;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Locale;
 
 /**
  * Encodes source rows in PostgreSQL's COPY text format, reading each column by its JDBC type so that values keep
- * their precision: numbers as plain decimals (no exponent), timestamps to the nanosecond, time zones as offsets,
+ * their precision: numbers as plain decimals (no exponent), timestamps to the microsecond, time zones as offsets,
  * binary as hex, and {@code \N} for NULL (Oracle's {@code ''} already arrives as NULL).
+ *
+ * <p>Timestamps finer than PostgreSQL's microsecond (Oracle TIMESTAMP(7-9)) are truncated here, because PostgreSQL
+ * would round them: 23:59:59.9999997 selected by a window ending at midnight would become midnight, outside the
+ * window it was loaded for. Truncation keeps every row in its window (window bounds are whole microseconds).
  */
 final class CopyText {
 
     private static final HexFormat HEX = HexFormat.of();
+    /** oracle.jdbc.OracleTypes.TIMESTAMPTZ, as ojdbc may report TIMESTAMP WITH TIME ZONE columns. */
+    static final int ORACLE_TIMESTAMPTZ = -101;
 
     private final int[] types;
     private final String[] typeNames;
@@ -53,22 +60,22 @@ final class CopyText {
                 var number = rs.getBigDecimal(column);
                 return number == null ? null : number.toPlainString();
             }
-            case Types.TIMESTAMP_WITH_TIMEZONE -> {
+            case Types.TIMESTAMP_WITH_TIMEZONE, ORACLE_TIMESTAMPTZ -> {
                 OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-                return value == null ? null : value.toString();
+                return value == null ? null : value.truncatedTo(ChronoUnit.MICROS).toString();
             }
             case Types.TIMESTAMP -> {
                 if (typeName.toLowerCase(Locale.ROOT).equals("timestamptz")) {
                     OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-                    return value == null ? null : value.toString();
+                    return value == null ? null : value.truncatedTo(ChronoUnit.MICROS).toString();
                 }
                 LocalDateTime value = rs.getObject(column, LocalDateTime.class);
-                return value == null ? null : value.toString();
+                return value == null ? null : value.truncatedTo(ChronoUnit.MICROS).toString();
             }
             case Types.DATE -> {
                 if (datesHaveTime) {
                     LocalDateTime value = rs.getObject(column, LocalDateTime.class);
-                    return value == null ? null : value.toString();
+                    return value == null ? null : value.truncatedTo(ChronoUnit.MICROS).toString();
                 }
                 LocalDate value = rs.getObject(column, LocalDate.class);
                 return value == null ? null : value.toString();

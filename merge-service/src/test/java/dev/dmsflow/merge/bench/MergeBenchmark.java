@@ -1,5 +1,8 @@
 package dev.dmsflow.merge.bench;
 
+import dev.dmsflow.contracts.catalog.ChangeLog;
+import dev.dmsflow.contracts.catalog.ChangeLog.KeyColumn;
+import dev.dmsflow.contracts.catalog.QualifiedName;
 import dev.dmsflow.contracts.event.EventHeader;
 import dev.dmsflow.contracts.event.MergeCompleted;
 import dev.dmsflow.contracts.event.StagedTable;
@@ -36,7 +39,9 @@ import org.flywaydb.core.Flyway;
  * a staged window of M rows has half existing keys (half newer, half older than production) and half new keys.
  * The existing keys are the most recent ones, as a time window's orders usually are (ids grow with time); a second
  * pair of lines spreads them over all of production, the case where the planner's hash join scans it whole.
- * Every variant starts from the same tables, and the production tables they leave are compared.
+ * Every variant starts from the same tables, and the production tables they leave are compared. The change-tracked
+ * variant runs the merge against production with its change log and trigger (and 10,000 CDC entries since the load
+ * started); the run ends with what the trigger costs CDC's single-row writes.
  *
  * <p>Run: {@code ./mvnw -q -pl merge-service test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=dev.dmsflow.merge.bench.MergeBenchmark} (optional argument: production rows).
@@ -72,20 +77,27 @@ public final class MergeBenchmark {
             Result merge100k = benchmark.run(100_000, Variant.DMSFLOW, true);
             Result seed100k = benchmark.run(100_000, Variant.SEED, true);
             Result loop100k = benchmark.run(100_000, Variant.ROW_BY_ROW, true);
+            Result tracked100k = benchmark.run(100_000, Variant.DMSFLOW_TRACKED, true);
             Result merge1m = benchmark.run(1_000_000, Variant.DMSFLOW, true);
+            Result tracked1m = benchmark.run(1_000_000, Variant.DMSFLOW_TRACKED, true);
             Result seed1m = benchmark.run(1_000_000, Variant.SEED, true);
             Result mergeNoKey1m = benchmark.run(1_000_000, Variant.DMSFLOW_STAGING_WITHOUT_KEY, true);
             Result mergeSpread = benchmark.run(100_000, Variant.DMSFLOW, false);
             Result seedSpread = benchmark.run(100_000, Variant.SEED, false);
-            for (Result result : List.of(merge100k, seed100k, loop100k, merge1m, seed1m, mergeNoKey1m, mergeSpread, seedSpread)) {
+            for (Result result : List.of(merge100k, tracked100k, seed100k, loop100k, merge1m, tracked1m, seed1m, mergeNoKey1m, mergeSpread, seedSpread)) {
                 System.out.println(result);
             }
             boolean identical = merge100k.productionHash == seed100k.productionHash && seed100k.productionHash == loop100k.productionHash
+                    && tracked100k.productionHash == seed100k.productionHash
                     && merge1m.productionHash == seed1m.productionHash && seed1m.productionHash == mergeNoKey1m.productionHash
+                    && tracked1m.productionHash == seed1m.productionHash
                     && mergeSpread.productionHash == seedSpread.productionHash;
             System.out.println("production identical after every variant of a size: " + (identical ? "yes" : "NO"));
             System.out.printf("merge vs seed (100k): %.2f%n", seed100k.seconds / merge100k.seconds);
             System.out.printf("merge vs seed (1M): %.2f%n", seed1m.seconds / merge1m.seconds);
+            System.out.printf("merge with change tracking vs seed (100k): %.2f%n", seed100k.seconds / tracked100k.seconds);
+            System.out.printf("merge with change tracking vs seed (1M): %.2f%n", seed1m.seconds / tracked1m.seconds);
+            benchmark.singleRowWrites();
             System.out.printf("merge vs row-by-row (100k): %.2f%n", loop100k.seconds / merge100k.seconds);
             System.out.printf("merge vs seed (100k, keys spread over production): %.2f%n", seedSpread.seconds / mergeSpread.seconds);
             if (!identical) {
@@ -99,7 +111,8 @@ public final class MergeBenchmark {
         DMSFLOW("dmsflow merge (RunMerger)"),
         SEED("seed procedure + PROCESSED update"),
         ROW_BY_ROW("row-by-row PL/pgSQL loop"),
-        DMSFLOW_STAGING_WITHOUT_KEY("dmsflow merge, staging without key (dedupe)");
+        DMSFLOW_STAGING_WITHOUT_KEY("dmsflow merge, staging without key (dedupe)"),
+        DMSFLOW_TRACKED("dmsflow merge, production change-tracked");
 
         final String label;
 
@@ -118,10 +131,16 @@ public final class MergeBenchmark {
 
     private Result run(int stagedRows, Variant variant, boolean recentKeys) throws SQLException {
         prepare(stagedRows, variant != Variant.DMSFLOW_STAGING_WITHOUT_KEY, recentKeys);
+        if (variant == Variant.DMSFLOW_TRACKED) {
+            track();
+            // CDC's changes since the load started, none of them to staged keys: the production all variants reach stays the same
+            execute("INSERT INTO " + ChangeLog.of(PRODUCTION).quoted() + " (order_id, dmsflow_op)"
+                    + " SELECT -g, CASE WHEN g % 4 = 0 THEN 'D' ELSE 'U' END FROM generate_series(1, 10000) g");
+        }
         String counts = "";
         long start = System.nanoTime();
         switch (variant) {
-            case DMSFLOW, DMSFLOW_STAGING_WITHOUT_KEY -> counts = dmsflowMerge();
+            case DMSFLOW, DMSFLOW_STAGING_WITHOUT_KEY, DMSFLOW_TRACKED -> counts = dmsflowMerge();
             case SEED -> execute("CALL bench.merge_time_window_data()");
             case ROW_BY_ROW -> execute("CALL bench.merge_row_by_row()");
         }
@@ -148,10 +167,69 @@ public final class MergeBenchmark {
         merger.onWindowStaged(WindowStaged.newBuilder()
                 .setHeader(new EventHeader(UUID.randomUUID().toString(), "bench-" + UUID.randomUUID(), Instant.now(), "benchmark", 1))
                 .setKind(TaskKind.TIME_WINDOW_RELOAD).setWindow(JANUARY)
-                .setTables(List.of(new StagedTable(orders, 0L, 0L, 0L, 0L))).build());
+                .setTables(List.of(new StagedTable(orders, 0L, 0L, 0L, 0L)))
+                .setLoadStartedAt(Instant.now().minusSeconds(60)).build());
         TableMergeResult result = completed.get(0).getTables().get(0);
         return String.format("inserted %,d, updated %,d, skipped stale %,d, duplicates %,d",
                 result.getInserted(), result.getUpdated(), result.getSkippedStale(), result.getDuplicates());
+    }
+
+    private static final QualifiedName PRODUCTION = new QualifiedName("bench", "orders");
+
+    /** The change log and trigger schema-service provisions for a table with changeTracking. */
+    private void track() throws SQLException {
+        execute("CREATE SCHEMA IF NOT EXISTS " + ChangeLog.SCHEMA);
+        for (String ddl : ChangeLog.ddl(PRODUCTION, List.of(new KeyColumn("order_id", "bigint", null)))) {
+            execute(ddl);
+        }
+    }
+
+    /**
+     * What change tracking costs CDC: rows/s of single-row UPDATE and DELETE statements (autocommit, as CDC applies them
+     * one by one) on the 2,000,000-row production, without and with the change-log trigger, alternating rounds.
+     */
+    private void singleRowWrites() throws SQLException {
+        prepare(1_000, true, true);
+        int statements = 5_000;
+        double[] plain = {0, 0};
+        double[] tracked = {0, 0};
+        long nextKey = 1;
+        for (int round = 0; round < 4; round++) {
+            boolean withTrigger = round % 2 == 1;
+            if (withTrigger) {
+                track();
+            }
+            double[] into = withTrigger ? tracked : plain;
+            try (Connection connection = dataSource.getConnection();
+                 java.sql.PreparedStatement update = connection.prepareStatement(
+                         "UPDATE bench.orders SET status = 'CDC', amount = amount + 1, updated_at = now() WHERE order_id = ?");
+                 java.sql.PreparedStatement delete = connection.prepareStatement("DELETE FROM bench.orders WHERE order_id = ?")) {
+                connection.setAutoCommit(true);
+                long start = System.nanoTime();
+                for (int i = 0; i < statements; i++) {
+                    update.setLong(1, nextKey + i * 37L);
+                    update.executeUpdate();
+                }
+                into[0] += (System.nanoTime() - start) / 1e9;
+                start = System.nanoTime();
+                for (int i = 0; i < statements; i++) {
+                    delete.setLong(1, nextKey + i * 37L + 1);
+                    delete.executeUpdate();
+                }
+                into[1] += (System.nanoTime() - start) / 1e9;
+            }
+            nextKey += statements * 37L;
+            if (withTrigger) {
+                execute("DROP TRIGGER " + ChangeLog.triggerName() + " ON bench.orders");
+                execute("DROP TABLE " + ChangeLog.of(PRODUCTION).quoted());
+                execute("DROP FUNCTION " + ChangeLog.of(PRODUCTION).quoted() + "()");
+            }
+        }
+        int total = statements * 2;
+        System.out.printf("single-row UPDATE rows/s: %,.0f without change tracking, %,.0f with%n", total / plain[0], total / tracked[0]);
+        System.out.printf("single-row DELETE rows/s: %,.0f without change tracking, %,.0f with%n", total / plain[1], total / tracked[1]);
+        System.out.printf("change tracking cost on single-row UPDATE: %.2f x%n", tracked[0] / plain[0]);
+        System.out.printf("change tracking cost on single-row DELETE: %.2f x%n", tracked[1] / plain[1]);
     }
 
     /** Production 1..N, all updated mid-January; the seed's procedure and a row-by-row loop over the same tables. */
@@ -209,6 +287,7 @@ public final class MergeBenchmark {
     private void prepare(int stagedRows, boolean stagingKey, boolean recentKeys) throws SQLException {
         execute("DROP TABLE IF EXISTS bench.orders");
         execute("DROP TABLE IF EXISTS bench_staging.orders");
+        execute("DROP TABLE IF EXISTS " + ChangeLog.of(PRODUCTION).quoted());
         execute("CREATE TABLE bench.orders (" + COLUMNS + ")");
         execute("INSERT INTO bench.orders SELECT * FROM bench.orders_template");
         execute("ALTER TABLE bench.orders ADD PRIMARY KEY (order_id)");

@@ -47,31 +47,34 @@ final class ChangeLogTable {
                 .map(log -> new ChangeLogTable(log, keyColumns, loadStartedAt.get().minus(clockSkew)));
     }
 
-    /** {@code EXISTS} a delete of the key of {@code alias} since the load started. */
+    /** The key of {@code alias} was deleted since the load started. */
     SqlQuery deletedSince(SqlQuery query, String alias) {
         return changedSince(query, alias, "= 'D'");
     }
 
-    /** {@code EXISTS} an insert or update of the key of {@code alias} since the load started. */
+    /** The key of {@code alias} was inserted or updated since the load started. */
     SqlQuery writtenSince(SqlQuery query, String alias) {
         return changedSince(query, alias, "IN ('I', 'U')");
     }
 
+    /**
+     * {@code (key) IN (keys logged since)}: not correlated, so PostgreSQL reads the changes since the load started once
+     * (through the log's index on the time) and hashes them, instead of searching the log for each row asked about.
+     */
     private SqlQuery changedSince(SqlQuery query, String alias, String operations) {
-        query.sql("EXISTS (SELECT 1 FROM " + log.quoted() + " " + L + " WHERE ");
-        for (String key : keyColumns) {
-            query.sql(L + "." + Normalization.quote(key) + " = " + alias + "." + Normalization.quote(key) + " AND ");
-        }
-        query.sql(L + "." + Normalization.quote(ChangeLog.OPERATION) + " " + operations + " AND " + L + "." + Normalization.quote(changedAt.name()));
+        String keys = String.join(", ", keyColumns.stream().map(k -> alias + "." + Normalization.quote(k)).toList());
+        String logged = String.join(", ", keyColumns.stream().map(k -> L + "." + Normalization.quote(k)).toList());
+        query.sql("(" + keys + ") IN (SELECT " + logged + " FROM " + log.quoted() + " " + L + " WHERE " + L + "." + Normalization.quote(ChangeLog.OPERATION)
+                + " " + operations + " AND " + L + "." + Normalization.quote(changedAt.name()));
         return query.param(" >= ?)", WindowFilter.bound(changedAt, since));
     }
 
-    /** {@link #deletedSince} without a log: nothing is known to be in flight. */
+    /** {@link #deletedSince} or, without a log, {@code false}: nothing is known to be in flight. */
     static SqlQuery deletedSince(Optional<ChangeLogTable> log, SqlQuery query, String alias) {
         return log.isPresent() ? log.get().deletedSince(query, alias) : query.sql("false");
     }
 
-    /** {@link #writtenSince} without a log: nothing is known to be in flight. */
+    /** {@link #writtenSince} or, without a log, {@code false}: nothing is known to be in flight. */
     static SqlQuery writtenSince(Optional<ChangeLogTable> log, SqlQuery query, String alias) {
         return log.isPresent() ? log.get().writtenSince(query, alias) : query.sql("false");
     }

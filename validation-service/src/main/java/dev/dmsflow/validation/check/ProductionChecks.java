@@ -210,7 +210,7 @@ final class ProductionChecks implements RangeComparison {
         layout.bucket(query, restricted ? leadingKey() : eitherLeadingKey(), table.leadingKey.formattedType());
         query.sql(" AS bucket, count(*) FILTER (WHERE " + isStaged() + ")"
                 + ", count(*) FILTER (WHERE " + missingCondition() + ")"
-                // the change log is only looked at for the few keys that are missing or extra
+                // the change log is read only once a row is missing or extra (short-circuit AND), then hashed once
                 + ", count(*) FILTER (WHERE " + missingCondition() + " AND ");
         ChangeLogTable.deletedSince(changes, query, S);
         query.sql("), count(*) FILTER (WHERE " + extraCondition() + ")"

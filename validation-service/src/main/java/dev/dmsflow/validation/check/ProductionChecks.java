@@ -2,6 +2,7 @@ package dev.dmsflow.validation.check;
 
 import dev.dmsflow.contracts.event.CheckResult;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -119,7 +120,7 @@ final class ProductionChecks implements RangeComparison {
         return results;
     }
 
-    private static PassRow passRow(java.sql.ResultSet row) throws SQLException {
+    private static PassRow passRow(ResultSet row) throws SQLException {
         return new PassRow(row.getInt(1), row.getLong(2), row.getLong(3), row.getLong(4), row.getLong(5), row.getLong(6), row.getLong(7),
                 row.getLong(8), row.getLong(9), row.getLong(10));
     }

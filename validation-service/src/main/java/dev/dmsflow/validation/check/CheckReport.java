@@ -10,6 +10,13 @@ import dev.dmsflow.contracts.event.CheckResult;
  */
 public record CheckReport(CheckResult result, String detail) {
 
+    /** The detail travels in the result too, so the outcome events carry it to ops and dashboards. */
+    public CheckReport {
+        if (!java.util.Objects.equals(detail, result.getDetail())) {
+            result = CheckResult.newBuilder(result).setDetail(detail).build();
+        }
+    }
+
     static CheckReport of(CheckResult result) {
         return new CheckReport(result, null);
     }

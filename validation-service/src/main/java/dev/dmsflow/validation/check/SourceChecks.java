@@ -111,7 +111,7 @@ final class SourceChecks implements RangeComparison {
             }
         }
         return new CheckResult(tableName, CheckNames.SOURCE, failures.isEmpty(), Long.toString(sourceWindowRows), Long.toString(stagedRows),
-                List.copyOf(failures.subList(0, Math.min(failures.size(), settings.sampleKeys()))), inFlight);
+                List.copyOf(failures.subList(0, Math.min(failures.size(), settings.sampleKeys()))), inFlight, null);
     }
 
     /**

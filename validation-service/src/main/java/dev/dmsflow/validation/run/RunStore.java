@@ -75,7 +75,7 @@ public class RunStore {
                 SELECT table_name, check_name, passed, expected, actual, sample_keys, in_flight, detail
                   FROM admin.validation_checks WHERE request_id = ? ORDER BY ordinal""",
                 (row, n) -> new CheckReport(new CheckResult(row.getString(1), row.getString(2), row.getBoolean(3), row.getString(4), row.getString(5),
-                        textList(row.getArray(6)), row.getLong(7)), row.getString(8)),
+                        textList(row.getArray(6)), row.getLong(7), row.getString(8)), row.getString(8)),
                 requestId);
     }
 

@@ -161,6 +161,8 @@ class ValidationServiceIT {
             });
             String detail = "1 production row in the window without a staged row; "
                     + "1 not in the source (deleted there and the delete never reached production, or never there) [9001]";
+            // ops read it on the alerts topic, not only over REST
+            assertThat(failed.getFailures().get(0).getDetail()).isEqualTo(detail);
             assertThat(jdbc.queryForObject("SELECT detail FROM admin.validation_checks WHERE request_id = ? AND check_name = 'EXTRA'",
                     String.class, requestId)).isEqualTo(detail);
             JsonNode checks = new ObjectMapper().readTree(get(requestId).body()).path("checks");

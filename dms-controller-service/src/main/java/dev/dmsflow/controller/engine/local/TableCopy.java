@@ -112,6 +112,10 @@ record TableCopy(String sourceSchema, String sourceTable, String targetSchema, S
               boolean datesHaveTime, AtomicLong rows) throws SQLException {
         String quotedTarget = quoteTarget(targetSchema) + "." + quoteTarget(targetTable);
         target.setAutoCommit(false);
+        // a dmsflow load, not CDC: merge-service's sync triggers on staging skip this session's statements
+        try (Statement mark = target.createStatement()) {
+            mark.execute("SET dmsflow.writer = 'load'");
+        }
         if ("TRUNCATE_BEFORE_LOAD".equals(prepMode)) {
             try (Statement truncate = target.createStatement()) {
                 truncate.execute("TRUNCATE " + quotedTarget);

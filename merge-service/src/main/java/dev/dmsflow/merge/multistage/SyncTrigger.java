@@ -30,8 +30,8 @@ import java.util.stream.Collectors;
 
 /**
  * The seed's "ongoing synchronization" (Step 4.1) done in correct PostgreSQL: statement-level triggers on the staging
- * table carry CDC's changes on to the final table. Installed after a multi-stage load when the catalog sets
- * {@code sync: true}, removed (triggers and function) when it does not.
+ * table carry CDC's changes on to the final table. Installed by each multi-stage run, before it reads the view, when
+ * the catalog sets {@code sync: true}; removed (triggers and function) when it does not.
  *
  * <ul>
  * <li>Per DML statement, not per row: the statement's rows (transition table) are joined with the foreign table as

@@ -107,7 +107,7 @@ public final class EmbeddedDmsflow implements AutoCloseable {
         return dmsflow;
     }
 
-    /** The embedded default: the local engine and the validation source read the source database; all share the catalog. */
+    /** The embedded default: the local engine, schema-service and validation read the source database; all share the catalog. */
     private static Map<String, Object> embeddedSettings(DmsflowInfrastructure infrastructure, Path catalog) {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("dmsflow.catalog.location", catalog.toUri().toString());
@@ -118,6 +118,9 @@ public final class EmbeddedDmsflow implements AutoCloseable {
         settings.put("dmsflow.controller.progress-interval", "1s");
         settings.put("dmsflow.validation.source.url", infrastructure.jdbcUrl(Database.SOURCE));
         settings.put("dmsflow.validation.source.username", DmsflowInfrastructure.USER);
+        // schema-service checks each window column's precision in the source against the catalog's windowPrecision
+        settings.put("dmsflow.schema.source.url", infrastructure.jdbcUrl(Database.SOURCE));
+        settings.put("dmsflow.schema.source.username", DmsflowInfrastructure.USER);
         return settings;
     }
 

@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -56,8 +57,11 @@ class EndToEndIT {
     @Order(1)
     void aJanuaryReloadWhileCdcWritesThenAMultiStageLoadBothValidate() {
         Demo.RunResult window;
+        Set<Long> deletedByCdc;
         try (CdcWriter cdc = new CdcWriter(dmsflow.infrastructure(), ORDERS)) {
             window = demo.windowReload("e2e-january");
+            cdc.close();
+            deletedByCdc = cdc.deletedOrderIds();
         }
 
         assertThat(window.outcome()).as(window.reason()).isEqualTo("PASSED");
@@ -72,10 +76,18 @@ class EndToEndIT {
         assertThat(orders.getInserted()).isPositive();
         assertThat(orders.getUpdated()).isPositive();
         assertThat(orders.getSkippedStale()).isPositive();
-        assertThat(orders.getInserted() + orders.getUpdated() + orders.getSkippedStale()).isEqualTo(januaryOrders);
-        // no production row is older than what the source had when it was loaded
-        assertThat(db1.queryForObject("SELECT count(*) FROM staging.orders s LEFT JOIN production.orders p USING (order_id)"
-                + " WHERE p.order_id IS NULL OR p.updated_at < s.updated_at", Long.class)).isZero();
+        assertThat(orders.getInserted() + orders.getUpdated() + orders.getSkippedStale() + orders.getSkippedDeleted()).isEqualTo(januaryOrders);
+        // CDC deleted orders while the reload ran: not one came back
+        assertThat(deletedByCdc).isNotEmpty();
+        Long[] deleted = deletedByCdc.toArray(Long[]::new);
+        assertThat(db1.queryForObject("SELECT count(*) FROM production.orders WHERE order_id = ANY (?)", Long.class, (Object) deleted)).isZero();
+        // staged keys production lacks are ones CDC deleted (before the merge: left deleted; or after it, while the run
+        // validated); no production row is older than its load
+        assertThat(db1.queryForList("SELECT s.order_id FROM staging.orders s LEFT JOIN production.orders p USING (order_id)"
+                + " WHERE p.order_id IS NULL", Long.class)).hasSizeGreaterThanOrEqualTo((int) orders.getSkippedDeleted())
+                .allMatch(deletedByCdc::contains);
+        assertThat(db1.queryForObject("SELECT count(*) FROM staging.orders s JOIN production.orders p USING (order_id)"
+                + " WHERE p.updated_at < s.updated_at", Long.class)).isZero();
 
         Demo.RunResult multiStage = demo.multiStage("e2e-enriched");
 

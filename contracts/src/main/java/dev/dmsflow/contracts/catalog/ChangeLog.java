@@ -32,6 +32,8 @@ public final class ChangeLog {
     /** Session setting that marks dmsflow's own writes to production, which are not changes made by CDC. */
     public static final String WRITER_SETTING = "dmsflow.writer";
     public static final String MERGE_WRITER = "merge";
+    /** The value dmsflow's loaders of staging tables set: multi-stage sync triggers leave their statements alone. */
+    public static final String LOAD_WRITER = "load";
 
     private ChangeLog() {
     }

@@ -4,6 +4,8 @@ import dev.dmsflow.infra.Database;
 import dev.dmsflow.infra.DmsflowInfrastructure;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,7 +21,7 @@ public final class CdcWriter implements AutoCloseable {
 
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong changes = new AtomicLong();
-    private final AtomicLong deletes = new AtomicLong();
+    private final Set<Long> deleted = ConcurrentHashMap.newKeySet();
     private final Thread thread;
 
     public CdcWriter(DmsflowInfrastructure infra, int orders) {
@@ -32,7 +34,7 @@ public final class CdcWriter implements AutoCloseable {
                 if (ThreadLocalRandom.current().nextInt(4) == 0) {
                     if (source.update("DELETE FROM \"APP\".\"ORDERS\" WHERE \"ORDER_ID\" = ?", orderId) > 0) {
                         production.update("DELETE FROM production.orders WHERE order_id = ?", orderId);
-                        deletes.incrementAndGet();
+                        deleted.add(orderId);
                     }
                 } else {
                     List<Map<String, Object>> rows = source.queryForList("UPDATE \"APP\".\"ORDERS\" SET \"STATUS\" = 'CDC-UPDATED',"
@@ -65,7 +67,12 @@ public final class CdcWriter implements AutoCloseable {
 
     /** Orders deleted from the source and production. */
     public long deletes() {
-        return deletes.get();
+        return deleted.size();
+    }
+
+    /** The ids of the orders deleted: no reload may bring them back. */
+    public Set<Long> deletedOrderIds() {
+        return Set.copyOf(deleted);
     }
 
     @Override

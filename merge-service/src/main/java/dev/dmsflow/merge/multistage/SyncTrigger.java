@@ -50,9 +50,6 @@ import java.util.stream.Collectors;
  */
 final class SyncTrigger {
 
-    /** The value of {@link ChangeLog#WRITER_SETTING} with which dmsflow's loaders mark their sessions. */
-    static final String LOAD_WRITER = "load";
-
     private static final String PREFIX = "dmsflow_sync_";
     private static final String NEW_ROWS = "dmsflow_new";
     private static final String OLD_ROWS = "dmsflow_old";
@@ -126,7 +123,7 @@ final class SyncTrigger {
     private String createTrigger(Event event) {
         return "CREATE TRIGGER " + quote(triggerNames().get(event)) + " AFTER " + event.name() + " ON " + staging.quoted()
                 + " " + event.referencing + " FOR EACH STATEMENT"
-                + " WHEN (current_setting('" + ChangeLog.WRITER_SETTING + "', true) IS DISTINCT FROM '" + LOAD_WRITER + "')"
+                + " WHEN (current_setting('" + ChangeLog.WRITER_SETTING + "', true) IS DISTINCT FROM '" + ChangeLog.LOAD_WRITER + "')"
                 + " EXECUTE FUNCTION " + function();
     }
 

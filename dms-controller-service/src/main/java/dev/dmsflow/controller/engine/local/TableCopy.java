@@ -1,5 +1,6 @@
 package dev.dmsflow.controller.engine.local;
 
+import dev.dmsflow.contracts.catalog.ChangeLog;
 import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -113,8 +114,10 @@ record TableCopy(String sourceSchema, String sourceTable, String targetSchema, S
         String quotedTarget = quoteTarget(targetSchema) + "." + quoteTarget(targetTable);
         target.setAutoCommit(false);
         // a dmsflow load, not CDC: merge-service's sync triggers on staging skip this session's statements
-        try (Statement mark = target.createStatement()) {
-            mark.execute("SET dmsflow.writer = 'load'");
+        try (PreparedStatement mark = target.prepareStatement("SELECT set_config(?, ?, false)")) {
+            mark.setString(1, ChangeLog.WRITER_SETTING);
+            mark.setString(2, ChangeLog.LOAD_WRITER);
+            mark.execute();
         }
         if ("TRUNCATE_BEFORE_LOAD".equals(prepMode)) {
             try (Statement truncate = target.createStatement()) {

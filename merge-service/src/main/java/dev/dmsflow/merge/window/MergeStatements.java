@@ -62,52 +62,73 @@ final class MergeStatements {
     }
 
     /**
-     * The update half of the merge: target rows the source has a newer copy of, unless CDC changed or deleted the key
-     * since the watermark. Returns one row: the number of rows updated. The target's first key column is bounded by
-     * the batch's min and max (bind parameters) so the planner can use the target's key index instead of scanning all
-     * of it; the bound is the exact min/max of the rows merged, so no row is wrongly left out.
+     * The merge, one statement returning one row {@code updated, inserted}: an UPDATE of the target rows the source
+     * has a newer copy of, and an INSERT of the keys the target lacks, as two data-modifying CTEs that read one
+     * snapshot (so each key goes to exactly one of them, and the insert's anti-join reads production before the
+     * update's new row versions). Keys CDC changed or deleted since the watermark are left as CDC made them. A row CDC
+     * deletes while the statement runs: the update waits for its lock and finds it gone, the insert saw it in its
+     * snapshot and leaves the key alone.
      *
-     * <p>Binds: the window (when {@code from} is null), min key, max key, then the watermark when tracked.
+     * <p>With {@code cdcSafeInsert} the insert is {@code ON CONFLICT (key) DO NOTHING}: a key CDC inserts while the
+     * statement runs is CDC's newer row and stays, where a plain insert (or MERGE's {@code WHEN NOT MATCHED THEN
+     * INSERT}) fails with a unique violation. It costs about a third of the statement (speculative insertion), so the
+     * merge runs the plain form when the change log shows no CDC insert in the batch's key range, in a savepoint, and
+     * this one when it does or when the plain form meets a unique violation.
      *
-     * @param from {@code null} to read the source table with the run's window (binds the window first), or a
-     *             deduplicated temporary table holding exactly the run's rows
+     * <p>The target's first key column is bounded by the batch's min and max (bind parameters) so the planner can use
+     * the target's key index instead of scanning all of it; the bound is the exact min/max of the rows merged, so no
+     * row is wrongly left out. Binds, for the update and then the insert: the window (when {@code from} is null), min
+     * key, max key, then the watermark when the target has a change log.
+     *
+     * @param from {@code null} to read the source table with the run's window, or a deduplicated temporary table
+     *             holding exactly the run's rows
      */
-    String update(String from) {
+    String merge(String from, boolean cdcSafeInsert) {
         List<String> updatable = shape.updatableColumns();
-        if (updatable.isEmpty()) {
-            return null;
-        }
-        return "WITH updated AS (UPDATE " + shape.target().quoted() + " " + P + " SET "
+        String update = updatable.isEmpty() ? "SELECT WHERE false"
+                : "UPDATE " + shape.target().quoted() + " " + P + " SET "
                 + list(updatable, c -> quote(c) + " = " + S + "." + quote(c))
                 + " FROM " + source(from) + " " + S
-                + " WHERE " + keyMatch(P, S) + " AND " + P + "." + quote(shape.keyColumns().get(0)) + " BETWEEN ? AND ?"
+                + " WHERE " + keyMatch(P, S) + " AND " + keyBound()
                 + " AND " + newer() + unchangedSince()
-                + " RETURNING 1) SELECT count(*) FROM updated";
-    }
-
-    /**
-     * The insert half: keys the target lacks, unless CDC deleted (or otherwise changed) them since the watermark.
-     * {@code ON CONFLICT DO NOTHING} on the key: a key CDC inserts while this statement runs is CDC's newer row and
-     * stays, where MERGE's {@code WHEN NOT MATCHED THEN INSERT} would fail with a unique violation. Returns one row:
-     * the number of rows inserted. Binds as {@link #update}.
-     */
-    String insert(String from) {
-        return "WITH inserted AS (INSERT INTO " + shape.target().quoted() + " (" + list(shape.columns(), c -> quote(c)) + ")"
+                + " RETURNING 1";
+        String insert = "INSERT INTO " + shape.target().quoted() + " (" + list(shape.columns(), c -> quote(c)) + ")"
                 + (shape.overridingSystemValue() ? " OVERRIDING SYSTEM VALUE" : "")
                 + " SELECT " + list(shape.columns(), c -> S + "." + quote(c)) + " FROM " + source(from) + " " + S
                 + " WHERE NOT EXISTS (SELECT 1 FROM " + shape.target().quoted() + " " + P + " WHERE " + keyMatch(P, S)
-                + " AND " + P + "." + quote(shape.keyColumns().get(0)) + " BETWEEN ? AND ?)"
-                + unchangedSince()
-                + " ON CONFLICT (" + list(shape.keyColumns(), c -> quote(c)) + ") DO NOTHING RETURNING 1) SELECT count(*) FROM inserted";
+                + " AND " + keyBound() + ")" + unchangedSince()
+                + (cdcSafeInsert ? " ON CONFLICT (" + list(shape.keyColumns(), c -> quote(c)) + ") DO NOTHING" : "")
+                + " RETURNING 1";
+        return "WITH updated AS (" + update + "), inserted AS (" + insert + ")"
+                + " SELECT (SELECT count(*) FROM updated), (SELECT count(*) FROM inserted)";
+    }
+
+    /** Whether CDC inserted keys in the batch's key range since the watermark. Binds the watermark, min key, max key. */
+    String cdcInserted() {
+        return "SELECT EXISTS (SELECT 1 FROM " + changeLog.quoted() + " c WHERE c." + quote(ChangeLog.CHANGED_AT) + " >= ?"
+                + " AND c." + quote(ChangeLog.OPERATION) + " = 'I' AND c." + quote(shape.keyColumns().get(0)) + " BETWEEN ? AND ?)";
+    }
+
+    /** Whether the update half has parameters: a key-only table has nothing to update. */
+    boolean updates() {
+        return !shape.updatableColumns().isEmpty();
+    }
+
+    private String keyBound() {
+        return P + "." + quote(shape.keyColumns().get(0)) + " BETWEEN ? AND ?";
     }
 
     /**
      * Staged keys CDC deleted since the watermark (in the change log, absent from the target): rows the merge left
-     * deleted. Binds as {@link #update}, without the key bounds.
+     * deleted. Driven by the log, a short list, rather than by the staged window. Binds the watermark, then the
+     * window when read from staging.
      */
     String skippedDeleted(String from) {
-        return "SELECT count(*) FROM " + source(from) + " " + S + " WHERE " + changedSince()
-                + " AND NOT EXISTS (SELECT 1 FROM " + shape.target().quoted() + " " + P + " WHERE " + keyMatch(P, S) + ")";
+        String keys = list(shape.keyColumns(), c -> "c." + quote(c));
+        return "SELECT count(*) FROM (SELECT DISTINCT " + keys + " FROM " + changeLog.quoted() + " c WHERE c."
+                + quote(ChangeLog.CHANGED_AT) + " >= ?) c"
+                + " WHERE NOT EXISTS (SELECT 1 FROM " + shape.target().quoted() + " " + P + " WHERE " + keyMatch(P, "c") + ")"
+                + " AND EXISTS (SELECT 1 FROM " + source(from) + " " + S + " WHERE " + keyMatch(S, "c") + ")";
     }
 
     /**

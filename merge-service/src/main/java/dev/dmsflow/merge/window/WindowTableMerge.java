@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -18,6 +19,7 @@ import java.util.Optional;
 public final class WindowTableMerge implements MergeStep {
 
     private static final String DEDUPLICATED = "dmsflow_merge_source";
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private final TableRef table;
     private final long fullLoadRows;
@@ -112,18 +114,46 @@ public final class WindowTableMerge implements MergeStep {
             writer.setString(2, ChangeLog.MERGE_WRITER);
             writer.execute();
         }
-        String update = sql.update(from);
-        long updated = update == null ? 0 : write(connection, update, from, window, shape, minKey, maxKey, true, tracked);
-        long inserted = write(connection, sql.insert(from), from, window, shape, minKey, maxKey, true, tracked);
+        long[] counts;
+        if (tracked) {
+            // no savepoint here: rows written in a subtransaction carry its id, which the overwrite check cannot see
+            boolean cdcInserting = cdcInserted(connection, sql, minKey, maxKey);
+            try {
+                counts = merge(connection, sql.merge(from, cdcInserting), sql, from, window, shape, minKey, maxKey, true);
+            } catch (SQLException e) {
+                if (cdcInserting || !UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw e;
+                }
+                // CDC inserted a key of this batch while the statement ran; it is in the log now, so the next attempt
+                // takes the conflict-safe statement
+                throw new CdcConflictException(target() + ": CDC inserted a key of this batch while the merge ran; merging again leaves it to CDC", e);
+            }
+        } else {
+            Savepoint plain = connection.setSavepoint();
+            try {
+                counts = merge(connection, sql.merge(from, false), sql, from, window, shape, minKey, maxKey, false);
+                connection.releaseSavepoint(plain);
+            } catch (SQLException e) {
+                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw e;
+                }
+                // CDC inserted a key this batch inserts while the statement ran: its row is newer and stays
+                connection.rollback(plain);
+                counts = merge(connection, sql.merge(from, true), sql, from, window, shape, minKey, maxKey, false);
+            }
+        }
+        long updated = counts[0];
+        long inserted = counts[1];
         long skippedDeleted = 0;
         if (tracked) {
-            skippedDeleted = write(connection, sql.skippedDeleted(from), from, window, shape, minKey, maxKey, false, true);
+            skippedDeleted = skippedDeleted(connection, sql, from, window, shape);
             try (PreparedStatement check = connection.prepareStatement(sql.overwrittenChanges())) {
                 check.setObject(1, since());
                 try (ResultSet rs = check.executeQuery()) {
                     rs.next();
                     if (rs.getLong(1) > 0) {
-                        throw new CdcConflictException(target(), rs.getLong(1));
+                        throw new CdcConflictException("CDC changed " + rs.getLong(1) + " row(s) of " + target()
+                                + " while the merge wrote them; merging again leaves them to CDC", null);
                     }
                 }
             }
@@ -144,21 +174,49 @@ public final class WindowTableMerge implements MergeStep {
         return MergeCounts.of(staged, distinct, inserted, updated, skippedDeleted);
     }
 
-    /** Runs one of the merge's counting statements: window (when read from staging), key bounds, watermark. */
-    private long write(Connection connection, String statement, String from, TimeWindow window, TableShape shape,
-                       Object minKey, Object maxKey, boolean keyBounds, boolean tracked) throws SQLException {
-        try (PreparedStatement write = connection.prepareStatement(statement)) {
-            int index = from == null ? bindWindow(write, 1, window, shape) : 1;
-            if (keyBounds) {
-                write.setObject(index++, minKey);
-                write.setObject(index++, maxKey);
+    /** Counts the staged keys CDC deleted since the watermark. */
+    private long skippedDeleted(Connection connection, MergeStatements sql, String from, TimeWindow window, TableShape shape)
+            throws SQLException {
+        try (PreparedStatement count = connection.prepareStatement(sql.skippedDeleted(from))) {
+            count.setObject(1, since());
+            if (from == null) {
+                bindWindow(count, 2, window, shape);
             }
-            if (tracked) {
-                write.setObject(index, since());
-            }
-            try (ResultSet rs = write.executeQuery()) {
+            try (ResultSet rs = count.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
+            }
+        }
+    }
+
+    private boolean cdcInserted(Connection connection, MergeStatements sql, Object minKey, Object maxKey) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(sql.cdcInserted())) {
+            query.setObject(1, since());
+            query.setObject(2, minKey);
+            query.setObject(3, maxKey);
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** Runs the merge statement: returns {@code updated, inserted}. */
+    private long[] merge(Connection connection, String statement, MergeStatements sql, String from, TimeWindow window,
+                         TableShape shape, Object minKey, Object maxKey, boolean tracked) throws SQLException {
+        try (PreparedStatement merge = connection.prepareStatement(statement)) {
+            int index = 1;
+            for (int half = sql.updates() ? 0 : 1; half < 2; half++) {
+                index = from == null ? bindWindow(merge, index, window, shape) : index;
+                merge.setObject(index++, minKey);
+                merge.setObject(index++, maxKey);
+                if (tracked) {
+                    merge.setObject(index++, since());
+                }
+            }
+            try (ResultSet rs = merge.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
             }
         }
     }

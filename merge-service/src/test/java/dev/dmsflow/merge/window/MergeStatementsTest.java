@@ -19,39 +19,31 @@ class MergeStatementsTest {
     }
 
     @Test
-    void updateIsNewerWinsKeyBoundedAndLeavesKeysCdcChangedSinceTheWatermark() {
-        String sql = new MergeStatements(orders(Optional.of("updated_at"), false), true, LOG).update(null);
+    void oneStatementUpdatesNewerRowsInsertsMissingKeysAndLeavesKeysCdcChangedSinceTheWatermark() {
+        String sql = new MergeStatements(orders(Optional.of("updated_at"), false), true, LOG).merge(null, true);
 
+        String window = "(SELECT s.\"order_id\", s.\"amount\", s.\"updated_at\" FROM \"staging\".\"orders\" s"
+                + " WHERE s.\"updated_at\" >= ? AND s.\"updated_at\" < ?) s";
+        String unchanged = " AND NOT EXISTS (SELECT 1 FROM \"dmsflow_changes\".\"production__orders\" c"
+                + " WHERE c.\"order_id\" = s.\"order_id\" AND c.\"dmsflow_changed_at\" >= ?)";
         assertThat(sql).isEqualTo("WITH updated AS (UPDATE \"production\".\"orders\" p"
-                + " SET \"amount\" = s.\"amount\", \"updated_at\" = s.\"updated_at\""
-                + " FROM (SELECT s.\"order_id\", s.\"amount\", s.\"updated_at\" FROM \"staging\".\"orders\" s"
-                + " WHERE s.\"updated_at\" >= ? AND s.\"updated_at\" < ?) s"
+                + " SET \"amount\" = s.\"amount\", \"updated_at\" = s.\"updated_at\" FROM " + window
                 + " WHERE p.\"order_id\" = s.\"order_id\" AND p.\"order_id\" BETWEEN ? AND ?"
                 + " AND (s.\"updated_at\" IS NOT NULL AND (p.\"updated_at\" IS NULL OR s.\"updated_at\" > p.\"updated_at\"))"
-                + " AND NOT EXISTS (SELECT 1 FROM \"dmsflow_changes\".\"production__orders\" c"
-                + " WHERE c.\"order_id\" = s.\"order_id\" AND c.\"dmsflow_changed_at\" >= ?)"
-                + " RETURNING 1) SELECT count(*) FROM updated");
-    }
-
-    @Test
-    void insertLeavesAKeyCdcInsertsMeanwhileToCdc() {
-        String sql = new MergeStatements(orders(Optional.of("updated_at"), false), false, LOG).insert("src");
-
-        assertThat(sql).isEqualTo("WITH inserted AS (INSERT INTO \"production\".\"orders\" (\"order_id\", \"amount\", \"updated_at\")"
-                + " SELECT s.\"order_id\", s.\"amount\", s.\"updated_at\" FROM \"src\" s"
+                + unchanged + " RETURNING 1),"
+                + " inserted AS (INSERT INTO \"production\".\"orders\" (\"order_id\", \"amount\", \"updated_at\")"
+                + " SELECT s.\"order_id\", s.\"amount\", s.\"updated_at\" FROM " + window
                 + " WHERE NOT EXISTS (SELECT 1 FROM \"production\".\"orders\" p WHERE p.\"order_id\" = s.\"order_id\""
-                + " AND p.\"order_id\" BETWEEN ? AND ?)"
-                + " AND NOT EXISTS (SELECT 1 FROM \"dmsflow_changes\".\"production__orders\" c"
-                + " WHERE c.\"order_id\" = s.\"order_id\" AND c.\"dmsflow_changed_at\" >= ?)"
-                + " ON CONFLICT (\"order_id\") DO NOTHING RETURNING 1) SELECT count(*) FROM inserted");
+                + " AND p.\"order_id\" BETWEEN ? AND ?)" + unchanged
+                + " ON CONFLICT (\"order_id\") DO NOTHING RETURNING 1)"
+                + " SELECT (SELECT count(*) FROM updated), (SELECT count(*) FROM inserted)");
     }
 
     @Test
-    void withoutAChangeLogNothingIsLeftToCdc() {
-        MergeStatements sql = new MergeStatements(orders(Optional.of("updated_at"), false), true, null);
+    void withoutAChangeLogNothingIsLeftToCdcButConcurrentInsertsStillAre() {
+        String sql = new MergeStatements(orders(Optional.of("updated_at"), false), true, null).merge("src", true);
 
-        assertThat(sql.update(null)).doesNotContain("dmsflow_changes");
-        assertThat(sql.insert(null)).doesNotContain("dmsflow_changes").contains("ON CONFLICT (\"order_id\") DO NOTHING");
+        assertThat(sql).doesNotContain("dmsflow_changes").contains("FROM \"src\" s").contains("ON CONFLICT (\"order_id\") DO NOTHING");
     }
 
     @Test
@@ -64,12 +56,16 @@ class MergeStatementsTest {
     }
 
     @Test
-    void withoutAWindowColumnADifferingCopyReplacesTheTargetRow() {
-        MergeStatements sql = new MergeStatements(orders(Optional.empty(), true), false, LOG);
+    void thePlainFormInsertsWithoutConflictHandling() {
+        assertThat(new MergeStatements(orders(Optional.of("updated_at"), false), true, LOG).merge(null, false)).doesNotContain("ON CONFLICT");
+    }
 
-        assertThat(sql.update("src")).contains("FROM \"src\" s")
-                .contains("AND (p.\"amount\", p.\"updated_at\") IS DISTINCT FROM (s.\"amount\", s.\"updated_at\")");
-        assertThat(sql.insert("src")).contains("OVERRIDING SYSTEM VALUE");
+    @Test
+    void withoutAWindowColumnADifferingCopyReplacesTheTargetRow() {
+        String sql = new MergeStatements(orders(Optional.empty(), true), false, LOG).merge("src", false);
+
+        assertThat(sql).contains("AND (p.\"amount\", p.\"updated_at\") IS DISTINCT FROM (s.\"amount\", s.\"updated_at\")")
+                .contains("OVERRIDING SYSTEM VALUE");
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.dmsflow.contracts.event.MergeCompleted;
 import dev.dmsflow.contracts.event.TableMergeResult;
 import dev.dmsflow.contracts.event.TableRef;
 import dev.dmsflow.contracts.event.TaskKind;
+import dev.dmsflow.contracts.event.WindowStaged;
 import dev.dmsflow.contracts.serde.AvroEventDeserializer;
 import dev.dmsflow.infra.TopicProbe;
 import dev.dmsflow.merge.MergeFixture;
@@ -171,17 +172,8 @@ class CdcSafeMergeIT {
         Instant loadStartedAt = Instant.now();
         String requestId = newRequestId();
 
-        try (Connection cdc = dataSource.getConnection()) {
-            cdc.setAutoCommit(false);
-            try (Statement delete = cdc.createStatement()) {
-                delete.execute("DELETE FROM " + db.production + ".orders WHERE order_id = 42");
-            }
-            CompletableFuture<Void> merge = CompletableFuture.runAsync(() ->
-                    merger.onWindowStaged(staged(requestId, TaskKind.TIME_WINDOW_RELOAD, JANUARY, loadStartedAt, db.orders())));
-            awaitMergeWaitingForALock();
-            cdc.commit();
-            merge.get();
-        }
+        mergeWhileCdcHoldsTheRow("DELETE FROM " + db.production + ".orders WHERE order_id = 42",
+                staged(requestId, TaskKind.TIME_WINDOW_RELOAD, JANUARY, loadStartedAt, db.orders()));
 
         TableMergeResult result = topics.await(requestId, MergeCompleted.class, 1).get(0).getTables().get(0);
         assertThat(db.productionOrders()).containsExactly("43:11.00:NEW:2026-01-06 00:00:00");
@@ -198,17 +190,8 @@ class CdcSafeMergeIT {
         Instant loadStartedAt = Instant.now();
         String requestId = newRequestId();
 
-        try (Connection cdc = dataSource.getConnection()) {
-            cdc.setAutoCommit(false);
-            try (Statement update = cdc.createStatement()) {
-                update.execute("UPDATE " + db.production + ".orders SET status = 'CDC', updated_at = '2026-01-07' WHERE order_id = 42");
-            }
-            CompletableFuture<Void> merge = CompletableFuture.runAsync(() ->
-                    merger.onWindowStaged(staged(requestId, TaskKind.TIME_WINDOW_RELOAD, JANUARY, loadStartedAt, db.orders())));
-            awaitMergeWaitingForALock();
-            cdc.commit();
-            merge.get();
-        }
+        mergeWhileCdcHoldsTheRow("UPDATE " + db.production + ".orders SET status = 'CDC', updated_at = '2026-01-07' WHERE order_id = 42",
+                staged(requestId, TaskKind.TIME_WINDOW_RELOAD, JANUARY, loadStartedAt, db.orders()));
 
         TableMergeResult result = topics.await(requestId, MergeCompleted.class, 1).get(0).getTables().get(0);
         assertThat(db.productionOrders()).containsExactly("42:10.00:CDC:2026-01-07 00:00:00");
@@ -248,17 +231,8 @@ class CdcSafeMergeIT {
         TableRef orders = db.table("orders", List.of("order_id"), null);
         String requestId = newRequestId();
 
-        try (Connection cdc = dataSource.getConnection()) {
-            cdc.setAutoCommit(false);
-            try (Statement update = cdc.createStatement()) {
-                update.execute("UPDATE " + db.production + ".orders SET status = 'CDC' WHERE order_id = 1");
-            }
-            CompletableFuture<Void> merge = CompletableFuture.runAsync(() ->
-                    merger.onWindowStaged(staged(requestId, TaskKind.FULL_LOAD, null, loadStartedAt, orders)));
-            awaitMergeWaitingForALock();
-            cdc.commit();
-            merge.get();
-        }
+        mergeWhileCdcHoldsTheRow("UPDATE " + db.production + ".orders SET status = 'CDC' WHERE order_id = 1",
+                staged(requestId, TaskKind.FULL_LOAD, null, loadStartedAt, orders));
 
         // the first attempt overwrote the row after the update committed, saw it in the log and rolled back
         TableMergeResult result = topics.await(requestId, MergeCompleted.class, 1).get(0).getTables().get(0);
@@ -280,6 +254,21 @@ class CdcSafeMergeIT {
         assertThat(jdbc.queryForList("SELECT code || ':' || label FROM " + db.production + ".codes ORDER BY code", String.class))
                 .containsExactly("B:old", "a:new", "b:new");
         assertThat(topics.await(requestId, MergeCompleted.class, 1)).hasSize(1);
+    }
+
+    /**
+     * CDC's statement runs in a second connection and holds its row locks; the merge starts, waits for them, then CDC
+     * commits while the merge is inside its statement.
+     */
+    private void mergeWhileCdcHoldsTheRow(String cdcStatement, WindowStaged staged) throws Exception {
+        try (Connection cdc = dataSource.getConnection(); Statement statement = cdc.createStatement()) {
+            cdc.setAutoCommit(false);
+            statement.execute(cdcStatement);
+            CompletableFuture<Void> merge = CompletableFuture.runAsync(() -> merger.onWindowStaged(staged));
+            awaitMergeWaitingForALock();
+            cdc.commit();
+            merge.get();
+        }
     }
 
     private void awaitMergeWaitingForALock() {

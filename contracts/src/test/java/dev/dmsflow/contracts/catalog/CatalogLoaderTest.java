@@ -65,7 +65,7 @@ class CatalogLoaderTest {
                         "tables.orders.production.table: 'orders; drop table x' is not a plain identifier (letters, digits, _ and $, starting with a letter or _, at most 63 characters)",
                         "tables.orders.keyColumns: at least one column is needed",
                         "tables.orders.windowPrecision: '12' must be a number of fractional-second digits, 0 to 9",
-                        "tables.invoices: unknown field 'windowColum' (allowed: keyColumns, production, source, staging, windowColumn, windowPrecision)",
+                        "tables.invoices: unknown field 'windowColum' (allowed: binaryFloats, cdc, changeTracking, keyColumns, production, source, staging, windowColumn, windowPrecision)",
                         "tables.invoices.keyColumns: 'invoice_id' is listed twice",
                         "multiStage.enriched.stagingTable: 'shipments' is not a table of this catalog (tables: )",
                         "multiStage.enriched.foreignServer.password: passwords do not belong in the catalog; name the environment variable that holds it with passwordEnv",
@@ -113,5 +113,30 @@ class CatalogLoaderTest {
         assertThat(Identifiers.isPlain("a\"b")).isFalse();
         assertThat(Identifiers.isPlain("a".repeat(64))).isFalse();
         assertThat(new QualifiedName("staging", "orders").quoted()).isEqualTo("\"staging\".\"orders\"");
+    }
+
+    @Test
+    void cdcTablesAreChangeTrackedUnlessTheCatalogSaysOtherwise() {
+        String yaml = """
+                tables:
+                  orders:   { source: { schema: APP, table: ORDERS }, staging: { schema: stg, table: orders },
+                              production: { schema: prod, table: orders }, keyColumns: [order_id], cdc: true }
+                  rates:    { source: { schema: APP, table: RATES }, staging: { schema: stg, table: rates },
+                              production: { schema: prod, table: rates }, keyColumns: [code], cdc: true, changeTracking: false,
+                              binaryFloats: true }
+                  lookups:  { source: { schema: APP, table: LOOKUPS }, staging: { schema: stg, table: lookups },
+                              production: { schema: prod, table: lookups }, keyColumns: [code] }
+                """;
+        MigrationCatalog catalog = CatalogLoader.load("flags.yaml", new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+        assertThat(catalog.table("orders").orElseThrow()).extracting(CatalogTable::cdc, CatalogTable::changeTracking, CatalogTable::binaryFloats)
+                .containsExactly(true, true, false);
+        assertThat(catalog.table("rates").orElseThrow()).extracting(CatalogTable::cdc, CatalogTable::changeTracking, CatalogTable::binaryFloats)
+                .containsExactly(true, false, true);
+        assertThat(catalog.table("lookups").orElseThrow()).extracting(CatalogTable::cdc, CatalogTable::changeTracking)
+                .containsExactly(false, false);
+        assertThatThrownBy(() -> CatalogLoader.load("bad.yaml", new java.io.ByteArrayInputStream(yaml.replace("cdc: true }", "cdc: yes-please }")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .isInstanceOf(CatalogException.class).hasMessageContaining("tables.orders.cdc: 'yes-please' must be true or false");
     }
 }

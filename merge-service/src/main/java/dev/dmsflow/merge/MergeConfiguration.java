@@ -28,7 +28,7 @@ class MergeConfiguration {
     @Bean
     RunMerger runMerger(DataSource dataSource, MergeEvents events, ObjectProvider<MigrationCatalog> catalog, MergeProperties properties) {
         MergePlanner planner = new MergePlanner(new TableShapes(), Optional.ofNullable(catalog.getIfAvailable()),
-                properties.clockSkew());
+                properties.clockSkew(), properties.changeLogRetention(), Clock.systemUTC());
         return new RunMerger(dataSource, planner, events, Clock.systemUTC(),
                 new RunMerger.Retry(properties.maxAttempts(), properties.retryBackoff()));
     }

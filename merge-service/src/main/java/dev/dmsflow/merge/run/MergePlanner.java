@@ -11,6 +11,7 @@ import dev.dmsflow.merge.window.MergeStep;
 import dev.dmsflow.merge.window.TableShapes;
 import dev.dmsflow.merge.window.WindowTableMerge;
 import dev.dmsflow.contracts.catalog.CatalogTable;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -25,16 +26,21 @@ public final class MergePlanner {
     private final TableShapes shapes;
     private final Optional<MigrationCatalog> catalog;
     private final Duration clockSkew;
+    private final Duration changeLogRetention;
+    private final Clock clock;
 
     /**
      * @param clockSkew how much earlier than the run's loadStartedAt a CDC change still counts as made after the load
      *                  started: the clock difference between the controller and PostgreSQL plus the longest CDC
      *                  transaction (a change is logged when made, and visible to the load only when committed)
+     * @param changeLogRetention how far back change logs are kept: a watermark older than that is refused
      */
-    public MergePlanner(TableShapes shapes, Optional<MigrationCatalog> catalog, Duration clockSkew) {
+    public MergePlanner(TableShapes shapes, Optional<MigrationCatalog> catalog, Duration clockSkew, Duration changeLogRetention, Clock clock) {
         this.shapes = shapes;
         this.catalog = catalog;
         this.clockSkew = clockSkew;
+        this.changeLogRetention = changeLogRetention;
+        this.clock = clock;
     }
 
     List<MergeStep> steps(WindowStaged staged) {
@@ -48,7 +54,8 @@ public final class MergePlanner {
                 ? List.of(multiStage(staged))
                 : staged.getTables().stream().<MergeStep>map(t -> new WindowTableMerge(t.getTable(), t.getFullLoadRows(), shapes,
                         Optional.ofNullable(staged.getLoadStartedAt()).map(start -> start.minus(clockSkew)),
-                        catalog.flatMap(c -> c.table(t.getTable().getName())).map(CatalogTable::changeTracking).orElse(false))).toList();
+                        catalog.flatMap(c -> c.table(t.getTable().getName())).map(CatalogTable::changeTracking).orElse(false),
+                        clock.instant().minus(changeLogRetention))).toList();
         return steps.stream().sorted(Comparator.comparing(step -> step.target().toString())).toList();
     }
 

@@ -26,19 +26,22 @@ public final class WindowTableMerge implements MergeStep {
     private final TableShapes shapes;
     private final Optional<Instant> watermark;
     private final boolean changeTrackingRequired;
+    private final Instant oldestChangeKept;
 
     /**
      * @param watermark              CDC changes to the target at or after it win over the staged copy: the load's
      *                               start less the allowed clock skew and transaction time
      * @param changeTrackingRequired the catalog says the target has a change log: its absence is an error
+     * @param oldestChangeKept       change-log entries before it may have been pruned by the retention
      */
     public WindowTableMerge(TableRef table, long fullLoadRows, TableShapes shapes, Optional<Instant> watermark,
-                            boolean changeTrackingRequired) {
+                            boolean changeTrackingRequired, Instant oldestChangeKept) {
         this.table = table;
         this.fullLoadRows = fullLoadRows;
         this.shapes = shapes;
         this.watermark = watermark;
         this.changeTrackingRequired = changeTrackingRequired;
+        this.oldestChangeKept = oldestChangeKept;
     }
 
     @Override
@@ -78,6 +81,11 @@ public final class WindowTableMerge implements MergeStep {
         if (tracked && watermark.isEmpty()) {
             throw new MergeRejectedException(target() + " has a change log but the run does not say when its load started"
                     + " (loadStartedAt), so the merge cannot tell which rows CDC changed after it");
+        }
+        if (tracked && watermark.get().isBefore(oldestChangeKept)) {
+            throw new MergeRejectedException("the load of " + table.getName() + " started at " + watermark.get()
+                    + " (less the clock skew), before the change log's retention (entries since " + oldestChangeKept
+                    + " are kept, dmsflow.merge.change-log-retention): what CDC did early in the load may be pruned; reload the window");
         }
         MergeStatements sql = new MergeStatements(shape, window != null, tracked ? changeLog : null);
         long staged;

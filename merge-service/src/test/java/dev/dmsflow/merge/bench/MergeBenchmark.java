@@ -160,7 +160,7 @@ public final class MergeBenchmark {
 
     private String dmsflowMerge() {
         List<MergeCompleted> completed = new ArrayList<>();
-        RunMerger merger = new RunMerger(dataSource, new MergePlanner(new TableShapes(), Optional.empty(), Duration.ofSeconds(10)), new MergeEvents() {
+        RunMerger merger = new RunMerger(dataSource, new MergePlanner(new TableShapes(), Optional.empty(), Duration.ofSeconds(10), Duration.ofDays(7), Clock.systemUTC()), new MergeEvents() {
             @Override
             public void completed(MergeCompleted event) {
                 completed.add(event);

@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.dmsflow.contracts.Topics;
+import dev.dmsflow.contracts.catalog.QualifiedName;
+import dev.dmsflow.contracts.event.FailureStage;
+import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.MergeCompleted;
 import dev.dmsflow.contracts.event.TableMergeResult;
 import dev.dmsflow.contracts.event.TableRef;
@@ -116,7 +119,7 @@ class CdcSafeMergeIT {
 
         // one attempt: the merge statements themselves, in one transaction, no retry around them
         WindowTableMerge merge = new WindowTableMerge(db.orders(), rows, new TableShapes(),
-                tracked ? Optional.of(loadStartedAt.minusSeconds(10)) : Optional.empty(), tracked);
+                tracked ? Optional.of(loadStartedAt.minusSeconds(10)) : Optional.empty(), tracked, loadStartedAt.minus(Duration.ofDays(7)));
         MergeCounts counts;
         long cdcBefore = duringMerge.get();
         try (Connection connection = dataSource.getConnection()) {
@@ -254,6 +257,36 @@ class CdcSafeMergeIT {
         assertThat(jdbc.queryForList("SELECT code || ':' || label FROM " + db.production + ".codes ORDER BY code", String.class))
                 .containsExactly("B:old", "a:new", "b:new");
         assertThat(topics.await(requestId, MergeCompleted.class, 1)).hasSize(1);
+    }
+
+    @Test
+    void aLoadOlderThanTheChangeLogRetentionIsRefusedWithTheReason() {
+        db.createOrders(true);
+        db.order(db.staging, 1, "10.00", "RELOADED", "2026-01-05 00:00:00");
+        db.trackOrders();
+        String requestId = newRequestId();
+
+        merger.onWindowStaged(staged(requestId, TaskKind.TIME_WINDOW_RELOAD, JANUARY, Instant.now().minus(Duration.ofDays(8)), db.orders()));
+
+        TaskFailed failed = topics.await(requestId, TaskFailed.class, 1).get(0);
+        assertThat(failed.getStage()).isEqualTo(FailureStage.MERGE);
+        assertThat(failed.getReason()).contains("before the change log's retention").contains("reload the window");
+        assertThat(db.productionOrders()).isEmpty();
+    }
+
+    @Test
+    void thePrunerKeepsChangesWithinTheRetentionAndSkipsUntrackedTables() throws Exception {
+        db.createOrders(true);
+        db.trackOrders();
+        String log = "dmsflow_changes." + db.production + "__orders";
+        jdbc.update("INSERT INTO " + log + " (order_id, dmsflow_op, dmsflow_changed_at) VALUES"
+                + " (1, 'U', now() - interval '8 days'), (2, 'D', now() - interval '6 days'), (3, 'I', now())");
+
+        long deleted = new ChangeLogPruner(dataSource).prune(List.of(new QualifiedName(db.production, "orders"),
+                new QualifiedName(db.production, "untracked")), Instant.now().minus(Duration.ofDays(7)));
+
+        assertThat(deleted).isOne();
+        assertThat(jdbc.queryForList("SELECT order_id FROM " + log + " ORDER BY order_id", Long.class)).containsExactly(2L, 3L);
     }
 
     /**

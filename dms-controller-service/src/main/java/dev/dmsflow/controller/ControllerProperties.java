@@ -9,15 +9,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                         (dmsflow.controller.local.*), which honours the same task documents
  * @param pollInterval     how often unfinished runs are advanced (task status polled, queued runs started)
  * @param progressInterval minimum time between two TaskProgress events of one run
- * @param maxEngineErrors  transient engine errors (throttling left after the client's retries, 5xx, network) a run
- *                         survives before it fails with a retryable TaskFailed
+ * @param maxEngineErrors  consecutive transient engine errors (throttling left after the client's retries, 5xx,
+ *                         network) a run survives before it fails with a retryable TaskFailed; a successful poll
+ *                         starts the count again
  * @param sourceUpperCase  the source folds unquoted names to upper case (Oracle): catalog column names, which are
  *                         PostgreSQL's, are upper-cased where a DMS document names a source column
+ * @param maxDeleteAttempts attempts, one per poll, to delete a finished run's task before the controller gives up
+ *                         (logged; the task is then to be deleted by hand); the run keeps its status meanwhile
  */
 @ConfigurationProperties("dmsflow.controller")
 public record ControllerProperties(@DefaultValue("aws-dms") String engine,
                             @DefaultValue("5s") Duration pollInterval,
                             @DefaultValue("10s") Duration progressInterval,
                             @DefaultValue("10") int maxEngineErrors,
-                            @DefaultValue("true") boolean sourceUpperCase) {
+                            @DefaultValue("true") boolean sourceUpperCase,
+                            @DefaultValue("20") int maxDeleteAttempts) {
 }

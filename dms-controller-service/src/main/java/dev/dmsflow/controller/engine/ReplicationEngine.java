@@ -23,5 +23,12 @@ public interface ReplicationEngine {
     /** Per-table statistics, all pages; read before the task is deleted. */
     List<TableStatistics> tableStatistics(TaskHandle task);
 
+    /**
+     * Stops a running task, so a failed run's task no longer writes into tables another run may lease; a task that is
+     * not running is left as it is.
+     */
+    void stop(TaskHandle task);
+
+    /** Deletes the task as configured (AWS DMS: {@code delete-task-when-done}, never a CDC task); one already gone is deleted. */
     void delete(TaskHandle task);
 }

@@ -27,6 +27,6 @@ class RunConfiguration {
                                   ControllerProperties controller) {
         return new RunCoordinator(new RunStore(jdbc, transactions), resolver, engine, events, Clock.systemUTC(),
                 new RunCoordinator.Settings(taskSettings, controller.progressInterval(), controller.maxEngineErrors(),
-                        controller.sourceUpperCase()));
+                        controller.sourceUpperCase(), controller.maxDeleteAttempts()));
     }
 }

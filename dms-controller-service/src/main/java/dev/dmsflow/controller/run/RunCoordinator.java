@@ -57,10 +57,12 @@ public final class RunCoordinator {
 
     /**
      * @param progressInterval  minimum time between two TaskProgress events of a run
-     * @param maxEngineErrors   transient engine errors a run survives before it fails
+     * @param maxEngineErrors   consecutive transient engine errors a run survives before it fails
      * @param sourceUpperCase   the source folds names to upper case (Oracle), so filters name columns in upper case
+     * @param maxDeleteAttempts attempts to delete a finished run's task, one per tick
      */
-    public record Settings(TaskSettingsProperties taskSettings, Duration progressInterval, int maxEngineErrors, boolean sourceUpperCase) {
+    public record Settings(TaskSettingsProperties taskSettings, Duration progressInterval, int maxEngineErrors, boolean sourceUpperCase,
+                           int maxDeleteAttempts) {
     }
 
     private final RunStore store;
@@ -109,6 +111,9 @@ public final class RunCoordinator {
     /** One pass over every unfinished run. */
     public void tick() {
         publishStoredOutcomes();
+        for (String requestId : store.pendingTaskDeletes()) {
+            store.find(requestId).ifPresent(this::deleteTask);
+        }
         for (String requestId : store.requestIds(RunStatus.QUEUED)) {
             store.tryLease(requestId);
         }
@@ -129,6 +134,9 @@ public final class RunCoordinator {
             log.info("Run {}: created task {}", run.requestId(), handle.taskId());
         }
         TaskStatus status = engine.describe(handle);
+        if (status.phase() != TaskPhase.LOST) {
+            answered(run);
+        }
         if (status.phase() == TaskPhase.READY) {
             engine.start(handle);
             store.running(run.requestId());
@@ -144,6 +152,9 @@ public final class RunCoordinator {
 
     private void poll(StoredRun run) {
         TaskStatus status = engine.describe(run.handle());
+        if (status.phase() != TaskPhase.LOST) {
+            answered(run);
+        }
         switch (status.phase()) {
             case FULL_LOAD_COMPLETE -> completeLoad(run, status);
             case FAILED -> fail(run, status.failureMessage(), false);
@@ -178,7 +189,35 @@ public final class RunCoordinator {
         store.loaded(run.requestId(), completed, statisticsJson(tables));
         log.info("Run {}: every table loaded ({}), task {}", run.requestId(), status.status(), run.handle().taskId());
         publishStoredOutcomes();
-        engine.delete(run.handle());
+        deleteTask(run);
+    }
+
+    /** The engine answered a poll: the run's transient errors were not consecutive, so their count starts again. */
+    private void answered(StoredRun run) {
+        if (run.engineErrors() > 0) {
+            store.resetEngineErrors(run.requestId());
+        }
+    }
+
+    /**
+     * Deletes a finished run's task, as the engine's policy says. A failure (a missing dms:DeleteReplicationTask
+     * permission, a task still stopping) changes neither the run's status nor its leases: the delete is tried again on
+     * later ticks, up to max-delete-attempts.
+     */
+    private void deleteTask(StoredRun run) {
+        try {
+            engine.delete(run.handle());
+            store.taskDeleted(run.requestId());
+        } catch (EngineException e) {
+            int attempts = store.taskDeleteFailed(run.requestId(), settings.maxDeleteAttempts());
+            if (attempts >= settings.maxDeleteAttempts()) {
+                log.error("Run {}: gave up deleting task {} after {} attempts, delete it by hand: {}", run.requestId(),
+                        run.handle().taskId(), attempts, e.getMessage());
+            } else {
+                log.warn("Run {}: could not delete task {} (attempt {} of {}, tried again next tick): {}", run.requestId(),
+                        run.handle().taskId(), attempts, settings.maxDeleteAttempts(), e.getMessage());
+            }
+        }
     }
 
     /**
@@ -209,9 +248,25 @@ public final class RunCoordinator {
     }
 
     private void fail(StoredRun run, String reason, boolean retryable) {
+        fail(run, FailureStage.LOAD, reason, retryable, "LoadFailed");
+    }
+
+    /**
+     * A loading task is stopped before the run's leases go back, so it no longer writes into tables the next run
+     * loads; its delete follows on the next ticks (a stopping DMS task cannot be deleted yet). A loaded run's task has
+     * finished (a CDC task keeps replicating, as it must).
+     */
+    private void fail(StoredRun run, FailureStage stage, String reason, boolean retryable, String errorType) {
+        if (run.handle() != null && (run.status() == RunStatus.STARTING || run.status() == RunStatus.RUNNING)) {
+            try {
+                engine.stop(run.handle());
+            } catch (EngineException e) {
+                log.warn("Run {}: could not stop task {}: {}", run.requestId(), run.handle().taskId(), e.getMessage());
+            }
+        }
         log.warn("Run {} failed: {}", run.requestId(), reason);
-        store.failed(run.requestId(), reason, taskFailed(run.requestId(), run.attempt(), FailureStage.LOAD, reason, retryable,
-                run.tables().stream().map(TableRef::getName).toList(), "LoadFailed"));
+        store.failed(run.requestId(), reason, taskFailed(run.requestId(), run.attempt(), stage, reason, retryable,
+                run.tables().stream().map(TableRef::getName).toList(), errorType));
         publishStoredOutcomes();
     }
 

@@ -117,20 +117,51 @@ final class RunStore {
                 + " RETURNING engine_errors", Integer.class, message, requestId);
     }
 
-    /** The load finished: the state and the FullLoadCompleted to publish change together. */
+    /** A poll was answered: the transient errors before it were not consecutive. */
+    void resetEngineErrors(String requestId) {
+        jdbc.update("UPDATE dms_controller.runs SET engine_errors = 0, failure = NULL WHERE request_id = ? AND status IN ('STARTING', 'RUNNING')",
+                requestId);
+    }
+
+    /** The load finished: the state and the FullLoadCompleted to publish change together; the task is to be deleted. */
     void loaded(String requestId, SpecificRecord fullLoadCompleted, JsonNode statistics) {
         jdbc.update("UPDATE dms_controller.runs SET status = 'LOADED', progress = 100, statistics = ?::jsonb, loaded_at = now(),"
-                        + " failure = NULL, outcome = ?, outcome_published = false WHERE request_id = ?",
+                        + " failure = NULL, outcome = ?, outcome_published = false, task_delete_pending = true WHERE request_id = ?",
                 statistics.toString(), serializer.serialize("runs", fullLoadCompleted), requestId);
     }
 
-    /** The run failed: its TaskFailed is stored to publish and its leases are released, in one transaction. */
+    /**
+     * The run failed: its TaskFailed is stored to publish, its task (if it has one) is to be deleted, and its leases are
+     * released, in one transaction. A run that already finished stays as it is.
+     */
     void failed(String requestId, String reason, SpecificRecord taskFailed) {
         transactions.executeWithoutResult(tx -> {
-            jdbc.update("UPDATE dms_controller.runs SET status = 'FAILED', failure = ?, finished_at = now(), outcome = ?,"
-                    + " outcome_published = false WHERE request_id = ?", reason, serializer.serialize("runs", taskFailed), requestId);
-            jdbc.update("DELETE FROM dms_controller.table_leases WHERE request_id = ?", requestId);
+            int updated = jdbc.update("UPDATE dms_controller.runs SET status = 'FAILED', failure = ?, finished_at = now(), outcome = ?,"
+                    // a task still loading is to be deleted; a loaded run's was deleted, or is being deleted, already
+                    + " outcome_published = false,"
+                    + " task_delete_pending = task_delete_pending OR (status IN ('STARTING', 'RUNNING') AND task_arn IS NOT NULL)"
+                    + " WHERE request_id = ? AND status NOT IN ('COMPLETED', 'FAILED')", reason, serializer.serialize("runs", taskFailed), requestId);
+            if (updated > 0) {
+                jdbc.update("DELETE FROM dms_controller.table_leases WHERE request_id = ?", requestId);
+            }
         });
+    }
+
+    /** Runs whose task is still to be deleted. */
+    List<String> pendingTaskDeletes() {
+        return jdbc.queryForList("SELECT request_id FROM dms_controller.runs WHERE task_delete_pending AND task_arn IS NOT NULL"
+                + " ORDER BY created_at, request_id", String.class);
+    }
+
+    void taskDeleted(String requestId) {
+        jdbc.update("UPDATE dms_controller.runs SET task_delete_pending = false WHERE request_id = ?", requestId);
+    }
+
+    /** Counts a failed delete; the last allowed attempt ends the retries. Returns the attempts so far. */
+    int taskDeleteFailed(String requestId, int maxAttempts) {
+        return jdbc.queryForObject("UPDATE dms_controller.runs SET task_delete_attempts = task_delete_attempts + 1,"
+                + " task_delete_pending = task_delete_attempts + 1 < ? WHERE request_id = ? RETURNING task_delete_attempts",
+                Integer.class, maxAttempts, requestId);
     }
 
     /** The run's outcome arrived (validation passed or failed, or a later stage failed): leases go back. */

@@ -14,17 +14,19 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.databasemigration.DatabaseMigrationClient;
 import software.amazon.awssdk.services.databasemigration.model.Filter;
+import software.amazon.awssdk.services.databasemigration.model.InvalidResourceStateException;
 import software.amazon.awssdk.services.databasemigration.model.MigrationTypeValue;
 import software.amazon.awssdk.services.databasemigration.model.ReplicationTask;
 import software.amazon.awssdk.services.databasemigration.model.ResourceAlreadyExistsException;
+import software.amazon.awssdk.services.databasemigration.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.databasemigration.model.StartReplicationTaskTypeValue;
 import software.amazon.awssdk.services.databasemigration.model.Tag;
 
 /**
  * AWS DMS through the SDK v2: CreateReplicationTask, StartReplicationTask once the task is ready, DescribeReplicationTasks
- * for status and progress, DescribeTableStatistics (every page) and DeleteReplicationTask. Throttling and 5xx answers
- * are retried by the client (standard retry strategy, bounded attempts); what still fails becomes an
- * {@link EngineException}.
+ * for status and progress, DescribeTableStatistics (every page), StopReplicationTask and DeleteReplicationTask.
+ * Throttling and 5xx answers are retried by the client (standard retry strategy, bounded attempts); what still fails
+ * becomes an {@link EngineException}.
  */
 public final class AwsDmsEngine implements ReplicationEngine {
 
@@ -103,9 +105,28 @@ public final class AwsDmsEngine implements ReplicationEngine {
     }
 
     @Override
+    public void stop(TaskHandle task) {
+        call("stop task " + task.taskId(), () -> {
+            try {
+                return client.get().stopReplicationTask(b -> b.replicationTaskArn(task.taskArn()));
+            } catch (InvalidResourceStateException | ResourceNotFoundException e) {
+                // not running (failed, stopped, still creating) or gone: nothing to stop
+                return null;
+            }
+        });
+    }
+
+    @Override
     public void delete(TaskHandle task) {
         if (properties.deleteTaskWhenDone() && !LoadTask.FULL_LOAD_AND_CDC.equals(task.migrationType())) {
-            call("delete task " + task.taskId(), () -> client.get().deleteReplicationTask(b -> b.replicationTaskArn(task.taskArn())));
+            call("delete task " + task.taskId(), () -> {
+                try {
+                    return client.get().deleteReplicationTask(b -> b.replicationTaskArn(task.taskArn()));
+                } catch (ResourceNotFoundException e) {
+                    // an earlier attempt, or another instance, deleted it
+                    return null;
+                }
+            });
         }
     }
 

@@ -98,8 +98,19 @@ public final class LocalJdbcEngine implements ReplicationEngine {
     }
 
     @Override
+    public void stop(TaskHandle handle) {
+        LocalTask task = tasks.get(handle.taskId());
+        if (task != null) {
+            task.stop();
+        }
+    }
+
+    @Override
     public void delete(TaskHandle handle) {
-        tasks.remove(handle.taskId());
+        LocalTask task = tasks.remove(handle.taskId());
+        if (task != null) {
+            task.stop();
+        }
     }
 
     private LocalTask task(TaskHandle handle) {
@@ -135,6 +146,7 @@ public final class LocalJdbcEngine implements ReplicationEngine {
         private final List<TableRun> tables = new ArrayList<>();
         private volatile String status = "ready";
         private volatile String failure;
+        private ExecutorService pool;
 
         LocalTask(TaskPlan plan, List<TableCopy> copies) {
             this.plan = plan;
@@ -146,7 +158,7 @@ public final class LocalJdbcEngine implements ReplicationEngine {
                 return;
             }
             status = "running";
-            ExecutorService pool = Executors.newFixedThreadPool(Math.min(plan.maxSubTasks(), Math.max(1, tables.size())), runnable -> {
+            pool = Executors.newFixedThreadPool(Math.min(plan.maxSubTasks(), Math.max(1, tables.size())), runnable -> {
                 Thread thread = new Thread(runnable, "local-engine-" + taskId);
                 thread.setDaemon(true);
                 return thread;
@@ -155,6 +167,15 @@ public final class LocalJdbcEngine implements ReplicationEngine {
                 pool.submit(() -> load(table));
             }
             pool.shutdown();
+        }
+
+        /** Tables not begun are skipped and the loading threads interrupted; the task ends failed, "stopped". */
+        synchronized void stop() {
+            if (!status.equals("running")) {
+                return;
+            }
+            failure = "stopped by the controller";
+            pool.shutdownNow();
         }
 
         private void load(TableRun table) {

@@ -157,4 +157,22 @@ class AwsDmsEngineTest {
         engine.delete(handle);
         assertThat(dms.requests("DeleteReplicationTask")).as("a CDC task keeps running").isEmpty();
     }
+
+    @Test
+    void stoppingATaskThatIsNotRunningAndDeletingOneThatIsGoneSucceed() {
+        TaskHandle handle = new TaskHandle("dmsflow-req-6", ARN + "6", "full-load");
+        wireMock.stubFor(operation("StopReplicationTask").willReturn(error(400, "InvalidResourceStateFault", "Task is not running")));
+        wireMock.stubFor(operation("DeleteReplicationTask").willReturn(error(400, "ResourceNotFoundFault", "Task not found")));
+
+        engine.stop(handle);
+        engine.delete(handle);
+
+        assertThat(DmsStub.body(dms.requests("StopReplicationTask").get(0)).get("ReplicationTaskArn").asText()).isEqualTo(ARN + "6");
+        assertThat(dms.requests("DeleteReplicationTask")).hasSize(1);
+
+        wireMock.stubFor(operation("DeleteReplicationTask").willReturn(error(400, "AccessDeniedFault", "not authorized to perform dms:DeleteReplicationTask")));
+        assertThatThrownBy(() -> engine.delete(handle))
+                .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessageContaining("AccessDeniedFault");
+    }
 }

@@ -12,9 +12,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * A stub of the AWS DMS JSON 1.1 API ({@code X-Amz-Target: AmazonDMSv20160101.<Operation>}) whose tasks the test walks
@@ -32,6 +35,7 @@ public final class DmsStub {
     public DmsStub(WireMockExtension wireMock) {
         this.wireMock = wireMock;
         wireMock.stubFor(operation("StartReplicationTask").willReturn(ok("{\"ReplicationTask\":{}}")));
+        wireMock.stubFor(operation("StopReplicationTask").willReturn(ok("{\"ReplicationTask\":{}}")));
         wireMock.stubFor(operation("DeleteReplicationTask").willReturn(ok("{\"ReplicationTask\":{}}")));
     }
 
@@ -39,11 +43,11 @@ public final class DmsStub {
         return post(urlEqualTo("/")).withHeader(TARGET, equalTo(PREFIX + name));
     }
 
-    static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder ok(String body) {
+    public static ResponseDefinitionBuilder ok(String body) {
         return aResponse().withStatus(200).withHeader("Content-Type", CONTENT_TYPE).withBody(body);
     }
 
-    public static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder error(int status, String type, String message) {
+    public static ResponseDefinitionBuilder error(int status, String type, String message) {
         return aResponse().withStatus(status).withHeader("Content-Type", CONTENT_TYPE)
                 .withBody("{\"__type\":\"" + type + "\",\"message\":\"" + message + "\"}");
     }
@@ -59,6 +63,24 @@ public final class DmsStub {
         String body = "{\"ReplicationTasks\":[" + task(identifier, arn, migrationType, status, percent, stopReason, failure) + "]}";
         wireMock.stubFor(operation("DescribeReplicationTasks").withRequestBody(containing(arn)).willReturn(ok(body)));
         wireMock.stubFor(operation("DescribeReplicationTasks").withRequestBody(containing("\"" + identifier + "\"")).willReturn(ok(body)));
+    }
+
+    /**
+     * DescribeReplicationTasks of the task answers these, one per call, in order (a WireMock scenario per call of
+     * this method); afterwards {@link #status} answers again.
+     */
+    public void describeAnswers(String arn, List<ResponseDefinitionBuilder> answers) {
+        String scenario = arn + "-" + UUID.randomUUID();
+        for (int i = 0; i < answers.size(); i++) {
+            wireMock.stubFor(operation("DescribeReplicationTasks").withRequestBody(containing(arn)).inScenario(scenario)
+                    .whenScenarioStateIs(i == 0 ? Scenario.STARTED : "answer-" + i).willSetStateTo("answer-" + (i + 1))
+                    .willReturn(answers.get(i)));
+        }
+    }
+
+    /** A DescribeReplicationTasks answer with the task in this status. */
+    public static ResponseDefinitionBuilder described(String identifier, String arn, String migrationType, String status, int percent) {
+        return ok("{\"ReplicationTasks\":[" + task(identifier, arn, migrationType, status, percent, null, null) + "]}");
     }
 
     /** DescribeTableStatistics answers in two pages, the first row on the first page, the rest on the second. */

@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                         PostgreSQL's, are upper-cased where a DMS document names a source column
  * @param maxDeleteAttempts attempts, one per poll, to delete a finished run's task before the controller gives up
  *                         (logged; the task is then to be deleted by hand); the run keeps its status meanwhile
+ * @param deadlines        how long a run may go without progress in each stage
  */
 @ConfigurationProperties("dmsflow.controller")
 public record ControllerProperties(@DefaultValue("aws-dms") String engine,
@@ -23,5 +24,19 @@ public record ControllerProperties(@DefaultValue("aws-dms") String engine,
                             @DefaultValue("10s") Duration progressInterval,
                             @DefaultValue("10") int maxEngineErrors,
                             @DefaultValue("true") boolean sourceUpperCase,
-                            @DefaultValue("20") int maxDeleteAttempts) {
+                            @DefaultValue("20") int maxDeleteAttempts,
+                            @DefaultValue Deadlines deadlines) {
+
+    /**
+     * A run with no progress for longer than its stage's deadline fails with TaskFailed of that stage and releases its
+     * leases, so a lost outcome cannot hold its tables forever.
+     *
+     * @param load       leased to FullLoadCompleted: progress is a change of the task's status, percentage or rows
+     * @param stage      FullLoadCompleted to WindowStaged
+     * @param merge      WindowStaged to MergeCompleted
+     * @param validation MergeCompleted to ValidationPassed or ValidationFailed
+     */
+    public record Deadlines(@DefaultValue("6h") Duration load, @DefaultValue("1h") Duration stage,
+                            @DefaultValue("1h") Duration merge, @DefaultValue("1h") Duration validation) {
+    }
 }

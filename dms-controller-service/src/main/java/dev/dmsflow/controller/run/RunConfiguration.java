@@ -6,7 +6,10 @@ import dev.dmsflow.controller.mapping.TaskSettingsProperties;
 import dev.dmsflow.controller.request.RequestResolver;
 import dev.dmsflow.support.kafka.EventPublisher;
 import java.time.Clock;
+import dev.dmsflow.contracts.event.FailureStage;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -27,6 +30,15 @@ class RunConfiguration {
                                   ControllerProperties controller) {
         return new RunCoordinator(new RunStore(jdbc, transactions), resolver, engine, events, Clock.systemUTC(),
                 new RunCoordinator.Settings(taskSettings, controller.progressInterval(), controller.maxEngineErrors(),
-                        controller.sourceUpperCase(), controller.maxDeleteAttempts()));
+                        controller.sourceUpperCase(), controller.maxDeleteAttempts(), deadlines(controller.deadlines())));
+    }
+
+    private static Map<FailureStage, Duration> deadlines(ControllerProperties.Deadlines deadlines) {
+        Map<FailureStage, Duration> byStage = new EnumMap<>(FailureStage.class);
+        byStage.put(FailureStage.LOAD, deadlines.load());
+        byStage.put(FailureStage.STAGING, deadlines.stage());
+        byStage.put(FailureStage.MERGE, deadlines.merge());
+        byStage.put(FailureStage.VALIDATION, deadlines.validation());
+        return byStage;
     }
 }

@@ -60,9 +60,10 @@ public final class RunCoordinator {
      * @param maxEngineErrors   consecutive transient engine errors a run survives before it fails
      * @param sourceUpperCase   the source folds names to upper case (Oracle), so filters name columns in upper case
      * @param maxDeleteAttempts attempts to delete a finished run's task, one per tick
+     * @param deadlines         per stage (LOAD, STAGING, MERGE, VALIDATION), how long a run may go without progress
      */
     public record Settings(TaskSettingsProperties taskSettings, Duration progressInterval, int maxEngineErrors, boolean sourceUpperCase,
-                           int maxDeleteAttempts) {
+                           int maxDeleteAttempts, Map<FailureStage, Duration> deadlines) {
     }
 
     private final RunStore store;
@@ -97,6 +98,11 @@ public final class RunCoordinator {
         }
     }
 
+    /** A loaded run reached a later stage (WindowStaged: MERGE, MergeCompleted: VALIDATION): that is its progress. */
+    public void onStage(String requestId, FailureStage stage) {
+        store.stage(requestId, stage);
+    }
+
     /** The outcome of a loaded run arrived: its leases go back, and queued runs may start. */
     public void onOutcome(String requestId, boolean passed) {
         if (store.finish(requestId, passed)) {
@@ -114,6 +120,7 @@ public final class RunCoordinator {
         for (String requestId : store.pendingTaskDeletes()) {
             store.find(requestId).ifPresent(this::deleteTask);
         }
+        failOverdue();
         for (String requestId : store.requestIds(RunStatus.QUEUED)) {
             store.tryLease(requestId);
         }
@@ -190,6 +197,16 @@ public final class RunCoordinator {
         log.info("Run {}: every table loaded ({}), task {}", run.requestId(), status.status(), run.handle().taskId());
         publishStoredOutcomes();
         deleteTask(run);
+    }
+
+    /** Runs without progress for longer than their stage's deadline fail, so their leases go back. */
+    private void failOverdue() {
+        settings.deadlines().forEach((stage, deadline) -> {
+            for (String requestId : store.overdue(stage, deadline)) {
+                store.find(requestId).ifPresent(run -> fail(run, stage, stage.name().toLowerCase(Locale.ROOT)
+                        + " timed out: no progress for " + deadline.toString().substring(2).toLowerCase(Locale.ROOT), true, "Timeout"));
+            }
+        });
     }
 
     /** The engine answered a poll: the run's transient errors were not consecutive, so their count starts again. */

@@ -2,16 +2,18 @@ package dev.dmsflow.controller.run;
 
 import dev.dmsflow.contracts.Topics;
 import dev.dmsflow.contracts.event.FailureStage;
+import dev.dmsflow.contracts.event.MergeCompleted;
 import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.TaskRequested;
 import dev.dmsflow.contracts.event.ValidationFailed;
 import dev.dmsflow.contracts.event.ValidationPassed;
+import dev.dmsflow.contracts.event.WindowStaged;
 import org.apache.avro.specific.SpecificRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-/** Requests in, outcomes in (they release leases), and the clock that advances runs. */
+/** Requests in, the pipeline's later events in (progress and outcomes), and the clock that advances runs. */
 @Component
 class RunListeners {
 
@@ -26,9 +28,14 @@ class RunListeners {
         coordinator.onTaskRequested(request);
     }
 
-    @KafkaListener(topics = {Topics.VALIDATION_PASSED, Topics.ALERTS})
-    void onOutcome(SpecificRecord outcome) {
-        if (outcome instanceof ValidationPassed passed) {
+    /** Outcomes release a run's leases; WindowStaged and MergeCompleted are its progress after the load. */
+    @KafkaListener(topics = {Topics.VALIDATION_PASSED, Topics.ALERTS, Topics.WINDOW_STAGED, Topics.MERGE_COMPLETED})
+    void onPipelineEvent(SpecificRecord outcome) {
+        if (outcome instanceof WindowStaged staged) {
+            coordinator.onStage(staged.getHeader().getRequestId(), FailureStage.MERGE);
+        } else if (outcome instanceof MergeCompleted merged) {
+            coordinator.onStage(merged.getHeader().getRequestId(), FailureStage.VALIDATION);
+        } else if (outcome instanceof ValidationPassed passed) {
             coordinator.onOutcome(passed.getHeader().getRequestId(), true);
         } else if (outcome instanceof ValidationFailed failed) {
             coordinator.onOutcome(failed.getHeader().getRequestId(), false);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dmsflow.contracts.event.FailureStage;
 import dev.dmsflow.contracts.event.TableRef;
 import dev.dmsflow.contracts.event.TaskKind;
 import dev.dmsflow.contracts.event.TimeWindow;
@@ -14,6 +15,7 @@ import dev.dmsflow.controller.request.ResolvedRun;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -35,6 +37,8 @@ final class RunStore {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The stages of a run after its request, in order. */
+    private static final String[] STAGES = {"LOAD", "STAGING", "MERGE", "VALIDATION"};
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -83,7 +87,8 @@ final class RunStore {
                 tx.setRollbackOnly();
                 return false;
             }
-            jdbc.update("UPDATE dms_controller.runs SET status = 'STARTING', started_at = now() WHERE request_id = ?", requestId);
+            jdbc.update("UPDATE dms_controller.runs SET status = 'STARTING', started_at = now(), stage = 'LOAD', progressed_at = now()"
+                    + " WHERE request_id = ?", requestId);
             return true;
         }));
     }
@@ -103,13 +108,19 @@ final class RunStore {
     }
 
     void running(String requestId) {
-        jdbc.update("UPDATE dms_controller.runs SET status = 'RUNNING' WHERE request_id = ? AND status = 'STARTING'", requestId);
+        jdbc.update("UPDATE dms_controller.runs SET status = 'RUNNING', progressed_at = now() WHERE request_id = ? AND status = 'STARTING'",
+                requestId);
     }
 
     void progress(String requestId, String taskStatus, int percent, JsonNode statistics, boolean published) {
+        String json = statistics == null ? null : statistics.toString();
+        // progress for the load deadline: the task's status, percentage or rows changed
         jdbc.update("UPDATE dms_controller.runs SET task_status = ?, progress = ?, statistics = coalesce(?::jsonb, statistics),"
-                        + " last_progress_at = CASE WHEN ? THEN now() ELSE last_progress_at END WHERE request_id = ?",
-                taskStatus, percent, statistics == null ? null : statistics.toString(), published, requestId);
+                        + " last_progress_at = CASE WHEN ? THEN now() ELSE last_progress_at END,"
+                        + " progressed_at = CASE WHEN task_status IS DISTINCT FROM ? OR progress <> ?"
+                        + " OR (?::jsonb IS NOT NULL AND ?::jsonb IS DISTINCT FROM statistics) THEN now() ELSE progressed_at END"
+                        + " WHERE request_id = ?",
+                taskStatus, percent, json, published, taskStatus, percent, json, json, requestId);
     }
 
     int engineError(String requestId, String message) {
@@ -126,7 +137,8 @@ final class RunStore {
     /** The load finished: the state and the FullLoadCompleted to publish change together; the task is to be deleted. */
     void loaded(String requestId, SpecificRecord fullLoadCompleted, JsonNode statistics) {
         jdbc.update("UPDATE dms_controller.runs SET status = 'LOADED', progress = 100, statistics = ?::jsonb, loaded_at = now(),"
-                        + " failure = NULL, outcome = ?, outcome_published = false, task_delete_pending = true WHERE request_id = ?",
+                        + " failure = NULL, outcome = ?, outcome_published = false, task_delete_pending = true,"
+                        + " stage = 'STAGING', progressed_at = now() WHERE request_id = ?",
                 statistics.toString(), serializer.serialize("runs", fullLoadCompleted), requestId);
     }
 
@@ -145,6 +157,20 @@ final class RunStore {
                 jdbc.update("DELETE FROM dms_controller.table_leases WHERE request_id = ?", requestId);
             }
         });
+    }
+
+    /** A loaded run's later stage began (or an event of its current stage arrived again): progress, never backwards. */
+    void stage(String requestId, FailureStage stage) {
+        jdbc.update("UPDATE dms_controller.runs SET stage = ?, progressed_at = now() WHERE request_id = ? AND status = 'LOADED'"
+                + " AND array_position(?::text[], stage) <= array_position(?::text[], ?)",
+                stage.name(), requestId, STAGES, STAGES, stage.name());
+    }
+
+    /** Unfinished runs in the stage whose last progress is longer ago than the deadline (database time). */
+    List<String> overdue(FailureStage stage, Duration deadline) {
+        return jdbc.queryForList("SELECT request_id FROM dms_controller.runs WHERE status IN ('STARTING', 'RUNNING', 'LOADED')"
+                + " AND stage = ? AND progressed_at < now() - make_interval(secs => ?) ORDER BY created_at, request_id",
+                String.class, stage.name(), deadline.toMillis() / 1000.0);
     }
 
     /** Runs whose task is still to be deleted. */
@@ -195,7 +221,8 @@ final class RunStore {
                 rs.getString("task_id"), rs.getString("task_arn"), rs.getString("task_status"), rs.getInt("progress"),
                 tables(rs).stream().map(TableRef::getName).toList(), instant(rs, "window_from"), instant(rs, "window_to"),
                 statistics(rs.getString("statistics")), rs.getString("failure"), instant(rs, "created_at"), instant(rs, "started_at"),
-                instant(rs, "loaded_at"), instant(rs, "finished_at")), requestId).stream().findFirst();
+                instant(rs, "loaded_at"), instant(rs, "finished_at"), rs.getString("stage"), instant(rs, "progressed_at")),
+                requestId).stream().findFirst();
     }
 
     private StoredRun stored(ResultSet rs) throws SQLException {

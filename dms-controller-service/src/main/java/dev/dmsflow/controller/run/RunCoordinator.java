@@ -110,6 +110,25 @@ public final class RunCoordinator {
         }
     }
 
+    public List<LeaseView> leases() {
+        return store.leases();
+    }
+
+    /**
+     * Ops release a lease by hand (its run's outcome was lost, say): the release is recorded, and the run holding it
+     * fails with TaskFailed of its stage, its loading task stopped first, giving back all its leases. Empty when
+     * nobody holds the table.
+     */
+    public Optional<String> releaseLease(String stagingTable, String by, String reason) {
+        Optional<StoredRun> holder = store.leaseHolder(stagingTable).flatMap(store::find);
+        holder.ifPresent(run -> {
+            store.recordLeaseRelease(stagingTable, run.requestId(), by, reason);
+            fail(run, run.stage() == null ? FailureStage.LOAD : FailureStage.valueOf(run.stage()),
+                    "lease released by " + by + ": " + reason, true, "LeaseReleased");
+        });
+        return holder.map(StoredRun::requestId);
+    }
+
     public Optional<RunView> view(String requestId) {
         return store.view(requestId);
     }

@@ -173,6 +173,23 @@ final class RunStore {
                 String.class, stage.name(), deadline.toMillis() / 1000.0);
     }
 
+    List<LeaseView> leases() {
+        return jdbc.query("SELECT l.staging_table, l.request_id, l.acquired_at, r.status, r.stage, r.progressed_at"
+                + " FROM dms_controller.table_leases l JOIN dms_controller.runs r USING (request_id) ORDER BY l.staging_table",
+                (rs, i) -> new LeaseView(rs.getString(1), rs.getString(2), instant(rs, "acquired_at"), rs.getString(4),
+                        rs.getString(5), instant(rs, "progressed_at")));
+    }
+
+    Optional<String> leaseHolder(String stagingTable) {
+        return jdbc.queryForList("SELECT request_id FROM dms_controller.table_leases WHERE staging_table = ?", String.class, stagingTable)
+                .stream().findFirst();
+    }
+
+    void recordLeaseRelease(String stagingTable, String requestId, String by, String reason) {
+        jdbc.update("INSERT INTO dms_controller.lease_releases (staging_table, request_id, released_by, reason) VALUES (?, ?, ?, ?)",
+                stagingTable, requestId, by, reason);
+    }
+
     /** Runs whose task is still to be deleted. */
     List<String> pendingTaskDeletes() {
         return jdbc.queryForList("SELECT request_id FROM dms_controller.runs WHERE task_delete_pending AND task_arn IS NOT NULL"
@@ -235,7 +252,8 @@ final class RunStore {
                 rs.getString("multi_stage"), from == null ? null : new TimeWindow(from, instant(rs, "window_to")),
                 tables(rs), precisions, RunStatus.valueOf(rs.getString("status")), rs.getString("migration_type"),
                 arn == null ? null : new TaskHandle(rs.getString("task_id"), arn, rs.getString("migration_type")),
-                rs.getInt("engine_errors"), rs.getInt("attempt"), instant(rs, "started_at"), instant(rs, "last_progress_at"));
+                rs.getInt("engine_errors"), rs.getInt("attempt"), instant(rs, "started_at"), instant(rs, "last_progress_at"),
+                rs.getString("stage"));
     }
 
     private static List<TableRef> tables(ResultSet rs) throws SQLException {

@@ -11,5 +11,5 @@ import java.util.Map;
 /** A run as stored: the resolved request and how far its task got. */
 record StoredRun(String requestId, TaskKind kind, String requestedBy, String multiStage, TimeWindow window,
                  List<TableRef> tables, Map<String, Integer> windowPrecisions, RunStatus status, String migrationType,
-                 TaskHandle handle, int engineErrors, int attempt, Instant startedAt, Instant lastProgressAt) {
+                 TaskHandle handle, int engineErrors, int attempt, Instant startedAt, Instant lastProgressAt, String stage) {
 }

@@ -42,7 +42,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.StreamSupport;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -237,6 +239,39 @@ class ControllerFlowIT {
     }
 
     @Test
+    void opsListLeasesAndReleaseOneWithTheReasonAuditedWhichFailsTheRunHoldingIt() throws Exception {
+        String requestId = "req-" + UUID.randomUUID();
+        Task task = Task.of(requestId);
+        dms.acceptsCreate(task.identifier(), task.arn(), "full-load");
+        task.status(dms, "stopped", 100, "Stop Reason FULL_LOAD_ONLY_FINISHED", null);
+        dms.statistics(task.arn(), List.<Object[]>of(new Object[] {"APP", "ORDERS", 3L, "Table completed"}));
+        template.send(Topics.TASK_REQUESTED, requestId, request(requestId, TaskKind.TIME_WINDOW_RELOAD, JANUARY, "orders"));
+        topics.await(requestId, FullLoadCompleted.class, 1);
+
+        JsonNode lease = lease(requestId).orElseThrow();
+        assertThat(lease.get("stagingTable").asText()).isEqualTo("ctl_staging.orders");
+        assertThat(lease.get("runStatus").asText()).isEqualTo("LOADED");
+        assertThat(lease.get("stage").asText()).isEqualTo("STAGING");
+        assertThat(Instant.parse(lease.get("since").asText())).isBeforeOrEqualTo(Instant.parse(lease.get("lastProgressAt").asText()));
+
+        assertThat(delete("/api/leases/ctl_staging.orders").statusCode()).isEqualTo(400);
+        HttpResponse<String> released = delete("/api/leases/ctl_staging.orders?by=alice&reason=MergeCompleted%20went%20to%20the%20DLT");
+
+        assertThat(released.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(released.body()).get("requestId").asText()).isEqualTo(requestId);
+        TaskFailed failed = topics.await(requestId, TaskFailed.class, 1).get(0);
+        assertThat(failed.getStage()).isEqualTo(FailureStage.STAGING);
+        assertThat(failed.getReason()).isEqualTo("lease released by alice: MergeCompleted went to the DLT");
+        assertThat(status(jdbc, requestId)).isEqualTo("FAILED");
+        assertThat(lease(requestId)).isEmpty();
+        assertThat(jdbc.queryForMap("SELECT staging_table, request_id, released_by, reason, released_at IS NOT NULL AS dated"
+                + " FROM dms_controller.lease_releases WHERE request_id = ?", requestId)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "staging_table", "ctl_staging.orders", "request_id", requestId, "released_by", "alice",
+                "reason", "MergeCompleted went to the DLT", "dated", true));
+        assertThat(delete("/api/leases/ctl_staging.orders?reason=again").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void anUndecodableRequestGoesToTheDeadLetterTopicWithTheReason() {
         String key = "garbage-" + UUID.randomUUID();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -252,6 +287,17 @@ class ControllerFlowIT {
     private HttpResponse<String> post(String json) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/reloads"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private Optional<JsonNode> lease(String requestId) throws Exception {
+        JsonNode leases = JSON.readTree(get("/api/leases").body());
+        return StreamSupport.stream(leases.spliterator(), false)
+                .filter(l -> requestId.equals(l.get("requestId").asText())).findFirst();
+    }
+
+    private HttpResponse<String> delete(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path) throws Exception {

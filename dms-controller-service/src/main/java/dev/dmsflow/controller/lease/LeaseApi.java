@@ -1,0 +1,41 @@
+package dev.dmsflow.controller.lease;
+
+import dev.dmsflow.controller.run.LeaseView;
+import dev.dmsflow.controller.run.RunCoordinator;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Ops see who holds which staging table, and release a lease a run will never give back (recorded with who and why). */
+@RestController
+class LeaseApi {
+
+    private final RunCoordinator coordinator;
+
+    LeaseApi(RunCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    @GetMapping("/api/leases")
+    List<LeaseView> leases() {
+        return coordinator.leases();
+    }
+
+    @DeleteMapping("/api/leases/{stagingTable}")
+    ResponseEntity<Map<String, String>> release(@PathVariable String stagingTable, @RequestParam(required = false) String reason,
+                                                @RequestParam(defaultValue = "anonymous") String by) {
+        if (reason == null || reason.isBlank()) {
+            return ResponseEntity.badRequest().body(Map.of("error", "reason: say why the lease is released"));
+        }
+        return coordinator.releaseLease(stagingTable, by, reason)
+                .map(requestId -> ResponseEntity.ok(Map.of("stagingTable", stagingTable, "requestId", requestId, "releasedBy", by,
+                        "reason", reason)))
+                .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", "no run holds " + stagingTable)));
+    }
+}

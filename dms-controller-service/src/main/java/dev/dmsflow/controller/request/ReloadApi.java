@@ -13,6 +13,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +74,27 @@ class ReloadApi {
     @GetMapping("/api/runs/{requestId}")
     ResponseEntity<RunView> run(@PathVariable String requestId) {
         return coordinator.view(requestId).map(ResponseEntity::ok).orElse(ResponseEntity.notFound().build());
+    }
+
+    /** A FAILED run runs again as its next attempt, published like any request (202); 409 for a run that did not fail. */
+    @PostMapping("/api/runs/{requestId}/retry")
+    ResponseEntity<Map<String, Object>> retry(@PathVariable String requestId) throws InterruptedException {
+        Optional<RunView> run = coordinator.view(requestId);
+        if (run.isEmpty()) {
+            return ResponseEntity.notFound().build();
+        }
+        if (!"FAILED".equals(run.get().status())) {
+            return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("requestId", requestId,
+                    "error", "run " + requestId + " is " + run.get().status() + ": only a FAILED run is retried"));
+        }
+        TaskRequested request = coordinator.retryRequest(requestId).orElseThrow();
+        try {
+            template.send(Topics.TASK_REQUESTED, requestId, request).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("requestId", requestId,
+                    "error", "could not publish the request to " + Topics.TASK_REQUESTED + "; send it again"));
+        }
+        return ResponseEntity.accepted().body(Map.of("requestId", requestId, "attempt", request.getHeader().getAttempt()));
     }
 
     private static TaskRequested toEvent(ReloadRequest body) {

@@ -7,6 +7,7 @@ import dev.dmsflow.contracts.event.EngineType;
 import dev.dmsflow.contracts.event.EventHeader;
 import dev.dmsflow.contracts.event.FailureStage;
 import dev.dmsflow.contracts.event.FullLoadCompleted;
+import dev.dmsflow.contracts.event.RequestedTable;
 import dev.dmsflow.contracts.event.TableLoadStatistics;
 import dev.dmsflow.contracts.event.TableRef;
 import dev.dmsflow.contracts.event.TaskFailed;
@@ -93,19 +94,21 @@ public final class RunCoordinator {
         }
         ResolvedRun run = ((RequestResolver.Accepted) resolution).run();
         String migrationType = run.kind() == TaskKind.FULL_LOAD_AND_CDC ? LoadTask.FULL_LOAD_AND_CDC : LoadTask.FULL_LOAD;
-        if (!store.insertQueued(run, engine.type().name(), migrationType)) {
-            log.info("Request {} is already a run; not starting another", run.requestId());
+        switch (store.admit(run, engine.type().name(), migrationType)) {
+            case RETRIED -> log.info("Request {}: attempt {} runs again", run.requestId(), run.attempt());
+            case IGNORED -> log.info("Request {} (attempt {}) is already a run; ignored", run.requestId(), run.attempt());
+            case QUEUED -> log.debug("Request {} queued", run.requestId());
         }
     }
 
     /** A loaded run reached a later stage (WindowStaged: MERGE, MergeCompleted: VALIDATION): that is its progress. */
-    public void onStage(String requestId, FailureStage stage) {
-        store.stage(requestId, stage);
+    public void onStage(String requestId, int attempt, FailureStage stage) {
+        store.stage(requestId, attempt, stage);
     }
 
     /** The outcome of a loaded run arrived: its leases go back, and queued runs may start. */
-    public void onOutcome(String requestId, boolean passed) {
-        if (store.finish(requestId, passed)) {
+    public void onOutcome(String requestId, int attempt, boolean passed) {
+        if (store.finish(requestId, attempt, passed)) {
             log.info("Run {} finished ({}), leases released", requestId, passed ? "validated" : "failed downstream");
         }
     }
@@ -127,6 +130,16 @@ public final class RunCoordinator {
                     "lease released by " + by + ": " + reason, true, "LeaseReleased");
         });
         return holder.map(StoredRun::requestId);
+    }
+
+    /** The run's request again with the next attempt (POST /api/runs/{requestId}/retry); empty when there is no such run. */
+    public Optional<TaskRequested> retryRequest(String requestId) {
+        return store.find(requestId).map(run -> TaskRequested.newBuilder()
+                .setHeader(new EventHeader(UUID.randomUUID().toString(), requestId, clock.instant().truncatedTo(ChronoUnit.MILLIS),
+                        "rest-api", run.attempt() + 1))
+                .setKind(run.kind()).setWindow(run.window()).setRequestedBy(run.requestedBy()).setMultiStage(run.multiStage())
+                .setTables(run.tables().stream().map(t -> RequestedTable.newBuilder().setName(t.getName()).build()).toList())
+                .build());
     }
 
     public Optional<RunView> view(String requestId) {
@@ -323,13 +336,18 @@ public final class RunCoordinator {
         if (run.window() != null) {
             tags.put("TimeWindow", run.window().getFrom() + "/" + run.window().getTo());
         }
-        return new LoadTask(taskIdentifier(run.requestId()), run.migrationType(), mappings, settingsJson, tags);
+        return new LoadTask(taskIdentifier(run.requestId(), run.attempt()), run.migrationType(), mappings, settingsJson, tags);
     }
 
     /**
      * A DMS task identifier from the requestId: letters, digits and single hyphens, starting with a letter, with a
      * hash of the full requestId so two requestIds that clean up alike still get different tasks.
      */
+    static String taskIdentifier(String requestId, int attempt) {
+        // a retried run gets a task of its own: the failed attempt's may still exist
+        return attempt <= 1 ? taskIdentifier(requestId) : taskIdentifier(requestId + "-" + attempt);
+    }
+
     static String taskIdentifier(String requestId) {
         String cleaned = requestId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
         if (cleaned.length() > 200) {

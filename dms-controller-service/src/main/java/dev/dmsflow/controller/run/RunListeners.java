@@ -32,17 +32,17 @@ class RunListeners {
     @KafkaListener(topics = {Topics.VALIDATION_PASSED, Topics.ALERTS, Topics.WINDOW_STAGED, Topics.MERGE_COMPLETED})
     void onPipelineEvent(SpecificRecord outcome) {
         if (outcome instanceof WindowStaged staged) {
-            coordinator.onStage(staged.getHeader().getRequestId(), FailureStage.MERGE);
+            coordinator.onStage(staged.getHeader().getRequestId(), staged.getHeader().getAttempt(), FailureStage.MERGE);
         } else if (outcome instanceof MergeCompleted merged) {
-            coordinator.onStage(merged.getHeader().getRequestId(), FailureStage.VALIDATION);
+            coordinator.onStage(merged.getHeader().getRequestId(), merged.getHeader().getAttempt(), FailureStage.VALIDATION);
         } else if (outcome instanceof ValidationPassed passed) {
-            coordinator.onOutcome(passed.getHeader().getRequestId(), true);
+            coordinator.onOutcome(passed.getHeader().getRequestId(), passed.getHeader().getAttempt(), true);
         } else if (outcome instanceof ValidationFailed failed) {
-            coordinator.onOutcome(failed.getHeader().getRequestId(), false);
+            coordinator.onOutcome(failed.getHeader().getRequestId(), failed.getHeader().getAttempt(), false);
         } else if (outcome instanceof TaskFailed failed
                 // a request rejection has no run; a load failure already released the run's leases
                 && failed.getStage() != FailureStage.REQUEST && failed.getStage() != FailureStage.LOAD) {
-            coordinator.onOutcome(failed.getHeader().getRequestId(), false);
+            coordinator.onOutcome(failed.getHeader().getRequestId(), failed.getHeader().getAttempt(), false);
         }
     }
 

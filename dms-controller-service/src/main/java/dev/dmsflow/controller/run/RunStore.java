@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -36,6 +38,7 @@ final class RunStore {
                        String targetSchema, String targetTable, List<String> keyColumns, String windowColumn, int windowPrecision) {
     }
 
+    private static final Logger log = LoggerFactory.getLogger(RunStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The stages of a run after its request, in order. */
     private static final String[] STAGES = {"LOAD", "STAGING", "MERGE", "VALIDATION"};
@@ -50,8 +53,42 @@ final class RunStore {
         this.transactions = transactions;
     }
 
+    /** What a request did: made a new run, ran a failed one again (a higher attempt), or nothing (counted). */
+    enum Admission { QUEUED, RETRIED, IGNORED }
+
+    /**
+     * A new requestId becomes a QUEUED run; a higher attempt of a FAILED run queues it again, as a fresh run of the
+     * stored request; anything else (a redelivery, a repost, a retry of a run that did not fail) is counted as ignored.
+     */
+    Admission admit(ResolvedRun run, String engine, String migrationType) {
+        return transactions.execute(tx -> {
+            if (insertQueued(run, engine, migrationType)) {
+                return Admission.QUEUED;
+            }
+            List<Map<String, Object>> retried = jdbc.queryForList("""
+                    WITH old AS (SELECT request_id, task_id, task_delete_pending FROM dms_controller.runs
+                                 WHERE request_id = ? AND status = 'FAILED' AND attempt < ? FOR UPDATE)
+                    UPDATE dms_controller.runs r SET status = 'QUEUED', attempt = ?, task_id = NULL, task_arn = NULL, task_status = NULL,
+                        progress = 0, statistics = NULL, failure = NULL, engine_errors = 0, outcome = NULL, outcome_published = true,
+                        started_at = NULL, loaded_at = NULL, finished_at = NULL, last_progress_at = NULL, stage = NULL,
+                        progressed_at = NULL, task_delete_pending = false, task_delete_attempts = 0
+                    FROM old WHERE r.request_id = old.request_id
+                    RETURNING old.task_id, old.task_delete_pending""", run.requestId(), run.attempt(), run.attempt());
+            if (!retried.isEmpty()) {
+                if (Boolean.TRUE.equals(retried.get(0).get("task_delete_pending"))) {
+                    log.warn("Run {}: the failed attempt's task {} was not deleted yet; delete it by hand", run.requestId(),
+                            retried.get(0).get("task_id"));
+                }
+                return Admission.RETRIED;
+            }
+            jdbc.update("UPDATE dms_controller.runs SET ignored_duplicates = ignored_duplicates + 1, last_ignored_at = now()"
+                    + " WHERE request_id = ?", run.requestId());
+            return Admission.IGNORED;
+        });
+    }
+
     /** Records a new run as QUEUED; false when the requestId already has one (a redelivered or reposted request). */
-    boolean insertQueued(ResolvedRun run, String engine, String migrationType) {
+    private boolean insertQueued(ResolvedRun run, String engine, String migrationType) {
         List<StoredTable> tables = run.tables().stream().map(t -> new StoredTable(t.getName(), t.getSourceSchema(), t.getSourceTable(),
                 t.getStagingSchema(), t.getStagingTable(), t.getTargetSchema(), t.getTargetTable(), t.getKeyColumns(),
                 t.getWindowColumn(), run.windowPrecisions().getOrDefault(t.getName(), 6))).toList();
@@ -160,10 +197,11 @@ final class RunStore {
     }
 
     /** A loaded run's later stage began (or an event of its current stage arrived again): progress, never backwards. */
-    void stage(String requestId, FailureStage stage) {
-        jdbc.update("UPDATE dms_controller.runs SET stage = ?, progressed_at = now() WHERE request_id = ? AND status = 'LOADED'"
-                + " AND array_position(?::text[], stage) <= array_position(?::text[], ?)",
-                stage.name(), requestId, STAGES, STAGES, stage.name());
+    void stage(String requestId, int attempt, FailureStage stage) {
+        // an earlier attempt's events are not this attempt's progress
+        jdbc.update("UPDATE dms_controller.runs SET stage = ?, progressed_at = now() WHERE request_id = ? AND attempt <= ?"
+                + " AND status = 'LOADED' AND array_position(?::text[], stage) <= array_position(?::text[], ?)",
+                stage.name(), requestId, attempt, STAGES, STAGES, stage.name());
     }
 
     /** Unfinished runs in the stage whose last progress is longer ago than the deadline (database time). */
@@ -208,12 +246,15 @@ final class RunStore {
     }
 
     /** The run's outcome arrived (validation passed or failed, or a later stage failed): leases go back. */
-    boolean finish(String requestId, boolean passed) {
+    boolean finish(String requestId, int attempt, boolean passed) {
         return Boolean.TRUE.equals(transactions.execute(tx -> {
+            // an earlier attempt's outcome does not end a retried run
             int updated = jdbc.update("UPDATE dms_controller.runs SET status = ?, finished_at = now()"
-                    + " WHERE request_id = ? AND status IN ('LOADED', 'RUNNING', 'STARTING', 'QUEUED')",
-                    passed ? "COMPLETED" : "FAILED", requestId);
-            jdbc.update("DELETE FROM dms_controller.table_leases WHERE request_id = ?", requestId);
+                    + " WHERE request_id = ? AND attempt <= ? AND status IN ('LOADED', 'RUNNING', 'STARTING', 'QUEUED')",
+                    passed ? "COMPLETED" : "FAILED", requestId, attempt);
+            if (updated > 0) {
+                jdbc.update("DELETE FROM dms_controller.table_leases WHERE request_id = ?", requestId);
+            }
             return updated > 0;
         }));
     }
@@ -238,7 +279,8 @@ final class RunStore {
                 rs.getString("task_id"), rs.getString("task_arn"), rs.getString("task_status"), rs.getInt("progress"),
                 tables(rs).stream().map(TableRef::getName).toList(), instant(rs, "window_from"), instant(rs, "window_to"),
                 statistics(rs.getString("statistics")), rs.getString("failure"), instant(rs, "created_at"), instant(rs, "started_at"),
-                instant(rs, "loaded_at"), instant(rs, "finished_at"), rs.getString("stage"), instant(rs, "progressed_at")),
+                instant(rs, "loaded_at"), instant(rs, "finished_at"), rs.getString("stage"), instant(rs, "progressed_at"),
+                rs.getInt("attempt"), rs.getInt("ignored_duplicates"), instant(rs, "last_ignored_at")),
                 requestId).stream().findFirst();
     }
 

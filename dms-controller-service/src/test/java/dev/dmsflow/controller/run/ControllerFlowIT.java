@@ -272,6 +272,44 @@ class ControllerFlowIT {
     }
 
     @Test
+    void aFailedRunRunsAgainAsItsNextAttemptAndTheSameAttemptAgainIsIgnored() throws Exception {
+        String requestId = "req-" + UUID.randomUUID();
+        Task task = Task.of(requestId);
+        dms.acceptsCreate(task.identifier(), task.arn(), "full-load");
+        task.status(dms, "failed", 0, null, "ORA-00942: table or view does not exist");
+        TaskRequested request = request(requestId, TaskKind.TIME_WINDOW_RELOAD, JANUARY, "orders");
+        template.send(Topics.TASK_REQUESTED, requestId, request);
+        topics.await(requestId, TaskFailed.class, 1);
+
+        template.send(Topics.TASK_REQUESTED, requestId, request);
+        JsonNode ignored = await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(get("/api/runs/" + requestId).body()),
+                r -> r.get("ignoredDuplicates").asInt() == 1);
+        assertThat(ignored.get("status").asText()).isEqualTo("FAILED");
+        assertThat(ignored.get("attempt").asInt()).isEqualTo(1);
+        assertThat(ignored.get("lastIgnoredAt").isNull()).isFalse();
+        assertThat(dms.requests("CreateReplicationTask")).hasSize(1);
+
+        String retriedTask = RunCoordinator.taskIdentifier(requestId, 2);
+        String retriedArn = "arn:aws:dms:eu-west-1:123456789012:task:RETRIED";
+        dms.acceptsCreate(retriedTask, retriedArn, "full-load");
+        dms.status(retriedTask, retriedArn, "full-load", "stopped", 100, "Stop Reason FULL_LOAD_ONLY_FINISHED", null);
+        dms.statistics(retriedArn, List.<Object[]>of(new Object[] {"APP", "ORDERS", 5L, "Table completed"}));
+        HttpResponse<String> retry = postTo("/api/runs/" + requestId + "/retry");
+
+        assertThat(retry.statusCode()).isEqualTo(202);
+        assertThat(JSON.readTree(retry.body()).get("attempt").asInt()).isEqualTo(2);
+        FullLoadCompleted completed = topics.await(requestId, FullLoadCompleted.class, 1).get(0);
+        assertThat(completed.getHeader().getAttempt()).isEqualTo(2);
+        assertThat(completed.getDmsTaskId()).isEqualTo(retriedTask).isNotEqualTo(task.identifier());
+        JsonNode run = JSON.readTree(get("/api/runs/" + requestId).body());
+        assertThat(run.get("status").asText()).isEqualTo("LOADED");
+        assertThat(run.get("attempt").asInt()).isEqualTo(2);
+        assertThat(run.get("failure").isNull()).isTrue();
+        assertThat(postTo("/api/runs/" + requestId + "/retry").statusCode()).isEqualTo(409);
+        assertThat(postTo("/api/runs/no-such-run/retry").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void anUndecodableRequestGoesToTheDeadLetterTopicWithTheReason() {
         String key = "garbage-" + UUID.randomUUID();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -293,6 +331,11 @@ class ControllerFlowIT {
         JsonNode leases = JSON.readTree(get("/api/leases").body());
         return StreamSupport.stream(leases.spliterator(), false)
                 .filter(l -> requestId.equals(l.get("requestId").asText())).findFirst();
+    }
+
+    private HttpResponse<String> postTo(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> delete(String path) throws Exception {

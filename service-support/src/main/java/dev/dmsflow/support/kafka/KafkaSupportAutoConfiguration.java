@@ -2,6 +2,8 @@ package dev.dmsflow.support.kafka;
 
 import dev.dmsflow.contracts.Topics;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,14 +11,17 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -28,7 +33,8 @@ import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
 /**
  * Kafka wiring every service shares: the dmsflow topics and their dead-letter topics, the one error handler
  * (bounded exponential backoff, then the record goes to {@code <topic>.dlt} with the exception and
- * {@value #REASON_HEADER} in its headers), and
+ * {@value #REASON_HEADER} in its headers, and a stage's input record also ends its run with a TaskFailed, see
+ * {@link GiveUpRecoverer}), the consumers' poll interval from {@code dmsflow.kafka.max-processing-time}, and
  * Kafka health. Serializers, idempotent producers and ErrorHandlingDeserializer come from the service defaults.
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
@@ -50,7 +56,7 @@ public class KafkaSupportAutoConfiguration {
 
     @Bean
     DefaultErrorHandler kafkaErrorHandler(ProducerFactory<Object, Object> producerFactory, KafkaTemplate<Object, Object> template,
-                                          DmsflowKafkaProperties properties) {
+                                          DmsflowKafkaProperties properties, Environment environment) {
         // Undecodable records arrive as their original bytes (ErrorHandlingDeserializer), decoded ones as events:
         // each is republished with a template whose serializer fits it.
         Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
@@ -61,12 +67,32 @@ public class KafkaSupportAutoConfiguration {
                 (record, exception) -> new TopicPartition(Topics.deadLetterTopic(record.topic()), -1));
         recoverer.addHeadersFunction((record, exception) ->
                 new RecordHeaders().add(REASON_HEADER, reason(exception).getBytes(StandardCharsets.UTF_8)));
+        // a stage's input record given up on also ends its run: TaskFailed on the alerts topic
+        GiveUpRecoverer giveUp = new GiveUpRecoverer(recoverer, template, properties.stageByTopic(),
+                environment.getProperty("spring.application.name", "dmsflow"), Clock.systemUTC());
         DmsflowKafkaProperties.Retry retry = properties.retry();
         ExponentialBackOffWithMaxRetries backOff = new ExponentialBackOffWithMaxRetries(retry.maxRetries());
         backOff.setInitialInterval(retry.initialInterval().toMillis());
         backOff.setMultiplier(2.0);
         backOff.setMaxInterval(retry.maxInterval().toMillis());
-        return new DefaultErrorHandler(recoverer, backOff);
+        DefaultErrorHandler handler = new DefaultErrorHandler(giveUp, backOff);
+        handler.setRetryListeners(giveUp);
+        return handler;
+    }
+
+    /**
+     * Consumers may take {@code dmsflow.kafka.max-processing-time} per poll ({@code max.poll.interval.ms}); with
+     * {@code max.poll.records=1} (service defaults) that is per record. Overrides a {@code max.poll.interval.ms} set as
+     * a plain Kafka property: the typed property is the one setting.
+     */
+    @Bean
+    DefaultKafkaConsumerFactoryCustomizer dmsflowMaxPollInterval(DmsflowKafkaProperties properties) {
+        long millis = properties.maxProcessingTime().toMillis();
+        if (millis <= 0 || millis > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("dmsflow.kafka.max-processing-time must be positive and at most "
+                    + Duration.ofMillis(Integer.MAX_VALUE) + ", was " + properties.maxProcessingTime());
+        }
+        return factory -> factory.updateConfigs(Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) millis));
     }
 
     /**

@@ -5,12 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.dmsflow.contracts.Topics;
 import dev.dmsflow.contracts.event.EventHeader;
+import dev.dmsflow.contracts.event.FailureStage;
 import dev.dmsflow.contracts.event.RequestedTable;
+import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.TaskKind;
 import dev.dmsflow.contracts.event.TaskRequested;
 import dev.dmsflow.contracts.serde.AvroEventDeserializer;
 import dev.dmsflow.infra.DmsflowInfrastructure;
 import dev.dmsflow.infra.EmbeddedInfrastructureInitializer;
+import dev.dmsflow.infra.TopicProbe;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,11 +45,16 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.ContextConfiguration;
 
-/** The shared Kafka wiring against a real broker: events decode, poison records land on the DLT with the reason. */
+/**
+ * The shared Kafka wiring against a real broker: events decode, poison records land on the DLT with the reason, and
+ * a record of a stage's topic given up on also ends its run with TaskFailed of that stage.
+ */
 @SpringBootTest(classes = DeadLetterIT.App.class, properties = {
         "spring.application.name=dead-letter-it",
         "dmsflow.kafka.retry.max-retries=1",
-        "dmsflow.kafka.retry.initial-interval=10ms"})
+        "dmsflow.kafka.retry.initial-interval=10ms",
+        // configured per service: here the test listener's topic is a stage's input
+        "dmsflow.kafka.failure-stages[dmsflow.task-requested]=REQUEST"})
 @ContextConfiguration(initializers = EmbeddedInfrastructureInitializer.class)
 class DeadLetterIT {
 
@@ -76,6 +84,7 @@ class DeadLetterIT {
     KafkaTemplate<String, SpecificRecord> template;
 
     private KafkaConsumer<String, byte[]> dltConsumer;
+    private TopicProbe<SpecificRecord> alerts;
 
     @BeforeEach
     void subscribeToTheDeadLetterTopic() {
@@ -84,11 +93,13 @@ class DeadLetterIT {
                 ConsumerConfig.GROUP_ID_CONFIG, "dlt-reader-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer());
         dltConsumer.subscribe(List.of(Topics.deadLetterTopic(Topics.TASK_REQUESTED)));
+        alerts = new TopicProbe<>(new AvroEventDeserializer(), Topics.ALERTS);
     }
 
     @AfterEach
     void close() {
         dltConsumer.close();
+        alerts.close();
     }
 
     @Test
@@ -127,6 +138,44 @@ class DeadLetterIT {
         assertThat(new AvroEventDeserializer().deserialize(dead.topic(), dead.value())).isEqualTo(poison);
         assertThat(header(dead, KafkaSupportAutoConfiguration.REASON_HEADER)).isEqualTo("cannot process request " + poison.getHeader().getRequestId());
         assertThat(listener.received).doesNotContain(poison);
+    }
+
+    @Test
+    void aRecordGivenUpOnAlsoEndsItsRunWithTaskFailedOfItsTopicsStage() {
+        TaskRequested poison = request("poison");
+        String requestId = poison.getHeader().getRequestId();
+
+        template.send(Topics.TASK_REQUESTED, requestId, poison);
+
+        awaitDeadLetter(requestId);
+        TaskFailed failed = alerts.await(requestId, TaskFailed.class, 1).get(0);
+        assertThat(failed.getStage()).isEqualTo(FailureStage.REQUEST);
+        assertThat(failed.getHeader().getRequestId()).isEqualTo(requestId);
+        assertThat(failed.getHeader().getProducer()).isEqualTo("dead-letter-it");
+        // one delivery and max-retries=1 retry; the class only: an exception's message may hold row data
+        assertThat(failed.getReason()).isEqualTo("gave up after 2 attempt(s): java.lang.IllegalStateException");
+        assertThat(failed.getErrorType()).isEqualTo("IllegalStateException");
+        assertThat(failed.getRetryable()).isTrue();
+        assertThat(failed.getTables()).containsExactly("orders");
+        assertThat(alerts.settle(requestId, TaskFailed.class, Duration.ofMillis(500))).hasSize(1);
+    }
+
+    @Test
+    void anUndecodableRecordOfAStagesTopicIsReportedAsTaskFailedUnderItsKey() {
+        String key = "garbage-" + UUID.randomUUID();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, DmsflowInfrastructure.shared().kafkaBootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.TASK_REQUESTED, key, "not avro".getBytes(StandardCharsets.UTF_8)));
+        }
+
+        awaitDeadLetter(key);
+        TaskFailed failed = alerts.await(key, TaskFailed.class, 1).get(0);
+        assertThat(failed.getHeader().getRequestId()).isEqualTo(key);
+        assertThat(failed.getStage()).isEqualTo(FailureStage.REQUEST);
+        assertThat(failed.getReason()).startsWith("gave up after 1 attempt(s): ").doesNotContain("not avro");
+        assertThat(failed.getRetryable()).isFalse();
+        assertThat(failed.getTables()).isEmpty();
     }
 
     private ConsumerRecord<String, byte[]> awaitDeadLetter(String key) {

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dmsflow.contracts.Topics;
+import dev.dmsflow.contracts.event.FailureStage;
 import dev.dmsflow.contracts.event.MergeCompleted;
 import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.ValidationFailed;
@@ -30,6 +31,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -187,6 +189,48 @@ class ValidationServiceIT {
             assertThat(failed.getTables()).containsExactly("orders");
         });
         assertThat(new ObjectMapper().readTree(get(requestId).body()).path("outcome").asText()).isEqualTo("REJECTED");
+    }
+
+    @Test
+    void aRunWhoseStatementsKeepFailingEndsWithTaskFailedOfValidationAndItsDeadLetterRecord() throws Exception {
+        String requestId = "vsit-broken-" + UUID.randomUUID();
+        // production is read through a view whose every row fails: a statement failing on each attempt, as a bug would
+        execute(db1(), "DROP SCHEMA IF EXISTS vsit_broken CASCADE", "CREATE SCHEMA vsit_broken",
+                "CREATE VIEW vsit_broken.orders AS SELECT order_id, customer_id, (amount + 1 / (order_id - order_id))::numeric(10,2) AS amount,"
+                        + " note, code, created_at, updated_at FROM " + ORDERS.production());
+        try (KafkaConsumer<String, byte[]> deadLetters = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, DmsflowInfrastructure.shared().kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "validation-dlt-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            deadLetters.subscribe(List.of(Topics.deadLetterTopic(Topics.MERGE_COMPLETED)));
+            MergeCompleted merged = ORDERS.merged(requestId);
+            merged.getTables().get(0).getTable().setTargetSchema("vsit_broken");
+
+            kafka.send(Topics.MERGE_COMPLETED, requestId, merged).get();
+
+            // the run's controller hears of it (and releases its tables), not only the DLT
+            assertThat(outcomes(requestId, 1)).singleElement().isInstanceOfSatisfying(TaskFailed.class, failed -> {
+                assertThat(failed.getStage()).isEqualTo(FailureStage.VALIDATION);
+                assertThat(failed.getReason()).isEqualTo("gave up after 5 attempt(s): org.postgresql.util.PSQLException");
+                assertThat(failed.getRetryable()).isTrue();
+                assertThat(failed.getTables()).containsExactly("orders");
+                assertThat(failed.getHeader().getProducer()).isEqualTo("validation-service");
+            });
+            List<ConsumerRecord<String, byte[]>> dead = new CopyOnWriteArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                deadLetters.poll(Duration.ofMillis(200)).forEach(record -> {
+                    if (requestId.equals(record.key())) {
+                        dead.add(record);
+                    }
+                });
+                return !dead.isEmpty();
+            });
+            MergeCompleted original = (MergeCompleted) new AvroEventDeserializer().deserialize(Topics.MERGE_COMPLETED, dead.get(0).value());
+            assertThat(original.getTables().get(0).getTable().getTargetSchema()).isEqualTo("vsit_broken");
+            assertThat(get(requestId).statusCode()).isEqualTo(404);
+        } finally {
+            execute(db1(), "DROP SCHEMA vsit_broken CASCADE");
+        }
     }
 
     @Test

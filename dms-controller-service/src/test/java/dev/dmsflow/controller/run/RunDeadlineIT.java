@@ -52,7 +52,8 @@ class RunDeadlineIT {
     static void controller(DynamicPropertyRegistry registry) {
         ControllerTestSupport.properties(wireMock.baseUrl()).forEach((key, value) -> registry.add(key, () -> value));
         registry.add("dmsflow.controller.deadlines.load", () -> "3s");
-        registry.add("dmsflow.controller.deadlines.stage", () -> "3s");
+        // long enough for WindowStaged to arrive on a busy machine, short enough to wait for
+        registry.add("dmsflow.controller.deadlines.stage", () -> "5s");
         registry.add("dmsflow.controller.deadlines.merge", () -> "1h");
         registry.add("dmsflow.controller.deadlines.validation", () -> "1h");
     }
@@ -94,7 +95,7 @@ class RunDeadlineIT {
         TaskFailed failed = topics.await(first, TaskFailed.class, 1).get(0);
 
         assertThat(failed.getStage()).isEqualTo(FailureStage.STAGING);
-        assertThat(failed.getReason()).isEqualTo("staging timed out: no progress for 3s");
+        assertThat(failed.getReason()).isEqualTo("staging timed out: no progress for 5s");
         assertThat(failed.getRetryable()).isTrue();
         assertThat(status(jdbc, first)).isEqualTo("FAILED");
         await().atMost(Duration.ofSeconds(30)).until(() -> dms.requests("CreateReplicationTask").size() == 2);
@@ -120,7 +121,7 @@ class RunDeadlineIT {
         template.send(Topics.WINDOW_STAGED, requestId, WindowStaged.newBuilder().setHeader(header(requestId, "schema-service"))
                 .setKind(TaskKind.TIME_WINDOW_RELOAD).setWindow(JANUARY).setTables(List.of()).build());
 
-        assertThat(topics.settle(requestId, TaskFailed.class, Duration.ofSeconds(4))).as("past the 3 s staging deadline").isEmpty();
+        assertThat(topics.settle(requestId, TaskFailed.class, Duration.ofSeconds(6))).as("past the 5 s staging deadline").isEmpty();
         assertThat(stage(requestId)).isEqualTo("VALIDATION");
         assertThat(status(jdbc, requestId)).isEqualTo("LOADED");
     }

@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * verification), and holds exactly the rows the engine reported loading (FullLoadRows) inside the run's window.
  * Passing runs get a WindowStaged with the per-table counts; a drifted or miscounted run gets a TaskFailed (stage
  * STAGING) naming the columns or counts, and no WindowStaged. The outcome is recorded in the same (repeatable read)
- * transaction as the counts it reports, and a redelivered event republishes it instead of checking again.
+ * transaction as the counts it reports, and a redelivered event republishes it instead of checking again; the run's
+ * lock is held before that transaction takes its snapshot, so a delivery that waited for a concurrent one sees its
+ * outcome.
  */
 public final class LoadVerifier {
 
@@ -98,23 +100,30 @@ public final class LoadVerifier {
         String requestId = load.getHeader().getRequestId();
         int attempt = load.getHeader().getAttempt();
         try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            // the run lock first, in a statement of its own: a REPEATABLE READ snapshot taken before it (the lock
+            // statement would take it while waiting) could not see the outcome a concurrent delivery recorded meanwhile
+            connection.setAutoCommit(true);
+            runs.lock(connection, requestId);
             try {
-                runs.lock(connection, requestId);
-                Optional<SpecificRecord> recorded = runs.find(connection, requestId, attempt);
-                if (recorded.isPresent()) {
+                connection.setAutoCommit(false);
+                connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                try {
+                    Optional<SpecificRecord> recorded = runs.find(connection, requestId, attempt);
+                    if (recorded.isPresent()) {
+                        connection.rollback();
+                        log.info("Run {} (attempt {}) was checked before; publishing its outcome again", requestId, attempt);
+                        return recorded.get();
+                    }
+                    SpecificRecord outcome = check(connection, load);
+                    runs.record(connection, requestId, attempt, outcome);
+                    connection.commit();
+                    return outcome;
+                } catch (SQLException | RuntimeException e) {
                     connection.rollback();
-                    log.info("Run {} (attempt {}) was checked before; publishing its outcome again", requestId, attempt);
-                    return recorded.get();
+                    throw e;
                 }
-                SpecificRecord outcome = check(connection, load);
-                runs.record(connection, requestId, attempt, outcome);
-                connection.commit();
-                return outcome;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
+            } finally {
+                runs.unlock(connection, requestId);
             }
         }
     }

@@ -9,6 +9,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * schema-service's record of checked loads ({@code schema_service.staged_runs}), written in the check's transaction,
@@ -17,15 +19,44 @@ import org.apache.avro.specific.SpecificRecord;
 final class StagedRuns {
 
     private static final String TOPIC = "staged_runs";
+    private static final Logger log = LoggerFactory.getLogger(StagedRuns.class);
     private final AvroEventSerializer serializer = new AvroEventSerializer();
     private final AvroEventDeserializer deserializer = new AvroEventDeserializer();
 
-    /** Serialises the handling of one run across consumers, until the transaction ends. */
+    /**
+     * Serialises the handling of one run across consumers until {@link #unlock}: a session lock, taken outside the
+     * check's transaction, so that transaction's snapshot is taken after the lock is held.
+     */
     void lock(Connection connection, String requestId) throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
-            lock.setString(1, "dmsflow.schema-run:" + requestId);
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_lock(hashtextextended(?, 0))")) {
+            lock.setString(1, key(requestId));
             lock.execute();
         }
+    }
+
+    /**
+     * Releases {@link #lock}. A pooled connection must not keep it: when releasing fails, the connection is aborted
+     * (its session, and the lock with it, ends) rather than returned to the pool holding it.
+     */
+    void unlock(Connection connection, String requestId) {
+        try {
+            connection.setAutoCommit(true);
+            try (PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(hashtextextended(?, 0))")) {
+                unlock.setString(1, key(requestId));
+                unlock.execute();
+            }
+        } catch (SQLException e) {
+            log.warn("Could not release the lock of run {} ({}); closing its connection instead", requestId, e.getMessage());
+            try {
+                connection.abort(Runnable::run);
+            } catch (SQLException | RuntimeException ignored) {
+                // the connection is gone already, and its lock with it
+            }
+        }
+    }
+
+    private static String key(String requestId) {
+        return "dmsflow.schema-run:" + requestId;
     }
 
     Optional<SpecificRecord> find(Connection connection, String requestId, int attempt) throws SQLException {

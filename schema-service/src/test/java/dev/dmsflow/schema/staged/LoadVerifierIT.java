@@ -1,6 +1,7 @@
 package dev.dmsflow.schema.staged;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.dmsflow.contracts.Topics;
 import dev.dmsflow.contracts.event.EngineType;
@@ -17,12 +18,17 @@ import dev.dmsflow.contracts.event.WindowStaged;
 import dev.dmsflow.contracts.serde.AvroEventDeserializer;
 import dev.dmsflow.infra.TopicProbe;
 import dev.dmsflow.schema.SchemaServiceTest;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,6 +50,10 @@ class LoadVerifierIT {
     KafkaTemplate<String, SpecificRecord> template;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    DataSource dataSource;
+    @Autowired
+    LoadVerifier verifier;
 
     private String staging;
     private String production;
@@ -140,6 +150,31 @@ class LoadVerifierIT {
 
         assertThat(topics.await(requestId(load), TaskFailed.class, 1).get(0).getReason())
                 .contains("staging table " + staging + ".orders does not exist");
+    }
+
+    @Test
+    void twoConcurrentDeliveriesOfALoadStageItOnceAndNeitherFailsTheRun() throws Exception {
+        FullLoadCompleted load = load("req-" + UUID.randomUUID(), 2);
+        String requestId = requestId(load);
+        CompletableFuture<Void> first;
+        CompletableFuture<Void> second;
+        // the test holds the run's lock, so both deliveries (two instances, or a redelivery overlapping the first) wait for it
+        String key = "hashtextextended('dmsflow.schema-run:" + requestId + "', 0)";
+        try (Connection holder = dataSource.getConnection(); Statement statement = holder.createStatement()) {
+            statement.execute("SELECT pg_advisory_lock(" + key + ")");
+            first = CompletableFuture.runAsync(() -> verifier.onFullLoadCompleted(load));
+            second = CompletableFuture.runAsync(() -> verifier.onFullLoadCompleted(load));
+            await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'", Long.class) == 2);
+            statement.execute("SELECT pg_advisory_unlock(" + key + ")");
+        }
+        CompletableFuture.allOf(first, second).get(60, TimeUnit.SECONDS);
+
+        // one outcome, recorded once; the delivery that waited publishes it again
+        List<WindowStaged> staged = topics.await(requestId, WindowStaged.class, 2);
+        assertThat(staged.get(1)).isEqualTo(staged.get(0));
+        assertThat(topics.settle(requestId, TaskFailed.class, Duration.ofMillis(500))).isEmpty();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM schema_service.staged_runs WHERE request_id = ?", Long.class, requestId)).isOne();
     }
 
     private TableRef orders() {

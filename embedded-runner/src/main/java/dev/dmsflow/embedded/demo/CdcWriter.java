@@ -13,7 +13,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Plays CDC while a reload runs: changes random January orders in the source and applies the same change to
- * production, stamped with the current time, and deletes one in four of them from both. A reloaded copy of such a row
+ * production, stamped with the current time, and deletes one in four of them from both (of those production has). A reloaded copy of such a row
  * is older than production's, or of a row production no longer has, so the merge must leave it to CDC; validation
  * sees the source row moved on (or gone) after the load started and reports it in flight.
  */
@@ -32,7 +32,10 @@ public final class CdcWriter implements AutoCloseable {
                 // January is the middle third of the orders' ids
                 long orderId = orders / 3 + 1 + ThreadLocalRandom.current().nextLong(Math.max(1, orders / 3));
                 if (ThreadLocalRandom.current().nextInt(4) == 0) {
-                    if (source.update("DELETE FROM \"APP\".\"ORDERS\" WHERE \"ORDER_ID\" = ?", orderId) > 0) {
+                    // only orders production has: a delete of one it lacks deletes nothing there, and if the reload
+                    // read that order the merge inserts it (validation's SOURCE check then fails, naming it)
+                    boolean inProduction = !production.queryForList("SELECT 1 FROM production.orders WHERE order_id = ?", orderId).isEmpty();
+                    if (inProduction && source.update("DELETE FROM \"APP\".\"ORDERS\" WHERE \"ORDER_ID\" = ?", orderId) > 0) {
                         production.update("DELETE FROM production.orders WHERE order_id = ?", orderId);
                         deleted.add(orderId);
                     }

@@ -11,22 +11,25 @@ import java.time.Duration;
  * @param leafRows   a mismatching range this small is listed key by key instead of split further
  * @param clockSkew  how far database 1's clock (the change log's times) may be behind the clock that stamped the load's
  *                   start: changes logged up to this long before the load start still count as in flight
+ * @param confirmDelay how long to wait before looking again at production for staged keys the source deleted after
+ *                   the load read them but production still holds: CDC may not have applied the delete yet
  */
-public record CheckSettings(int sampleKeys, int bucketRows, int fanout, int leafRows, Duration clockSkew) {
+public record CheckSettings(int sampleKeys, int bucketRows, int fanout, int leafRows, Duration clockSkew, Duration confirmDelay) {
 
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_CONFIRM_DELAY = Duration.ofSeconds(2);
 
     public CheckSettings {
         if (sampleKeys < 0 || bucketRows < 1 || fanout < 2 || leafRows < 1) {
             throw new IllegalArgumentException("sampleKeys >= 0, bucketRows >= 1, fanout >= 2 and leafRows >= 1 required");
         }
-        if (clockSkew == null || clockSkew.isNegative()) {
-            throw new IllegalArgumentException("clockSkew must not be negative");
+        if (clockSkew == null || clockSkew.isNegative() || confirmDelay == null || confirmDelay.isNegative()) {
+            throw new IllegalArgumentException("clockSkew and confirmDelay must not be negative");
         }
     }
 
-    /** With the default clock-skew allowance. */
+    /** With the default clock-skew allowance and confirm delay. */
     public CheckSettings(int sampleKeys, int bucketRows, int fanout, int leafRows) {
-        this(sampleKeys, bucketRows, fanout, leafRows, DEFAULT_CLOCK_SKEW);
+        this(sampleKeys, bucketRows, fanout, leafRows, DEFAULT_CLOCK_SKEW, DEFAULT_CONFIRM_DELAY);
     }
 }

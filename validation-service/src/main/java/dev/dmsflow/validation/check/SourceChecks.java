@@ -19,8 +19,11 @@ import java.util.Set;
  *
  * <p>CDC in flight: source rows whose window column is at or after the load's start changed after the load read them
  * (or while it did); they are left out of the source digest and a key that differs because of them is counted as
- * in flight, never as a failure. So is a staged key the source no longer has: the load read it, so it was deleted
- * after the load started. Columns are paired by name ignoring case (Oracle upper case, PostgreSQL lower case); staging
+ * in flight, never as a failure. So is a staged key the source no longer has (the load read it, so it was deleted
+ * after the load started) once production does not have it either. If production still holds it after a confirm delay,
+ * the check fails: CDC's delete found no row to delete (production lacked it when the delete was applied) and the
+ * merge then inserted the load's copy — no change log can see a delete that deleted nothing, so only the source can
+ * tell, and nothing will remove the row by itself. Columns are paired by name ignoring case (Oracle upper case, PostgreSQL lower case); staging
  * columns the source lacks are bookkeeping and ignored.
  *
  * <p>The source must be PostgreSQL (the embedded default); the SQL is PostgreSQL's.
@@ -42,8 +45,16 @@ final class SourceChecks implements RangeComparison {
     private final String stagedRow;
     private final String sourceRow;
 
+    /** Which of these keys production holds now (outside the checks' snapshot): rendered keys in, rendered keys out. */
+    interface ProductionPresence {
+        Set<String> present(List<KeyRange> leaves, Set<String> keys) throws SQLException;
+    }
+
+    private final ProductionPresence production;
+
     SourceChecks(Connection staging, Connection source, StagedTable table, Relation sourceTable, Optional<Instant> loadStartedAt,
-                 CheckSettings settings) {
+                 CheckSettings settings, ProductionPresence production) {
+        this.production = production;
         this.staging = staging;
         this.source = source;
         this.table = table;
@@ -72,7 +83,7 @@ final class SourceChecks implements RangeComparison {
                 .orElseThrow(() -> new InvalidRunException("source table " + sourceTable + " has no column " + stagingName));
     }
 
-    CheckResult run(RangeLayout layout, String tableName) throws SQLException {
+    CheckReport run(RangeLayout layout, String tableName) throws SQLException {
         Map<Integer, Digest> digests = new HashMap<>();
         long sourceWindowRows = 0;
         long stagedRows = 0;
@@ -87,6 +98,7 @@ final class SourceChecks implements RangeComparison {
         }
         List<KeyRange> leaves = new Bisector(settings.fanout(), settings.leafRows()).mismatchingLeaves(this, layout, digests);
         List<String> failures = new ArrayList<>();
+        Set<String> deletedAfterLoad = new LinkedHashSet<>();
         long inFlight = 0;
         if (!leaves.isEmpty()) {
             Map<String, Integer> stagedHashes = stagedLeafRows(leaves);
@@ -103,15 +115,43 @@ final class SourceChecks implements RangeComparison {
                 if (staged != null && row != null && row.comparable() && staged == row.hash()) {
                     continue;
                 }
-                if ((row == null && staged != null) || (row != null && row.changedAfterLoad())) {
+                if (row == null && staged != null) {
+                    deletedAfterLoad.add(key);
+                } else if (row != null && row.changedAfterLoad()) {
                     inFlight++;
                 } else {
                     failures.add(key);
                 }
             }
         }
-        return new CheckResult(tableName, CheckNames.SOURCE, failures.isEmpty(), Long.toString(sourceWindowRows), Long.toString(stagedRows),
+        Set<String> resurrected = deletedAfterLoad.isEmpty() ? Set.of() : stillInProduction(leaves, deletedAfterLoad);
+        inFlight += deletedAfterLoad.size() - resurrected.size();
+        failures.addAll(resurrected);
+        CheckResult result = new CheckResult(tableName, CheckNames.SOURCE, failures.isEmpty(), Long.toString(sourceWindowRows), Long.toString(stagedRows),
                 List.copyOf(failures.subList(0, Math.min(failures.size(), settings.sampleKeys()))), inFlight, null);
+        return new CheckReport(result, resurrected.isEmpty() ? null : resurrected.size()
+                + " key(s) the source deleted after the load read them are still in production " + sample(resurrected)
+                + ": CDC's delete found no row there (production lacked it when the delete was applied) and the merge inserted"
+                + " the load's copy; nothing removes such a row by itself");
+    }
+
+    /** Production's view of keys the source deleted after the load: looked at again after the confirm delay. */
+    private Set<String> stillInProduction(List<KeyRange> leaves, Set<String> keys) throws SQLException {
+        Set<String> present = production.present(leaves, keys);
+        if (present.isEmpty() || settings.confirmDelay().isZero()) {
+            return present;
+        }
+        try {
+            Thread.sleep(settings.confirmDelay().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting to confirm deleted keys", e);
+        }
+        return production.present(leaves, present);
+    }
+
+    private String sample(Set<String> keys) {
+        return keys.stream().limit(settings.sampleKeys()).toList().toString();
     }
 
     /**

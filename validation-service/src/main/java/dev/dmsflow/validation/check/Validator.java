@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.Function;
 import javax.sql.DataSource;
 
@@ -75,13 +77,14 @@ public final class Validator {
                 Optional<SourceChecks> sourceChecks = Optional.empty();
                 if (src != null && multiStage.isEmpty()) {
                     Relation sourceTable = DatabaseCatalog.requireFoldingCase(src, "source table of " + ref.getName(), ref.getSourceSchema(), ref.getSourceTable());
-                    sourceChecks = Optional.of(new SourceChecks(db, src, table, sourceTable, loadStartedAt, settings));
+                    sourceChecks = Optional.of(new SourceChecks(db, src, table, sourceTable, loadStartedAt, settings,
+                            (leaves, keys) -> presentNow(table, production, leaves, keys)));
                 }
                 results.addAll(new ProductionChecks(db, table, production, changes, multiStage.isPresent(), settings)
                         .run(layout, expectedStaged, ref.getName(), sourceChecks.map(checks -> checks::present)));
                 ProductionChecks.outsideWindow(db, table, ref.getName(), settings.sampleKeys()).map(CheckReport::of).ifPresent(results::add);
                 if (sourceChecks.isPresent()) {
-                    results.add(CheckReport.of(sourceChecks.get().run(layout, ref.getName())));
+                    results.add(sourceChecks.get().run(layout, ref.getName()));
                 }
             }
             if (multiStage.isPresent()) {
@@ -93,6 +96,23 @@ public final class Validator {
             }
         }
         return results;
+    }
+
+    /**
+     * Which of the rendered keys production holds now: a read outside the checks' snapshot (which was taken before the
+     * source's), so a delete CDC applied since is seen.
+     */
+    private Set<String> presentNow(StagedTable table, Relation production, List<KeyRange> leaves, Set<String> keys) throws SQLException {
+        RangeLayout layout = new RangeLayout();
+        leaves.forEach(layout::add);
+        SqlQuery query = new SqlQuery().sql("SELECT " + Normalization.keyText("p", table.keyColumns) + " FROM " + production.quoted()
+                + " p WHERE true");
+        layout.restrict(query, table.ref("p", table.leadingKey.name()), table.leadingKey.formattedType());
+        try (Connection connection = database.getConnection()) {
+            Set<String> present = new HashSet<>(query.list(connection, row -> row.getString(1)));
+            present.retainAll(keys);
+            return present;
+        }
     }
 
     private static Connection snapshot(DataSource dataSource) throws SQLException {

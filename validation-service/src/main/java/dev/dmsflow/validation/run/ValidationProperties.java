@@ -12,6 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param leafRows   a mismatching range this small is compared key by key
  * @param clockSkew  how far database 1's clock may lag the one that stamps a load's start: changes in a production
  *                   table's change log up to this long before the load started still count as in flight
+ * @param confirmDelay wait before looking at production again for staged keys the source deleted after the load that
+ *                   production still holds (CDC's delete may be on its way); still there → the SOURCE check fails
  * @param source     the source database for check 5; no source check when its url is not set
  */
 @ConfigurationProperties("dmsflow.validation")
@@ -20,10 +22,11 @@ record ValidationProperties(@DefaultValue("10") int sampleKeys,
                             @DefaultValue("32") int fanout,
                             @DefaultValue("64") int leafRows,
                             @DefaultValue("PT10S") Duration clockSkew,
+                            @DefaultValue("PT2S") Duration confirmDelay,
                             @DefaultValue Source source) {
 
     CheckSettings checkSettings() {
-        return new CheckSettings(sampleKeys, bucketRows, fanout, leafRows, clockSkew);
+        return new CheckSettings(sampleKeys, bucketRows, fanout, leafRows, clockSkew, confirmDelay);
     }
 
     /** JDBC connection to the source (PostgreSQL). */

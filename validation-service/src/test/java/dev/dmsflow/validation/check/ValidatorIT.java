@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -177,6 +179,8 @@ class ValidatorIT {
                 "DELETE FROM " + orders.sourceTable() + " WHERE order_id = 203",
                 // changed before the load started, so the load must have seen it
                 "UPDATE " + orders.sourceTable() + " SET note = 'before load' WHERE order_id = 205");
+        // CDC applied the delete to production too
+        execute(db1(), "DELETE FROM " + orders.production() + " WHERE order_id = 203");
 
         CheckResult sourceCheck = byCheck(validate(orders.merged("source"))).get("SOURCE");
 
@@ -184,6 +188,32 @@ class ValidatorIT {
         assertThat(sourceCheck.getSampleKeys()).containsExactly("205");
         assertThat(sourceCheck.getInFlight()).isEqualTo(2);
         assertThat(sourceCheck.getExpected()).isEqualTo("1998");
+    }
+
+    @Test
+    void aRowTheSourceDeletedAfterTheLoadThatProductionStillHoldsFailsWithTheReasonUnlessCdcDeletesItMeanwhile() throws Exception {
+        // 203: the source deleted it after the load read it, and production still has it (CDC's delete found no row,
+        // then the merge inserted the load's copy); 207: deleted in the source, CDC's delete reaches production while
+        // validation waits its confirm delay
+        execute(source(), "DELETE FROM " + orders.sourceTable() + " WHERE order_id IN (203, 207)");
+        CompletableFuture<Void> cdc = CompletableFuture.runAsync(() -> {
+            try {
+                execute(db1(), "DELETE FROM " + orders.production() + " WHERE order_id = 207");
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }, CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS));
+
+        List<CheckReport> reports = validator(name -> Optional.empty()).report(orders.merged("resurrected"));
+        cdc.get();
+
+        CheckReport source = reports.stream().filter(r -> r.result().getCheck().equals("SOURCE")).findFirst().orElseThrow();
+        assertThat(source.result().getPassed()).isFalse();
+        assertThat(source.result().getSampleKeys()).containsExactly("203");
+        assertThat(source.result().getInFlight()).isOne();
+        assertThat(source.detail()).startsWith("1 key(s) the source deleted after the load read them are still in production [203]")
+                .contains("CDC's delete found no row there");
+        assertThat(source.result().getDetail()).isEqualTo(source.detail());
     }
 
     @Test
@@ -260,7 +290,7 @@ class ValidatorIT {
 
         // without the allowance the delete 5 s before the load start is a failure
         Validator noSkew = new Validator(db1(), Optional.of(source()), name -> Optional.empty(),
-                new CheckSettings(SETTINGS.sampleKeys(), SETTINGS.bucketRows(), SETTINGS.fanout(), SETTINGS.leafRows(), Duration.ZERO));
+                new CheckSettings(SETTINGS.sampleKeys(), SETTINGS.bucketRows(), SETTINGS.fanout(), SETTINGS.leafRows(), Duration.ZERO, Duration.ZERO));
         CheckResult missing = byCheck(noSkew.validate(orders.merged("cdc-deleted-no-skew"))).get("MISSING");
         assertThat(missing.getSampleKeys()).containsExactly("1003", "1005", "1007");
         assertThat(missing.getInFlight()).isEqualTo(1);

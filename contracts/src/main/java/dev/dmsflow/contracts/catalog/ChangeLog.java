@@ -59,7 +59,8 @@ public final class ChangeLog {
      * A key column of the production table as the log repeats it.
      *
      * @param type      the type as PostgreSQL's {@code format_type} prints it (read from the database catalog)
-     * @param collation a non-default collation of the column, or null: the log's key must compare like production's
+     * @param collation a non-default collation of the column as DDL writes it after {@code COLLATE} (quoted), or null: the
+     *                  log's key must compare like production's
      */
     public record KeyColumn(String name, String type, String collation) {
     }
@@ -79,7 +80,7 @@ public final class ChangeLog {
 
     static String logTable(QualifiedName log, List<KeyColumn> keys) {
         String columns = keys.stream()
-                .map(k -> quote(k.name()) + " " + k.type() + (k.collation() == null ? "" : " COLLATE " + quoteCollation(k.collation())) + " NOT NULL")
+                .map(k -> quote(k.name()) + " " + k.type() + (k.collation() == null ? "" : " COLLATE " + k.collation()) + " NOT NULL")
                 .collect(Collectors.joining(", "));
         return "CREATE TABLE " + log.quoted() + " (" + columns + ", " + quote(OPERATION) + " char(1) NOT NULL, "
                 + quote(CHANGED_AT) + " timestamptz NOT NULL DEFAULT clock_timestamp())";
@@ -114,12 +115,13 @@ public final class ChangeLog {
                 + "') EXECUTE FUNCTION " + function;
     }
 
+    /** Deletes a log's entries older than a bound: no run looks further back. Binds the bound (timestamptz). */
+    public static String prune(QualifiedName production) {
+        return "DELETE FROM " + of(production).quoted() + " WHERE " + quote(CHANGED_AT) + " < ?";
+    }
+
     public static String enableAlways(QualifiedName production) {
         return "ALTER TABLE " + production.quoted() + " ENABLE ALWAYS TRIGGER " + quote(triggerName());
     }
 
-    private static String quoteCollation(String collation) {
-        // pg_collation names such as "C" or "en-US-x-icu" are not plain identifiers; doubling quotes keeps it one name
-        return '"' + collation.replace("\"", "\"\"") + '"';
-    }
 }

@@ -1,7 +1,5 @@
 package dev.dmsflow.merge.window;
 
-import static dev.dmsflow.contracts.catalog.Identifiers.quote;
-
 import dev.dmsflow.contracts.catalog.ChangeLog;
 import dev.dmsflow.contracts.catalog.QualifiedName;
 import java.sql.Connection;
@@ -36,13 +34,17 @@ public final class ChangeLogPruner {
                 if (!TableShapes.exists(connection, log)) {
                     continue;
                 }
-                try (PreparedStatement delete = connection.prepareStatement(
-                        "DELETE FROM " + log.quoted() + " WHERE " + quote(ChangeLog.CHANGED_AT) + " < ?")) {
-                    delete.setObject(1, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
-                    deleted += delete.executeUpdate();
-                }
+                deleted += prune(connection, production, cutoff);
             }
         }
         return deleted;
+    }
+
+    /** Deletes the entries of one table's log older than the cutoff; returns how many. */
+    static long prune(Connection connection, QualifiedName production, Instant cutoff) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(ChangeLog.prune(production))) {
+            delete.setObject(1, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+            return delete.executeUpdate();
+        }
     }
 }

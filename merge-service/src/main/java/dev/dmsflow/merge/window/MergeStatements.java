@@ -144,11 +144,6 @@ final class MergeStatements {
                 + " AND " + P + ".xmin::text = (pg_current_xact_id()::text::bigint % 4294967296)::text";
     }
 
-    /** Deletes change-log entries older than the watermark: no later run of the table looks further back. */
-    String pruneChangeLog() {
-        return "DELETE FROM " + changeLog.quoted() + " WHERE " + quote(ChangeLog.CHANGED_AT) + " < ?";
-    }
-
     private String source(String from) {
         return from == null
                 ? "(SELECT " + list(shape.columns(), c -> S + "." + quote(c)) + " FROM " + shape.source().quoted() + " " + S + windowFilter() + ")"

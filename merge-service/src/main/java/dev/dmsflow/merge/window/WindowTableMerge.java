@@ -165,10 +165,8 @@ public final class WindowTableMerge implements MergeStep {
                     }
                 }
             }
-            try (PreparedStatement prune = connection.prepareStatement(sql.pruneChangeLog())) {
-                prune.setObject(1, since());
-                prune.executeUpdate();
-            }
+            // no later run of the table looks further back than this one's watermark
+            ChangeLogPruner.prune(connection, target(), watermark.get());
         }
         try (PreparedStatement writer = connection.prepareStatement("SELECT set_config(?, '', true)")) {
             writer.setString(1, ChangeLog.WRITER_SETTING);

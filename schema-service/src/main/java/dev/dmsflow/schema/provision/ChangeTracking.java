@@ -9,8 +9,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import dev.dmsflow.schema.provision.PgCatalog.PgColumn;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -65,27 +68,18 @@ final class ChangeTracking {
         }
     }
 
-    /** The key columns' types and non-default collations as production has them, in catalog order. */
+    /** The key columns' types and collations as production has them, in catalog order. */
     private static List<KeyColumn> keyColumns(Connection connection, QualifiedName production, List<String> keys) throws SQLException {
-        List<KeyColumn> columns = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement("""
-                SELECT format_type(a.atttypid, a.atttypmod),
-                       CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN co.collname END
-                FROM pg_attribute a
-                JOIN pg_type t ON t.oid = a.atttypid
-                LEFT JOIN pg_collation co ON co.oid = a.attcollation
-                WHERE a.attrelid = to_regclass(?) AND a.attname = ? AND a.attnum > 0 AND NOT a.attisdropped""")) {
-            for (String key : keys) {
-                query.setString(1, production.quoted());
-                query.setString(2, key);
-                try (ResultSet rs = query.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new ProvisionException("change tracking: key column " + key + " is not a column of " + production);
-                    }
-                    columns.add(new KeyColumn(key, rs.getString(1), rs.getString(2)));
-                }
+        Map<String, PgColumn> columns = new HashMap<>();
+        PgCatalog.columns(connection, production).forEach(c -> columns.put(c.name(), c));
+        List<KeyColumn> keyColumns = new ArrayList<>();
+        for (String key : keys) {
+            PgColumn column = columns.get(key);
+            if (column == null) {
+                throw new ProvisionException("change tracking: key column " + key + " is not a column of " + production);
             }
+            keyColumns.add(new KeyColumn(key, column.type(), column.collation()));
         }
-        return columns;
+        return keyColumns;
     }
 }

@@ -57,7 +57,10 @@ public final class DmsflowInfrastructure implements AutoCloseable {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setPGStartupWait(Duration.ofSeconds(60))
-                    .setServerConfig("max_connections", "200");
+                    .setServerConfig("max_connections", "200")
+                    // the server's log is relayed into this process's log: no DETAIL (row values) and no statements
+                    .setServerConfig("log_error_verbosity", "terse")
+                    .setServerConfig("log_min_error_statement", "panic");
             if (postgresPort > 0) {
                 builder.setPort(postgresPort);
             }

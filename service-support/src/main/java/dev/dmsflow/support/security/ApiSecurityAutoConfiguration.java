@@ -97,10 +97,13 @@ public class ApiSecurityAutoConfiguration {
         return new InMemoryUserDetailsManager(users);
     }
 
-    /** Values of likely secrets stay masked in /actuator/env and /actuator/configprops even where values are shown. */
+    /**
+     * Values of likely secrets stay masked in /actuator/env and /actuator/configprops even where values are shown;
+     * "password" anywhere in the key also covers maps of them (dmsflow.schema.fdw-passwords.db2), "jaas" Kafka's SASL login.
+     */
     @Bean
     SanitizingFunction dmsflowSecretSanitizer() {
-        return SanitizingFunction.sanitizeValue().ifLikelySensitive();
+        return SanitizingFunction.sanitizeValue().ifLikelySensitive().ifKeyContains("password", "secret", "jaas");
     }
 
     private static JwtAuthenticationConverter jwtAuthenticationConverter(ApiSecurityProperties.Jwt settings) {

@@ -1,0 +1,62 @@
+package dev.dmsflow.support.secrets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+
+class SecretFilesEnvironmentPostProcessorTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFileVariableSetsItsPropertyFromTheTrimmedFile() throws IOException {
+        Path secret = Files.writeString(dir.resolve("db"), "  s3cret-from-file\n");
+        StandardEnvironment environment = environment(Map.of("SPRING_DATASOURCE_PASSWORD_FILE", secret.toString(),
+                "DMSFLOW_CONTROLLER_LOCAL_SOURCE_PASSWORD_FILE", secret.toString()));
+
+        new SecretFilesEnvironmentPostProcessor().postProcessEnvironment(environment, new SpringApplication());
+
+        assertThat(environment.getProperty("spring.datasource.password")).isEqualTo("s3cret-from-file");
+        assertThat(Binder.get(environment).bind("dmsflow.controller.local.source.password", String.class).get()).isEqualTo("s3cret-from-file");
+    }
+
+    @Test
+    void variablesOfThePlatformAreLeftAlone() {
+        StandardEnvironment environment = environment(Map.of("SSL_CERT_FILE", dir.resolve("missing.pem").toString()));
+
+        new SecretFilesEnvironmentPostProcessor().postProcessEnvironment(environment, new SpringApplication());
+
+        assertThat(environment.getPropertySources().contains(SecretFilesEnvironmentPostProcessor.SOURCE_NAME)).isFalse();
+    }
+
+    @Test
+    void anUnreadableFileOrBothVariablesStopTheService() throws IOException {
+        assertThatIllegalStateException().isThrownBy(() -> new SecretFilesEnvironmentPostProcessor().postProcessEnvironment(
+                        environment(Map.of("SPRING_DATASOURCE_PASSWORD_FILE", dir.resolve("missing").toString())), new SpringApplication()))
+                .withMessageContaining("SPRING_DATASOURCE_PASSWORD_FILE").withMessageContaining("cannot be read");
+        Path secret = Files.writeString(dir.resolve("db"), "x");
+        assertThatIllegalStateException().isThrownBy(() -> new SecretFilesEnvironmentPostProcessor().postProcessEnvironment(
+                        environment(Map.of("SPRING_DATASOURCE_PASSWORD_FILE", secret.toString(), "SPRING_DATASOURCE_PASSWORD", "y")),
+                        new SpringApplication()))
+                .withMessage("Both SPRING_DATASOURCE_PASSWORD and SPRING_DATASOURCE_PASSWORD_FILE are set: set one of them");
+    }
+
+    private static StandardEnvironment environment(Map<String, Object> variables) {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new LinkedHashMap<>(variables)));
+        return environment;
+    }
+}

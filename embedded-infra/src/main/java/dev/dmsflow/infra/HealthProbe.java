@@ -11,20 +11,26 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Reads a running service's Actuator endpoints: how the embedded runner and the smoke tests know a service is up. */
+/**
+ * Reads a running service's Actuator endpoints on its management port: how the embedded runner and the smoke tests
+ * know a service is up. Health shows its components only to a user with the read role.
+ */
 public final class HealthProbe {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final URI base;
+    private final ApiUser user;
 
-    private HealthProbe(URI base) {
+    private HealthProbe(URI base, ApiUser user) {
         this.base = base;
+        this.user = user;
     }
 
-    public static HealthProbe localPort(int port) {
-        return new HealthProbe(URI.create("http://localhost:" + port));
+    /** @param managementPort the service's {@code local.management.port}; @param user one with the read role, or null (status only) */
+    public static HealthProbe localPort(int managementPort, ApiUser user) {
+        return new HealthProbe(URI.create("http://localhost:" + managementPort), user);
     }
 
     /** Overall status and each component's status, from {@code /actuator/health}. */
@@ -44,7 +50,11 @@ public final class HealthProbe {
     }
 
     private String get(String path) {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET();
+        if (user != null) {
+            builder.header("Authorization", user.basicAuthorization());
+        }
+        HttpRequest request = builder.build();
         try {
             // Actuator answers 503 with the same body when DOWN: the caller decides from the status inside
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();

@@ -2,6 +2,7 @@ package dev.dmsflow.controller.lease;
 
 import dev.dmsflow.controller.run.LeaseView;
 import dev.dmsflow.controller.run.RunCoordinator;
+import java.security.Principal;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -12,7 +13,10 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Ops see who holds which staging table, and release a lease a run will never give back (recorded with who and why). */
+/**
+ * Ops see who holds which staging table, and release a lease a run will never give back (recorded with who and why:
+ * who is the authenticated caller; a {@code by} naming someone else is refused).
+ */
 @RestController
 class LeaseApi {
 
@@ -29,12 +33,16 @@ class LeaseApi {
 
     @DeleteMapping("/api/leases/{stagingTable}")
     ResponseEntity<Map<String, String>> release(@PathVariable String stagingTable, @RequestParam(required = false) String reason,
-                                                @RequestParam(defaultValue = "anonymous") String by) {
+                                                @RequestParam(required = false) String by, Principal caller) {
         if (reason == null || reason.isBlank()) {
             return ResponseEntity.badRequest().body(Map.of("error", "reason: say why the lease is released"));
         }
-        return coordinator.releaseLease(stagingTable, by, reason)
-                .map(requestId -> ResponseEntity.ok(Map.of("stagingTable", stagingTable, "requestId", requestId, "releasedBy", by,
+        if (by != null && !by.equals(caller.getName())) {
+            return ResponseEntity.badRequest().body(Map.of("error", "by: is the authenticated caller, " + caller.getName() + "; leave it out"));
+        }
+        String releasedBy = caller.getName();
+        return coordinator.releaseLease(stagingTable, releasedBy, reason)
+                .map(requestId -> ResponseEntity.ok(Map.of("stagingTable", stagingTable, "requestId", requestId, "releasedBy", releasedBy,
                         "reason", reason)))
                 .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", "no run holds " + stagingTable)));
     }

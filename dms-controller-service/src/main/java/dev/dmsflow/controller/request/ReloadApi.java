@@ -9,6 +9,7 @@ import dev.dmsflow.contracts.event.TimeWindow;
 import dev.dmsflow.controller.engine.EngineException;
 import dev.dmsflow.controller.run.RunCoordinator;
 import dev.dmsflow.controller.run.RunView;
+import java.security.Principal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -32,11 +33,15 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Reload requests over HTTP. A request is checked as the consumer will check it, so a caller learns at once what is
  * wrong (422), and otherwise published to dmsflow.task-requested like any other request (202 with its requestId).
+ * Its requestedBy is the authenticated caller: a body naming someone else is refused (400), not silently rewritten.
  */
 @RestController
 class ReloadApi {
 
-    /** The JSON a caller posts; from and to are ISO-8601 instants, e.g. 2026-01-01T00:00:00Z. */
+    /**
+     * The JSON a caller posts; from and to are ISO-8601 instants, e.g. 2026-01-01T00:00:00Z; requestedBy may be left
+     * out, and when given must be the caller's own name.
+     */
     record ReloadRequest(List<String> tables, String from, String to, String kind, String requestId, String requestedBy,
                          String multiStage, String reason) {
     }
@@ -52,10 +57,10 @@ class ReloadApi {
     }
 
     @PostMapping("/api/reloads")
-    ResponseEntity<Map<String, String>> reload(@RequestBody ReloadRequest body) throws InterruptedException {
+    ResponseEntity<Map<String, String>> reload(@RequestBody ReloadRequest body, Principal caller) throws InterruptedException {
         TaskRequested request;
         try {
-            request = toEvent(body);
+            request = toEvent(body, caller.getName());
         } catch (IllegalArgumentException e) {
             return ResponseEntity.badRequest().body(Map.of("error", e.getMessage()));
         }
@@ -119,7 +124,10 @@ class ReloadApi {
         };
     }
 
-    private static TaskRequested toEvent(ReloadRequest body) {
+    private static TaskRequested toEvent(ReloadRequest body, String caller) {
+        if (body.requestedBy() != null && !body.requestedBy().equals(caller)) {
+            throw new IllegalArgumentException("requestedBy: is the authenticated caller, " + caller + "; leave it out");
+        }
         if (body.tables() == null || body.tables().isEmpty()) {
             throw new IllegalArgumentException("tables: name at least one catalog table");
         }
@@ -139,7 +147,7 @@ class ReloadApi {
                 .setKind(kind)
                 .setTables(body.tables().stream().map(t -> RequestedTable.newBuilder().setName(t).build()).toList())
                 .setWindow(window)
-                .setRequestedBy(body.requestedBy() == null ? "rest-api" : body.requestedBy())
+                .setRequestedBy(caller)
                 .setMultiStage(body.multiStage())
                 .setReason(body.reason())
                 .build();

@@ -24,6 +24,7 @@ import dev.dmsflow.contracts.event.ValidationPassed;
 import dev.dmsflow.contracts.serde.AvroEventDeserializer;
 import dev.dmsflow.controller.engine.dms.DmsStub;
 import dev.dmsflow.controller.run.ControllerTestSupport.Task;
+import dev.dmsflow.infra.ApiUser;
 import dev.dmsflow.infra.EmbeddedInfrastructureInitializer;
 import dev.dmsflow.infra.TopicProbe;
 import dev.dmsflow.infra.DmsflowInfrastructure;
@@ -168,6 +169,25 @@ class ControllerFlowIT {
     }
 
     @Test
+    void aRestRequestIsRequestedByTheAuthenticatedCallerAndNamingSomeoneElseIsRefused() throws Exception {
+        String requestId = "req-" + UUID.randomUUID();
+        Task task = Task.of(requestId);
+        dms.acceptsCreate(task.identifier(), task.arn(), "full-load");
+        task.status(dms, "creating", 0, null, null);
+        String body = "{\"tables\":[\"orders\"],\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-02-01T00:00:00Z\",\"requestId\":\"" + requestId + "\"";
+
+        HttpResponse<String> someoneElse = post(ApiUser.RELOADER, body + ",\"requestedBy\":\"alice\"}");
+        assertThat(someoneElse.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(someoneElse.body()).get("error").asText()).isEqualTo("requestedBy: is the authenticated caller, reloader; leave it out");
+
+        try (TopicProbe<SpecificRecord> requests = new TopicProbe<>(new AvroEventDeserializer(), Topics.TASK_REQUESTED)) {
+            assertThat(post(ApiUser.RELOADER, body + "}").statusCode()).isEqualTo(202);
+            assertThat(requests.await(requestId, TaskRequested.class, 1).get(0).getRequestedBy()).isEqualTo(ApiUser.RELOADER.name());
+        }
+        assertThat(post(ApiUser.READER, body + "}").statusCode()).isEqualTo(403);
+    }
+
+    @Test
     void anInvalidRequestIsRejectedWithTaskFailedAndTouchesNoDatabase() throws Exception {
         String requestId = "req-" + UUID.randomUUID();
 
@@ -255,18 +275,20 @@ class ControllerFlowIT {
         assertThat(Instant.parse(lease.get("since").asText())).isBeforeOrEqualTo(Instant.parse(lease.get("lastProgressAt").asText()));
 
         assertThat(delete("/api/leases/ctl_staging.orders").statusCode()).isEqualTo(400);
-        HttpResponse<String> released = delete("/api/leases/ctl_staging.orders?by=alice&reason=MergeCompleted%20went%20to%20the%20DLT");
+        // who released it is the authenticated caller, not a parameter anyone could fill in
+        assertThat(delete("/api/leases/ctl_staging.orders?by=alice&reason=why").statusCode()).isEqualTo(400);
+        HttpResponse<String> released = delete("/api/leases/ctl_staging.orders?reason=MergeCompleted%20went%20to%20the%20DLT");
 
         assertThat(released.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(released.body()).get("requestId").asText()).isEqualTo(requestId);
         TaskFailed failed = topics.await(requestId, TaskFailed.class, 1).get(0);
         assertThat(failed.getStage()).isEqualTo(FailureStage.STAGING);
-        assertThat(failed.getReason()).isEqualTo("lease released by alice: MergeCompleted went to the DLT");
+        assertThat(failed.getReason()).isEqualTo("lease released by ops: MergeCompleted went to the DLT");
         assertThat(status(jdbc, requestId)).isEqualTo("FAILED");
         assertThat(lease(requestId)).isEmpty();
         assertThat(jdbc.queryForMap("SELECT staging_table, request_id, released_by, reason, released_at IS NOT NULL AS dated"
                 + " FROM dms_controller.lease_releases WHERE request_id = ?", requestId)).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "staging_table", "ctl_staging.orders", "request_id", requestId, "released_by", "alice",
+                "staging_table", "ctl_staging.orders", "request_id", requestId, "released_by", "ops",
                 "reason", "MergeCompleted went to the DLT", "dated", true));
         assertThat(delete("/api/leases/ctl_staging.orders?reason=again").statusCode()).isEqualTo(404);
     }
@@ -323,7 +345,11 @@ class ControllerFlowIT {
     }
 
     private HttpResponse<String> post(String json) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/reloads"))
+        return post(ApiUser.OPS, json);
+    }
+
+    private HttpResponse<String> post(ApiUser user, String json) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/reloads")).header("Authorization", user.basicAuthorization())
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -334,17 +360,17 @@ class ControllerFlowIT {
     }
 
     private HttpResponse<String> postTo(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Authorization", ApiUser.OPS.basicAuthorization())
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> delete(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).DELETE().build(),
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Authorization", ApiUser.OPS.basicAuthorization()).DELETE().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Authorization", ApiUser.OPS.basicAuthorization()).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

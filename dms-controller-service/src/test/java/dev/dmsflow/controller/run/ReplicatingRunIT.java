@@ -21,6 +21,7 @@ import dev.dmsflow.contracts.event.ValidationPassed;
 import dev.dmsflow.contracts.serde.AvroEventDeserializer;
 import dev.dmsflow.controller.engine.dms.DmsStub;
 import dev.dmsflow.controller.run.ControllerTestSupport.Task;
+import dev.dmsflow.infra.ApiUser;
 import dev.dmsflow.infra.EmbeddedInfrastructureInitializer;
 import dev.dmsflow.infra.TopicProbe;
 import java.net.URI;
@@ -172,7 +173,7 @@ class ReplicatingRunIT {
     }
 
     private HttpResponse<String> post(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Authorization", ApiUser.OPS.basicAuthorization())
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

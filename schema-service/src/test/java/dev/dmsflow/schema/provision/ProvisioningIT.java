@@ -2,6 +2,7 @@ package dev.dmsflow.schema.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dmsflow.infra.ApiUser;
 import dev.dmsflow.infra.Database;
 import dev.dmsflow.infra.DmsflowInfrastructure;
 import dev.dmsflow.schema.SchemaServiceTest;
@@ -151,7 +152,7 @@ class ProvisioningIT {
                         Map.of("column_name", "order_date", "target_data_type", "timestamp(0) without time zone",
                                 "staging_data_type", "timestamp(3) without time zone", "status", "PRECISION MISMATCH"),
                         Map.of("column_name", "status", "target_data_type", "character varying(20)", "staging_data_type", "character varying(10)", "status", "LENGTH MISMATCH"));
-        HttpResponse<String> drift = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/drift")).build(),
+        HttpResponse<String> drift = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/drift")).header("Authorization", ApiUser.OPS.basicAuthorization()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(drift.statusCode()).isEqualTo(200);
         assertThat(drift.body()).contains("\"drifted\":true").contains("PRECISION MISMATCH").contains("LENGTH MISMATCH").contains("DATA TYPE MISMATCH");
@@ -190,7 +191,7 @@ class ProvisioningIT {
 
     @Test
     void theProvisionEndpointReturnsTheReportWithoutTheForeignServerPassword() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/provision"))
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/provision")).header("Authorization", ApiUser.OPS.basicAuthorization())
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(200);

@@ -14,6 +14,7 @@ import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.ValidationFailed;
 import dev.dmsflow.contracts.event.ValidationPassed;
 import dev.dmsflow.contracts.serde.AvroEventDeserializer;
+import dev.dmsflow.infra.ApiUser;
 import dev.dmsflow.infra.Database;
 import dev.dmsflow.infra.DmsflowInfrastructure;
 import dev.dmsflow.infra.EmbeddedInfrastructureInitializer;
@@ -91,7 +92,7 @@ class ValidationServiceIT {
     }
 
     private HttpResponse<String> get(String requestId) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/validations/" + requestId)).build(),
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/validations/" + requestId)).header("Authorization", ApiUser.OPS.basicAuthorization()).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -14,5 +14,11 @@ public record LocalEngineProperties(Source source, @DefaultValue("5000") int fet
 
     /** @param password never logged */
     public record Source(String url, String username, String password) {
+
+        @Override
+        public String toString() {
+            // a record prints every component, the password too: this one must never reach a log or an error message
+            return "Source[url=" + url + ", username=" + username + ", password=" + (password == null ? "none" : "****") + "]";
+        }
     }
 }

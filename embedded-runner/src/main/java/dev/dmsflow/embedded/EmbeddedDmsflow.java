@@ -1,6 +1,7 @@
 package dev.dmsflow.embedded;
 
 import dev.dmsflow.controller.DmsControllerApplication;
+import dev.dmsflow.infra.ApiUser;
 import dev.dmsflow.infra.Database;
 import dev.dmsflow.infra.DmsflowInfrastructure;
 import dev.dmsflow.infra.HealthProbe;
@@ -34,18 +35,25 @@ import org.springframework.core.env.MapPropertySource;
  * with the event timeline and a summary per table. Exit status 0 when both runs validate, 1 otherwise.
  *
  * <p>{@code --orders=N} demo orders (default 100000); {@code --port-base=N} puts the services on ports N..N+3
- * (default 8081; 0 = free ports); {@code --serve} keeps everything running after the demo, until Ctrl-C;
- * {@code --exit-when-healthy} only starts everything and checks health.
+ * and their Actuator on N+1000..N+1003 (default 8081; 0 = free ports); {@code --serve} keeps everything running after
+ * the demo, until Ctrl-C; {@code --exit-when-healthy} only starts everything and checks health.
+ *
+ * <p>The API takes the user {@value #OPERATOR} (role admin) with a password made up at each start and printed with a
+ * curl example; the demo itself calls the API as that user.
  */
 public final class EmbeddedDmsflow implements AutoCloseable {
 
     private static final Map<String, Supplier<SpringApplicationBuilder>> SERVICES = serviceBuilders();
 
+    static final String OPERATOR = "ops";
+
     private final DmsflowInfrastructure infrastructure;
+    private final ApiUser operator;
     private final Map<String, ConfigurableApplicationContext> contexts;
 
-    private EmbeddedDmsflow(DmsflowInfrastructure infrastructure, Map<String, ConfigurableApplicationContext> contexts) {
+    private EmbeddedDmsflow(DmsflowInfrastructure infrastructure, ApiUser operator, Map<String, ConfigurableApplicationContext> contexts) {
         this.infrastructure = infrastructure;
+        this.operator = operator;
         this.contexts = contexts;
     }
 
@@ -81,7 +89,9 @@ public final class EmbeddedDmsflow implements AutoCloseable {
         out.printf("  demo data   %,d orders and %,d customers in the source, production as an earlier migration left it, segments in %s   [%s]%n",
                 orders, Math.max(10, orders / 10), Database.DB2.databaseName(), seconds(dataStarted));
         Map<String, ConfigurableApplicationContext> contexts = new LinkedHashMap<>();
-        EmbeddedDmsflow dmsflow = new EmbeddedDmsflow(infrastructure, contexts);
+        // no default password: one made up now, given to every service and printed below
+        ApiUser operator = ApiUser.generate(OPERATOR, "admin");
+        EmbeddedDmsflow dmsflow = new EmbeddedDmsflow(infrastructure, operator, contexts);
         try {
             int offset = 0;
             for (var service : SERVICES.entrySet()) {
@@ -90,6 +100,7 @@ public final class EmbeddedDmsflow implements AutoCloseable {
                 // above the service's own yml, which names the connections of a deployment
                 Map<String, Object> overrides = new LinkedHashMap<>(infrastructure.serviceProperties());
                 overrides.putAll(embeddedSettings(infrastructure, catalog));
+                overrides.putAll(ApiUser.serviceProperties(List.of(operator)));
                 overrides.put("server.port", port);
                 ConfigurableApplicationContext context = service.getValue().get()
                         .bannerMode(Banner.Mode.OFF)
@@ -98,12 +109,15 @@ public final class EmbeddedDmsflow implements AutoCloseable {
                                 .addFirst(new MapPropertySource("dmsflow-embedded", overrides)))
                         .run();
                 contexts.put(service.getKey(), context);
-                out.printf("  %-24s http://localhost:%d   [%s]%n", service.getKey(), dmsflow.port(service.getKey()), seconds(serviceStarted));
+                out.printf("  %-24s http://localhost:%d   Actuator http://localhost:%d   [%s]%n", service.getKey(),
+                        dmsflow.port(service.getKey()), dmsflow.managementPort(service.getKey()), seconds(serviceStarted));
             }
         } catch (RuntimeException e) {
             dmsflow.close();
             throw e;
         }
+        out.printf("  API user    %s (role admin), password %s, made up for this run:%n", operator.name(), operator.password());
+        out.printf("              %s%n", dmsflow.curlExample("/api/leases"));
         return dmsflow;
     }
 
@@ -128,9 +142,24 @@ public final class EmbeddedDmsflow implements AutoCloseable {
         return infrastructure;
     }
 
-    /** The HTTP port a service listens on. */
+    /** The HTTP port a service's API listens on. */
     public int port(String service) {
         return Integer.parseInt(contexts.get(service).getEnvironment().getRequiredProperty("local.server.port"));
+    }
+
+    /** The port of a service's Actuator. */
+    public int managementPort(String service) {
+        return Integer.parseInt(contexts.get(service).getEnvironment().getRequiredProperty("local.management.port"));
+    }
+
+    /** The user the services' API takes, with this run's password. */
+    public ApiUser operator() {
+        return operator;
+    }
+
+    /** How to call the controller's API at {@code path} from a shell. */
+    public String curlExample(String path) {
+        return "curl -u " + operator.name() + ":" + operator.password() + " http://localhost:" + port(DmsControllerApplication.NAME) + path;
     }
 
     public List<String> services() {
@@ -141,7 +170,7 @@ public final class EmbeddedDmsflow implements AutoCloseable {
     public List<String> reportHealth(PrintStream out) {
         List<String> unhealthy = new ArrayList<>();
         for (String service : contexts.keySet()) {
-            HealthProbe.Health health = HealthProbe.localPort(port(service)).health();
+            HealthProbe.Health health = HealthProbe.localPort(managementPort(service), operator).health();
             out.printf("  %-24s %-4s %s%n", service, health.status(), health.components());
             if (!"UP".equals(health.status())) {
                 unhealthy.add(service);
@@ -200,7 +229,7 @@ public final class EmbeddedDmsflow implements AutoCloseable {
             dmsflow.close();
             System.exit(passed ? 0 : 1);
         }
-        System.out.println("Still running (--serve): try curl localhost:" + dmsflow.port(DmsControllerApplication.NAME) + "/api/runs/<requestId>. Ctrl-C stops.");
+        System.out.println("Still running (--serve): try " + dmsflow.curlExample("/api/runs/<requestId>") + ". Ctrl-C stops.");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             dmsflow.close();
@@ -213,7 +242,7 @@ public final class EmbeddedDmsflow implements AutoCloseable {
     public boolean runDemo(int orders, PrintStream out) {
         String suffix = Long.toString(System.currentTimeMillis() % 100_000);
         try (Timeline timeline = new Timeline(infrastructure.kafkaBootstrapServers(), out)) {
-            Demo demo = new Demo(port(DmsControllerApplication.NAME), timeline, out, Duration.ofSeconds(120));
+            Demo demo = new Demo(port(DmsControllerApplication.NAME), operator, timeline, out, Duration.ofSeconds(120));
             out.println("\nRun 1: reload orders and customers for January while CDC keeps updating and deleting orders");
             Demo.RunResult window;
             long cdcChanges;

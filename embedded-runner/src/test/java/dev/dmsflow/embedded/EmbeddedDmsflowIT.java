@@ -2,6 +2,7 @@ package dev.dmsflow.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dmsflow.infra.ApiCalls;
 import dev.dmsflow.infra.HealthProbe;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -21,8 +22,13 @@ class EmbeddedDmsflowIT {
             assertThat(dmsflow.reportHealth(out)).isEmpty();
             for (String service : dmsflow.services()) {
                 // each service read its own configuration, not the first application.yml on the shared classpath
-                assertThat(HealthProbe.localPort(dmsflow.port(service)).prometheus()).contains("application=\"" + service + "\"");
+                assertThat(HealthProbe.localPort(dmsflow.managementPort(service), null).prometheus()).contains("application=\"" + service + "\"");
             }
+            // the API takes the operator printed, with this run's password, and nobody else
+            int controller = dmsflow.port("dms-controller-service");
+            assertThat(ApiCalls.send(controller, "GET", "/api/leases", null).statusCode()).isEqualTo(401);
+            assertThat(ApiCalls.send(controller, "GET", "/api/leases", dmsflow.operator()).statusCode()).isEqualTo(200);
+            assertThat(printed.toString(StandardCharsets.UTF_8)).contains("curl -u ops:" + dmsflow.operator().password() + " http://localhost:" + controller);
         }
 
         assertThat(printed.toString(StandardCharsets.UTF_8))

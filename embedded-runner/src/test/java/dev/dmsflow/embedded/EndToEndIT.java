@@ -43,7 +43,7 @@ class EndToEndIT {
     static void start() {
         dmsflow = EmbeddedDmsflow.start(0, ORDERS, OUT);
         timeline = new Timeline(dmsflow.infrastructure().kafkaBootstrapServers(), OUT);
-        demo = new Demo(dmsflow.port(DmsControllerApplication.NAME), timeline, OUT, Duration.ofSeconds(90));
+        demo = new Demo(dmsflow.port(DmsControllerApplication.NAME), dmsflow.operator(), timeline, OUT, Duration.ofSeconds(90));
         db1 = new JdbcTemplate(dmsflow.infrastructure().dataSource(Database.DB1));
     }
 

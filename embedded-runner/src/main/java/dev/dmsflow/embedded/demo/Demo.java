@@ -6,6 +6,7 @@ import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.ValidationFailed;
 import dev.dmsflow.contracts.event.ValidationPassed;
 import dev.dmsflow.contracts.event.WindowStaged;
+import dev.dmsflow.infra.ApiUser;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -37,12 +38,15 @@ public final class Demo {
     }
 
     private final int controllerPort;
+    private final ApiUser user;
     private final Timeline timeline;
     private final PrintStream out;
     private final Duration timeout;
 
-    public Demo(int controllerPort, Timeline timeline, PrintStream out, Duration timeout) {
+    /** @param user who the requests are requested by: a user with the reload role */
+    public Demo(int controllerPort, ApiUser user, Timeline timeline, PrintStream out, Duration timeout) {
         this.controllerPort = controllerPort;
+        this.user = user;
         this.timeline = timeline;
         this.out = out;
         this.timeout = timeout;
@@ -50,12 +54,12 @@ public final class Demo {
 
     public RunResult windowReload(String requestId) {
         return submit(requestId, "{\"tables\":[\"orders\",\"customers\"],\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-02-01T00:00:00Z\","
-                + "\"kind\":\"TIME_WINDOW_RELOAD\",\"requestId\":\"" + requestId + "\",\"requestedBy\":\"dmsflow demo\",\"reason\":\"reload January\"}");
+                + "\"kind\":\"TIME_WINDOW_RELOAD\",\"requestId\":\"" + requestId + "\",\"reason\":\"reload January\"}");
     }
 
     public RunResult multiStage(String requestId) {
         return submit(requestId, "{\"tables\":[\"orders\"],\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-02-01T00:00:00Z\","
-                + "\"kind\":\"MULTI_STAGE\",\"multiStage\":\"orders_enriched\",\"requestId\":\"" + requestId + "\",\"requestedBy\":\"dmsflow demo\"}");
+                + "\"kind\":\"MULTI_STAGE\",\"multiStage\":\"orders_enriched\",\"requestId\":\"" + requestId + "\"}");
     }
 
     private RunResult submit(String requestId, String json) {
@@ -63,7 +67,7 @@ public final class Demo {
         HttpResponse<String> response;
         try {
             response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + controllerPort + "/api/reloads"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Content-Type", "application/json").header("Authorization", user.basicAuthorization()).POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return new RunResult(requestId, "REJECTED", "controller unreachable: " + e.getMessage(), List.of(), Duration.ZERO);
         } catch (InterruptedException e) {

@@ -42,8 +42,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Checks docker-compose.yml without Docker: the variables each dmsflow service is given are ones it binds, its image
- * is built from the right module, its health check hits Actuator on its port, start-up order waits for health, and
- * the catalog the deployment mounts is valid.
+ * is built from the right module, its health check hits Actuator on its management port, start-up order waits for
+ * health, the catalog the deployment mounts is valid, every published port is bound to 127.0.0.1 by default, and no
+ * password is written in the file.
  *
  * <p>"Binds" is decided by Spring Boot itself: a variable is put in a {@code systemEnvironment} property source, and
  * a known property name matches it when Spring's relaxed binding finds the variable for that name (the same lookup
@@ -62,6 +63,9 @@ class ComposeFileTest {
     static final String ACTUATOR_BASE_PATH = "/actuator";
     static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-zA-Z0-9][a-zA-Z0-9._\\-]*)");
     static final Pattern HEALTH_URL = Pattern.compile("https?://(?:localhost|127\\.0\\.0\\.1):(\\d+)(/[^\\s\"'|;&>]*)");
+    /** management.server.port when not set: the API port + this (service-support's ManagementPortDefault). */
+    static final int MANAGEMENT_PORT_OFFSET = 1000;
+    static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)([^}]*)}");
 
     static Map<String, Object> compose;
     static Map<String, Map<String, Object>> composeServices;
@@ -116,6 +120,9 @@ class ComposeFileTest {
         assertThat(known.unboundVariables("dms-controller-service",
                 Map.of("DMSFLOW_CONTROLLER_DMS_REPLICATION_INSTANCE_ARN", "arn:aws:dms:eu-west-1:1:rep:X"))).isEmpty();
         assertThat(known.unboundVariables("schema-service", Map.of("DMSFLOW_SCHEMA_FDWPASSWORDS_DB2", "secret"))).isEmpty();
+        assertThat(known.unboundVariables("merge-service", Map.of("DMSFLOW_SECURITY_USERS_0_NAME", "ops",
+                "DMSFLOW_SECURITY_USERS_0_ROLES", "admin", "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUER_URI", "https://issuer",
+                "DMSFLOW_SECURITY_JWT_ROLES_CLAIM", "groups", "MANAGEMENT_SERVER_PORT", "9000"))).isEmpty();
         // a dashed map property takes its keys only from the dash-less form: this one would bind key "passwords.db2"
         assertThat(known.unboundVariables("schema-service", Map.of("DMSFLOW_SCHEMA_FDW_PASSWORDS_DB2", "secret")))
                 .singleElement().asString().contains("schema-service", "DMSFLOW_SCHEMA_FDW_PASSWORDS_DB2");
@@ -200,6 +207,8 @@ class ComposeFileTest {
         for (String service : SERVICES) {
             Map<String, String> environment = environment(service);
             String port = Optional.ofNullable(environment.get("SERVER_PORT")).orElseGet(() -> configuredPort(service));
+            String managementPort = Optional.ofNullable(environment.get("MANAGEMENT_SERVER_PORT"))
+                    .orElseGet(() -> String.valueOf(Integer.parseInt(port) + MANAGEMENT_PORT_OFFSET));
             String basePath = environment.getOrDefault("MANAGEMENT_ENDPOINTS_WEB_BASE_PATH", ACTUATOR_BASE_PATH);
             Set<String> allowed = new LinkedHashSet<>(List.of(basePath + "/health"));
             if (probes) {
@@ -215,8 +224,9 @@ class ComposeFileTest {
                 problems.add(service + ": healthcheck '" + test + "' calls no http://localhost URL");
                 continue;
             }
-            if (!url.group(1).equals(port)) {
-                problems.add(service + ": healthcheck uses port " + url.group(1) + " but the service listens on " + port);
+            if (!url.group(1).equals(managementPort)) {
+                problems.add(service + ": healthcheck uses port " + url.group(1) + " but Actuator listens on " + managementPort
+                        + " (the management port)");
             }
             if (!allowed.contains(url.group(2))) {
                 problems.add(service + ": healthcheck path " + url.group(2) + " is none of the exposed " + allowed);
@@ -262,6 +272,57 @@ class ComposeFileTest {
         assertThat(problems).as("start-up order of docker-compose.yml").isEmpty();
     }
 
+    // 5. nothing is reachable from other hosts unless asked for, and no password is in the file
+    @Test
+    void everyPublishedPortIsBoundToLoopbackByDefault() {
+        List<String> problems = new ArrayList<>();
+        composeServices.forEach((name, body) -> {
+            if (body.get("ports") instanceof List<?> ports) {
+                for (Object port : ports) {
+                    String published = resolveDefaults(String.valueOf(port instanceof Map<?, ?> m ? m.get("host_ip") + ":" + m.get("published") : port));
+                    if (!published.startsWith("127.0.0.1:")) {
+                        problems.add(name + ": publishes " + port + " on " + published.substring(0, Math.max(0, published.lastIndexOf(':'))) + ", not 127.0.0.1");
+                    }
+                }
+            }
+        });
+        assertThat(problems).as("published ports of docker-compose.yml").isEmpty();
+    }
+
+    @Test
+    void noPasswordIsWrittenInTheFile() {
+        List<String> problems = new ArrayList<>();
+        composeServices.forEach((name, body) -> environment(name).forEach((variable, value) -> {
+            if (!variable.contains("PASSWORD") && !variable.contains("SECRET")) {
+                return;
+            }
+            Matcher reference = VARIABLE.matcher(value == null ? "" : value);
+            boolean required = false;
+            while (reference.find()) {
+                required = reference.group(2).startsWith(":?");
+                if (!required) {
+                    problems.add(name + ": " + variable + " falls back to a default (${" + reference.group(1) + reference.group(2) + "}); use ${"
+                            + reference.group(1) + ":?...}");
+                }
+            }
+            // an encoder's id may stand before the reference: {noop}${...}
+            String literal = VARIABLE.matcher(value == null ? "" : value).replaceAll("").replaceFirst("^\\{noop}", "");
+            if (!required || !literal.isEmpty()) {
+                problems.add(name + ": " + variable + " is not taken from the environment alone (" + value + ")");
+            }
+        }));
+        assertThat(problems).as("passwords in docker-compose.yml").isEmpty();
+    }
+
+    @Test
+    void everyServiceTakesItsApiUserFromTheEnvironment() {
+        for (String service : SERVICES) {
+            Map<String, String> environment = environment(service);
+            assertThat(environment).as(service).containsEntry("DMSFLOW_SECURITY_USERS_0_NAME", "ops").containsEntry("DMSFLOW_SECURITY_USERS_0_ROLES", "admin");
+            assertThat(environment.get("DMSFLOW_SECURITY_USERS_0_PASSWORD")).as(service).startsWith("{noop}${DMSFLOW_OPS_PASSWORD:?");
+        }
+    }
+
     // 4. the catalog the deployment mounts is valid
     @Test
     void theMountedCatalogLoads() {
@@ -288,6 +349,8 @@ class ComposeFileTest {
         final Map<String, Set<String>> ownMaps = new TreeMap<>();
         final Set<String> shared = new TreeSet<>();
         final Set<String> sharedMaps = new TreeSet<>();
+        // list-typed properties of any owner: also bound through an index, e.g. DMSFLOW_SECURITY_USERS_0_NAME
+        final Set<String> lists = new TreeSet<>();
 
         static Known fromClasspath() throws IOException {
             ClassLoader loader = ComposeFileTest.class.getClassLoader();
@@ -321,6 +384,9 @@ class ComposeFileTest {
                             maps.add(name);
                         } else {
                             names.add(name);
+                            if (type.startsWith("java.util.List<")) {
+                                known.lists.add(name);
+                            }
                         }
                     }
                 }
@@ -343,7 +409,7 @@ class ComposeFileTest {
             environment.forEach((variable, value) -> {
                 ConfigurationPropertySource source = ConfigurationPropertySource.from(new SystemEnvironmentPropertySource(
                         StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of(variable, value == null ? "" : value)));
-                if (binds(source, known(service), knownMaps(service), value)) {
+                if (binds(source, known(service), knownMaps(service), value) || bindsAsListElement(source)) {
                     return;
                 }
                 String lookedUpAs = ((IterableConfigurationPropertySource) source).stream()
@@ -367,6 +433,12 @@ class ComposeFileTest {
             Set<String> names = new TreeSet<>(sharedMaps);
             names.addAll(ownMaps.get(service));
             return names;
+        }
+
+        private boolean bindsAsListElement(ConfigurationPropertySource source) {
+            return ((IterableConfigurationPropertySource) source).stream().anyMatch(name -> lists.stream()
+                    .filter(ConfigurationPropertyName::isValid).map(ConfigurationPropertyName::of)
+                    .anyMatch(list -> list.isAncestorOf(name) && name.isNumericIndex(list.getNumberOfElements())));
         }
 
         private static boolean binds(ConfigurationPropertySource source, Set<String> names, Set<String> maps, String value) {
@@ -409,6 +481,12 @@ class ComposeFileTest {
             }
         }
         return variables;
+    }
+
+    /** The text with each {@code ${VAR:-default}} replaced by its default, as Compose does with VAR unset. */
+    static String resolveDefaults(String text) {
+        return VARIABLE.matcher(text).replaceAll(match -> Matcher.quoteReplacement(
+                match.group(2).startsWith(":-") || match.group(2).startsWith("-") ? match.group(2).replaceFirst("^:?-", "") : ""));
     }
 
     /** The health check command as one string; null when there is none or it is disabled. */

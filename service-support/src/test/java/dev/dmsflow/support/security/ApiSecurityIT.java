@@ -15,7 +15,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.dmsflow.infra.EmbeddedInfrastructureInitializer;
+import dev.dmsflow.infra.DmsflowInfrastructure;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,7 +42,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
-import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -66,9 +65,7 @@ import org.springframework.web.bind.annotation.RestController;
         "dmsflow.security.users[2].name=ops",
         // bcrypt (cost 4, to keep the test fast) of ApiSecurityIT.ADMIN_PASSWORD
         "dmsflow.security.users[2].password={bcrypt}$2a$04$P4TPDwEsj1IH1IS3pDoIH.1UC1fAzHITGQ9BDflcQ2FEwY2WvpXJy",
-        "dmsflow.security.users[2].roles=admin",
-        "spring.datasource.password=" + ApiSecurityIT.DATABASE_PASSWORD})
-@ContextConfiguration(initializers = EmbeddedInfrastructureInitializer.class)
+        "dmsflow.security.users[2].roles=admin"})
 @ExtendWith(OutputCaptureExtension.class)
 class ApiSecurityIT {
 
@@ -92,6 +89,10 @@ class ApiSecurityIT {
             send(ISSUER.port(), "GET", "/jwks", null);
         }
         registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", () -> ISSUER.baseUrl() + "/jwks");
+        // the shared infrastructure, without EmbeddedInfrastructureInitializer's test users: this test has its own
+        DmsflowInfrastructure.shared().serviceProperties().forEach((key, value) -> registry.add(key, () -> value));
+        // the embedded server trusts local connections, so any password connects; this one must show up nowhere
+        registry.add("spring.datasource.password", () -> DATABASE_PASSWORD);
     }
 
     @AfterAll

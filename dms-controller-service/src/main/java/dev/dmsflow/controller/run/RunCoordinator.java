@@ -362,10 +362,7 @@ public final class RunCoordinator {
     }
 
     private void publishStoredOutcomes() {
-        for (Map.Entry<String, SpecificRecord> outcome : store.unpublishedOutcomes().entrySet()) {
-            events.publish(outcome.getValue());
-            store.outcomePublished(outcome.getKey());
-        }
+        store.publishOutcomes(events::publish);
     }
 
     private LoadTask loadTask(StoredRun run) {

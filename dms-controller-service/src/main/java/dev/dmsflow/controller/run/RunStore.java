@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
@@ -342,18 +343,26 @@ final class RunStore {
         }));
     }
 
-    /** Outcome events stored but not yet acknowledged by the broker, oldest first. */
-    Map<String, SpecificRecord> unpublishedOutcomes() {
-        Map<String, SpecificRecord> outcomes = new LinkedHashMap<>();
-        jdbc.query("SELECT request_id, outcome FROM dms_controller.runs WHERE NOT outcome_published ORDER BY created_at",
-                (ResultSet rs) -> {
-                    outcomes.put(rs.getString(1), deserializer.deserialize("runs", rs.getBytes(2)));
-                });
-        return outcomes;
-    }
-
-    void outcomePublished(String requestId) {
-        jdbc.update("UPDATE dms_controller.runs SET outcome_published = true WHERE request_id = ?", requestId);
+    /**
+     * Publishes the outcome events stored but not yet acknowledged by the broker, oldest first, each marked published
+     * in the transaction that holds its run's row while it goes out: another instance skips it, so an outcome is not
+     * published twice by two instances at once.
+     */
+    void publishOutcomes(Consumer<SpecificRecord> publisher) {
+        boolean published;
+        do {
+            published = Boolean.TRUE.equals(transactions.execute(tx -> {
+                List<Map.Entry<String, SpecificRecord>> next = jdbc.query("SELECT request_id, outcome FROM dms_controller.runs"
+                        + " WHERE NOT outcome_published ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED",
+                        (rs, i) -> Map.entry(rs.getString(1), deserializer.deserialize("runs", rs.getBytes(2))));
+                if (next.isEmpty()) {
+                    return false;
+                }
+                publisher.accept(next.get(0).getValue());
+                jdbc.update("UPDATE dms_controller.runs SET outcome_published = true WHERE request_id = ?", next.get(0).getKey());
+                return true;
+            }));
+        } while (published);
     }
 
     Optional<RunView> view(String requestId) {

@@ -59,7 +59,7 @@ class RunListeners {
             instance.tick(coordinator::tick);
         } catch (DataAccessException e) {
             // the run state is in the database: every step is taken again from it on the next tick once it is back
-            log.warn("Tick skipped, the run store is unreachable: {}", e.getMessage());
+            log.warn("Tick cut short, the run store is unreachable (tried again next tick): {}", e.getMessage());
         }
     }
 }

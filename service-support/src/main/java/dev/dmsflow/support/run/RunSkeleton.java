@@ -50,8 +50,10 @@ public final class RunSkeleton<E extends SpecificRecord> {
      * @param outcomes     the stage's outcome table (see {@link OutcomeTable})
      * @param activity     what the stage does, as TaskFailed reasons and logs name it ("merge")
      * @param isolation    the work transaction's isolation, a {@link Connection} TRANSACTION_ constant
+     * @param lock         the name of the stage's run locks, the requestId appended ("dmsflow.merge-run"); kept as the
+     *                     stage had it, so instances of the version before exclude the same runs
      */
-    public record Stage(FailureStage stage, String producer, QualifiedName outcomes, String activity, int isolation) {
+    public record Stage(FailureStage stage, String producer, QualifiedName outcomes, String activity, int isolation, String lock) {
     }
 
     private final DataSource dataSource;
@@ -71,7 +73,7 @@ public final class RunSkeleton<E extends SpecificRecord> {
         this.retry = retry;
         this.clock = clock;
         this.outcomes = new OutcomeTable(stage.outcomes());
-        this.lockPrefix = "dmsflow.run:" + stage.stage() + ":";
+        this.lockPrefix = stage.lock() + ":";
     }
 
     /**

@@ -177,7 +177,8 @@ class RunSkeletonIT {
     }
 
     private static RunSkeleton.Stage stage() {
-        return new RunSkeleton.Stage(FailureStage.REQUEST, "run-skeleton-it", OUTCOMES, "test run", Connection.TRANSACTION_REPEATABLE_READ);
+        return new RunSkeleton.Stage(FailureStage.REQUEST, "run-skeleton-it", OUTCOMES, "test run", Connection.TRANSACTION_REPEATABLE_READ,
+                "dmsflow.run-skeleton-it");
     }
 
     private SpecificRecord work(Connection connection, TaskRequested event) throws SQLException {

@@ -16,13 +16,15 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  * Waits out the error handler's back-offs. A record failing because the database is unreachable waits without limit,
  * longer than {@code max.poll.interval.ms} at the end: the container is paused for the back-off instead of its thread
  * sleeping, so the consumer keeps polling (nothing, while paused) and stays in its group, and resumed by a scheduler
- * afterwards. Other back-offs are bounded and short: the thread sleeps, as by default.
+ * afterwards. Other back-offs are bounded and short: the thread sleeps, as by default. A container that is stopping
+ * is not paused (nothing would resume it): its consumer is closing, and the record, not committed, goes to another.
  */
 final class OutageBackOffHandler implements BackOffHandler, DisposableBean {
 
     private final BackOffHandler sleeping = new DefaultBackOffHandler();
     private final ThreadPoolTaskScheduler resumes = new ThreadPoolTaskScheduler();
     private final BackOffHandler pausing;
+    private volatile boolean closed;
 
     OutageBackOffHandler(ListenerContainerRegistry registry) {
         resumes.setThreadNamePrefix("dmsflow-consumer-resume-");
@@ -33,9 +35,10 @@ final class OutageBackOffHandler implements BackOffHandler, DisposableBean {
 
     @Override
     public void onNextBackOff(@Nullable MessageListenerContainer container, @Nullable Exception exception, long nextBackOff) {
-        if (exception != null && TransientFaults.isTransientFailure(exception)) {
+        if (exception != null && TransientFaults.isTransientFailure(exception) && container != null && container.isRunning() && !closed) {
             pausing.onNextBackOff(container, exception, nextBackOff);
         } else {
+            // returns at once when the container is stopping
             sleeping.onNextBackOff(container, exception, nextBackOff);
         }
     }
@@ -47,6 +50,7 @@ final class OutageBackOffHandler implements BackOffHandler, DisposableBean {
 
     @Override
     public void destroy() {
+        closed = true;
         resumes.shutdown();
     }
 }

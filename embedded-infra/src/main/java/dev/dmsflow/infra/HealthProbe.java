@@ -50,7 +50,7 @@ public final class HealthProbe {
     }
 
     private String get(String path) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET();
         if (user != null) {
             builder.header("Authorization", user.basicAuthorization());
         }

@@ -11,12 +11,12 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
  * The API's roles: {@value #READ} reads runs, leases, validations and drift; {@value #RELOAD} also starts, retries and
  * stops runs; {@value #ADMIN} also provisions schemas and releases leases.
  */
-public final class Roles {
+final class Roles {
 
-    public static final String READ = "read";
-    public static final String RELOAD = "reload";
-    public static final String ADMIN = "admin";
-    public static final List<String> ALL = List.of(READ, RELOAD, ADMIN);
+    static final String READ = "read";
+    static final String RELOAD = "reload";
+    static final String ADMIN = "admin";
+    static final List<String> ALL = List.of(READ, RELOAD, ADMIN);
 
     private static final RoleHierarchy HIERARCHY = RoleHierarchyImpl.withDefaultRolePrefix()
             .role(ADMIN).implies(RELOAD)

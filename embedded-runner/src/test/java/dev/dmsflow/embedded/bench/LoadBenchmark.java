@@ -36,24 +36,31 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.GroupState;
 import org.apache.avro.specific.SpecificRecord;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Every run ends, on any number of instances: embedded Kafka and PostgreSQL, {@code --instances} (2) instances of
- * each service, {@code --tables} (10) tables of {@code --rows} (100,000) rows in the source and production, and
- * {@code --requests} (100) window reloads of one or two random tables over random whole-day windows, posted by
- * {@code --submitters} (10) concurrent submitters to either controller; {@code --duplicates} (10) of them resend the
- * request of an earlier requestId. The events are read from Kafka by a plain consumer.
+ * each service with {@code --concurrency} (3, one per partition) consumers per listener, {@code --tables} (10) tables
+ * of {@code --rows} (100,000) rows in the source and production, and {@code --requests} (100) window reloads of one or
+ * two random tables over random whole-day windows, posted by {@code --submitters} (10) concurrent submitters to either
+ * controller; {@code --duplicates} (a tenth) of them resend the request of an earlier requestId. The events are read
+ * from Kafka by a plain consumer.
  *
  * <p>Prints runs completed (a duplicate counts when its run completed and the controller's view of the run counts it
  * as ignored), runs failed, leases still held after every run ended, end-to-end p50/p95 (TaskRequested to
- * ValidationPassed, header timestamps), and per stage the event overhead: the time from the stage's input event to
- * its output event minus the SQL time inside it (load: minus the wait for another run's leases and the tables' copy
- * time; staging: up to the check's transaction start, staged_runs.checked_at; merge and validation: minus the
- * durationMillis their events carry). Targets: every run completed, no stuck lease, overhead p95 at most 200 ms per
- * stage. Exit status 0 when every target is met.
+ * ValidationPassed, header timestamps), and per stage the event overhead: from when the stage could take up the run's
+ * input event to its output event, minus the SQL time inside it. A stage can take up an event once it is published
+ * and the stage is done with the record before it on its partition; the load once the leases it waited for came back.
+ * SQL time: the load's table copy (the tables' load start and end), the staging check from its transaction's start
+ * (schema_service.staged_runs.checked_at), the durationMillis MergeCompleted and ValidationPassed carry. Targets:
+ * every run completed, no stuck lease, overhead p95 at most 200 ms per stage; exit status 0 when all are met.
  *
  * <p>Run: {@code ./mvnw -q -pl embedded-runner exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=dev.dmsflow.embedded.bench.LoadBenchmark} (a quick run: {@code -Dexec.args="--requests=20 --rows=20000"}).
@@ -68,38 +75,38 @@ public final class LoadBenchmark {
         }
     }
 
-    /** One run's events, first of each kind (TaskRequested: the original request's). */
-    private record Run(String requestId, TaskRequested requested, FullLoadCompleted loaded, WindowStaged staged, MergeCompleted merged,
-                       SpecificRecord outcome) {
+    /** One run's records, the first of each kind (TaskRequested: the original request's); null for a stage not reached. */
+    private record Run(String requestId, EventLog.Entry requested, EventLog.Entry loaded, EventLog.Entry staged, EventLog.Entry merged,
+                       EventLog.Entry outcome) {
 
         boolean passed() {
-            return outcome instanceof ValidationPassed;
+            return outcome.event() instanceof ValidationPassed;
         }
 
-        Instant outcomeAt() {
-            return header(outcome).getOccurredAt();
+        FullLoadCompleted load() {
+            return (FullLoadCompleted) loaded.event();
         }
 
         Instant loadStart() {
-            return loaded.getTables().stream().map(TableLoadStatistics::getFullLoadStartTime).filter(t -> t != null)
-                    .min(Comparator.naturalOrder()).orElse(loaded.getStartedAt());
+            return load().getTables().stream().map(TableLoadStatistics::getFullLoadStartTime).filter(t -> t != null)
+                    .min(Comparator.naturalOrder()).orElse(load().getStartedAt());
         }
 
         Instant loadEnd() {
-            return loaded.getTables().stream().map(TableLoadStatistics::getFullLoadEndTime).filter(t -> t != null)
-                    .max(Comparator.naturalOrder()).orElse(loaded.getFinishedAt());
+            return load().getTables().stream().map(TableLoadStatistics::getFullLoadEndTime).filter(t -> t != null)
+                    .max(Comparator.naturalOrder()).orElse(load().getFinishedAt());
         }
 
         Set<String> tables() {
             Set<String> tables = new LinkedHashSet<>();
-            requested.getTables().forEach(t -> tables.add(t.getName()));
+            ((TaskRequested) requested.event()).getTables().forEach(t -> tables.add(t.getName()));
             return tables;
         }
     }
 
     public static void main(String[] args) throws Exception {
         Map<String, Integer> options = new LinkedHashMap<>(Map.of("requests", 100, "rows", 100_000, "tables", 10, "instances", 2,
-                "submitters", 10, "duplicates", 10, "seed", 42, "timeout-minutes", 30));
+                "submitters", 10, "duplicates", -1, "concurrency", 3, "seed", 42, "timeout-minutes", 30));
         for (String arg : args) {
             String[] pair = arg.replaceFirst("^--", "").split("=", 2);
             if (pair.length != 2 || !options.containsKey(pair[0])) {
@@ -109,21 +116,27 @@ public final class LoadBenchmark {
             options.put(pair[0], Integer.parseInt(pair[1]));
         }
         int requests = options.get("requests");
-        int duplicates = Math.min(options.get("duplicates"), requests / 2);
+        // a tenth of the requests by default
+        int duplicates = Math.min(options.get("duplicates") < 0 ? requests / 10 : options.get("duplicates"), requests / 2);
         LoadData data = new LoadData(options.get("tables"), options.get("rows"));
         // the services' INFO lines would bury the figures; warnings and errors still show
         System.setProperty("logging.level.dev.dmsflow", "WARN");
 
-        System.out.printf("dmsflow load benchmark: %d tables of %,d rows, %d instances of each service, %d requests (%d resending an earlier requestId) from %d submitters%n",
-                options.get("tables"), options.get("rows"), options.get("instances"), requests, duplicates, options.get("submitters"));
+        System.out.printf("dmsflow load benchmark: %d tables of %,d rows, %d instances of each service (%d consumers per listener),"
+                        + " %d requests (%d resending an earlier requestId) from %d submitters%n", options.get("tables"), options.get("rows"),
+                options.get("instances"), options.get("concurrency"), requests, duplicates, options.get("submitters"));
         long started = System.nanoTime();
         boolean targetsMet;
         try (DmsflowInfrastructure infrastructure = DmsflowInfrastructure.start(0)) {
             data.create(infrastructure);
             System.out.printf("  infrastructure and data   %.1f s%n", (System.nanoTime() - started) / 1e9);
             long servicesStarted = System.nanoTime();
-            try (ServiceInstances services = ServiceInstances.start(infrastructure, data.catalog(), options.get("instances"));
+            // with a consumer per partition, a record waits only for the one before it on its partition, which the
+            // overheads below take out; a consumer holding two partitions would make one run wait for another unseen
+            Map<String, Object> settings = Map.of("spring.kafka.listener.concurrency", options.get("concurrency"));
+            try (ServiceInstances services = ServiceInstances.start(infrastructure, data.catalog(), options.get("instances"), settings);
                  EventLog events = new EventLog(infrastructure.kafkaBootstrapServers())) {
+                awaitStableGroups(infrastructure.kafkaBootstrapServers(), options.get("instances") * options.get("concurrency"));
                 System.out.printf("  %d service instances      %.1f s%n", 4 * options.get("instances"), (System.nanoTime() - servicesStarted) / 1e9);
                 List<ControllerClient> controllers = services.controllerPorts().stream().map(ControllerClient::new).toList();
                 List<Submission> plan = plan(data, requests, duplicates, options.get("submitters"), new Random(options.get("seed")));
@@ -221,21 +234,39 @@ public final class LoadBenchmark {
         }
     }
 
-    /** The run's events once it has an outcome. */
+    /** The run's records once it has an outcome. */
     private static Optional<Run> run(EventLog events, String requestId) {
-        Optional<SpecificRecord> outcome = events.of(requestId).stream().map(EventLog.Entry::event)
-                .filter(e -> e instanceof ValidationPassed || e instanceof ValidationFailed || e instanceof TaskFailed).findFirst();
+        List<EventLog.Entry> entries = events.of(requestId);
+        Optional<EventLog.Entry> outcome = entries.stream()
+                .filter(e -> e.event() instanceof ValidationPassed || e.event() instanceof ValidationFailed || e.event() instanceof TaskFailed).findFirst();
         if (outcome.isEmpty()) {
             return Optional.empty();
         }
-        TaskRequested requested = events.events(requestId, TaskRequested.class).stream()
-                .min(Comparator.comparing(r -> r.getHeader().getOccurredAt())).orElse(null);
-        return Optional.of(new Run(requestId, requested, first(events, requestId, FullLoadCompleted.class),
-                first(events, requestId, WindowStaged.class), first(events, requestId, MergeCompleted.class), outcome.get()));
+        EventLog.Entry requested = entries.stream().filter(e -> e.event() instanceof TaskRequested)
+                .min(Comparator.comparing(e -> occurredAt(e))).orElse(null);
+        return Optional.of(new Run(requestId, requested, first(entries, FullLoadCompleted.class), first(entries, WindowStaged.class),
+                first(entries, MergeCompleted.class), outcome.get()));
     }
 
-    private static <T extends SpecificRecord> T first(EventLog events, String requestId, Class<T> type) {
-        return events.events(requestId, type).stream().findFirst().orElse(null);
+    private static EventLog.Entry first(List<EventLog.Entry> entries, Class<? extends SpecificRecord> type) {
+        return entries.stream().filter(e -> type.isInstance(e.event())).findFirst().orElse(null);
+    }
+
+    /** Waits until each service's consumer group has all its members (requests before that would wait for rebalances). */
+    private static void awaitStableGroups(String bootstrapServers, int members) throws Exception {
+        List<String> groups = List.of("dms-controller-service", "schema-service", "merge-service", "validation-service");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (true) {
+                Collection<ConsumerGroupDescription> described = admin.describeConsumerGroups(groups).all().get(30, TimeUnit.SECONDS).values();
+                // at least: the controller's two listeners share its group
+                if (described.stream().allMatch(g -> g.groupState() == GroupState.STABLE && g.members().size() >= members)
+                        || System.nanoTime() > deadline) {
+                    return;
+                }
+                Thread.sleep(500);
+            }
+        }
     }
 
     private static boolean report(List<Submission> plan, List<Integer> statuses, Map<String, Run> runs, EventLog events,
@@ -259,7 +290,7 @@ public final class LoadBenchmark {
             if (!run.passed()) {
                 if (!plan.get(i).duplicate()) {
                     failed++;
-                    problems.add(requestId + ": " + describe(run.outcome()));
+                    problems.add(requestId + ": " + describe(run.outcome().event()));
                 }
             } else if (accepted && (!plan.get(i).duplicate() || ignoredAsDuplicates.contains(requestId))) {
                 completed++;
@@ -270,17 +301,17 @@ public final class LoadBenchmark {
                 .filter(e -> e instanceof ValidationPassed || e instanceof ValidationFailed || e instanceof TaskFailed).count() - 1).sum();
 
         List<Run> passed = runs.values().stream().filter(Run::passed).toList();
-        List<Long> endToEnd = passed.stream().map(r -> millis(r.requested().getHeader().getOccurredAt(), r.outcomeAt())).toList();
+        List<Long> endToEnd = passed.stream().map(r -> millis(occurredAt(r.requested()), occurredAt(r.outcome()))).toList();
         Map<String, Instant> checkedAt = stagingChecks(db1);
         Map<String, List<Long>> overheads = new LinkedHashMap<>();
-        overheads.put("load", passed.stream().map(r -> millis(loadReady(r, runs.values()), r.loaded().getHeader().getOccurredAt())
+        overheads.put("load", passed.stream().map(r -> millis(loadReady(r, runs.values()), occurredAt(r.loaded()))
                 - millis(r.loadStart(), r.loadEnd())).toList());
         overheads.put("staging", passed.stream().filter(r -> checkedAt.containsKey(r.requestId()))
-                .map(r -> millis(r.loaded().getHeader().getOccurredAt(), checkedAt.get(r.requestId()))).toList());
-        overheads.put("merge", passed.stream().map(r -> millis(r.staged().getHeader().getOccurredAt(), r.merged().getHeader().getOccurredAt())
-                - r.merged().getDurationMillis()).toList());
-        overheads.put("validation", passed.stream().map(r -> millis(r.merged().getHeader().getOccurredAt(), r.outcomeAt())
-                - ((ValidationPassed) r.outcome()).getDurationMillis()).toList());
+                .map(r -> millis(ready(r, Run::loaded, Run::staged, runs.values()), checkedAt.get(r.requestId()))).toList());
+        overheads.put("merge", passed.stream().map(r -> millis(ready(r, Run::staged, Run::merged, runs.values()), occurredAt(r.merged()))
+                - ((MergeCompleted) r.merged().event()).getDurationMillis()).toList());
+        overheads.put("validation", passed.stream().map(r -> millis(ready(r, Run::merged, Run::outcome, runs.values()), occurredAt(r.outcome()))
+                - ((ValidationPassed) r.outcome().event()).getDurationMillis()).toList());
         long worstOverhead = overheads.values().stream().mapToLong(o -> percentile(o, 95)).max().orElse(0);
 
         System.out.printf("runs completed: %d/%d%n", completed, plan.size());
@@ -294,8 +325,8 @@ public final class LoadBenchmark {
         long uniqueRuns = plan.stream().filter(s -> !s.duplicate()).count();
         System.out.printf("runs without an outcome: %d, outcome events beyond one per run: %d, dead letters: %d, stage SQL (ms, sum over runs): merge %d, validation %d%n",
                 uniqueRuns - runs.size(), extraOutcomes, events.deadLetters().size(),
-                passed.stream().mapToLong(r -> r.merged().getDurationMillis()).sum(),
-                passed.stream().mapToLong(r -> ((ValidationPassed) r.outcome()).getDurationMillis()).sum());
+                passed.stream().mapToLong(r -> ((MergeCompleted) r.merged().event()).getDurationMillis()).sum(),
+                passed.stream().mapToLong(r -> ((ValidationPassed) r.outcome().event()).getDurationMillis()).sum());
         problems.stream().limit(10).forEach(p -> System.out.println("  " + p));
         boolean met = completed == plan.size() && stuckLeases == 0 && worstOverhead <= OVERHEAD_TARGET_MS;
         System.out.println(met ? "targets met" : "TARGETS MISSED (100% completed, 0 stuck leases, overhead p95 <= " + OVERHEAD_TARGET_MS + " ms per stage)");
@@ -307,11 +338,30 @@ public final class LoadBenchmark {
      * ended before its load began (the lease it waited for).
      */
     private static Instant loadReady(Run run, Collection<Run> all) {
-        Instant ready = run.requested().getHeader().getOccurredAt();
+        Instant ready = occurredAt(run.requested());
         for (Run other : all) {
             if (other != run && other.loaded() != null && !Collections.disjoint(other.tables(), run.tables())
-                    && other.outcomeAt().isBefore(run.loadStart()) && other.outcomeAt().isAfter(ready)) {
-                ready = other.outcomeAt();
+                    && occurredAt(other.outcome()).isBefore(run.loadStart()) && occurredAt(other.outcome()).isAfter(ready)) {
+                ready = occurredAt(other.outcome());
+            }
+        }
+        return ready;
+    }
+
+    /**
+     * When the stage could take up the run's input record: its publication, or the end of the stage's work on the
+     * record before it on the same partition (a consumer handles its partition's records one after the other).
+     */
+    private static Instant ready(Run run, Function<Run, EventLog.Entry> input, Function<Run, EventLog.Entry> output, Collection<Run> all) {
+        EventLog.Entry in = input.apply(run);
+        Instant ready = occurredAt(in);
+        Instant done = occurredAt(output.apply(run));
+        for (Run other : all) {
+            EventLog.Entry otherIn = input.apply(other);
+            EventLog.Entry otherOut = output.apply(other);
+            if (other != run && otherIn != null && otherOut != null && otherIn.partition() == in.partition() && otherIn.offset() < in.offset()
+                    && occurredAt(otherOut).isAfter(ready) && occurredAt(otherOut).isBefore(done)) {
+                ready = occurredAt(otherOut);
             }
         }
         return ready;
@@ -364,8 +414,9 @@ public final class LoadBenchmark {
         return outcome.getSchema().getName();
     }
 
-    private static EventHeader header(SpecificRecord event) {
-        return (EventHeader) ((GenericRecord) event).get("header");
+    /** The event's own timestamp, header.occurredAt. */
+    private static Instant occurredAt(EventLog.Entry entry) {
+        return ((EventHeader) ((GenericRecord) entry.event()).get("header")).getOccurredAt();
     }
 
     private static long millis(Instant from, Instant to) {

@@ -23,8 +23,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class EventLog implements AutoCloseable {
 
-    /** A record as read: its topic, key, Kafka timestamp, and the event (null on a dead-letter topic). */
-    public record Entry(String topic, String key, Instant timestamp, SpecificRecord event) {
+    /** A record as read: where it is, its key, Kafka timestamp, and the event (null on a dead-letter topic). */
+    public record Entry(String topic, int partition, long offset, String key, Instant timestamp, SpecificRecord event) {
 
         public boolean deadLetter() {
             return topic.endsWith(Topics.DLT_SUFFIX);
@@ -53,7 +53,7 @@ public final class EventLog implements AutoCloseable {
                 while (running) {
                     for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                         boolean deadLetter = record.topic().endsWith(Topics.DLT_SUFFIX);
-                        entries.add(new Entry(record.topic(), record.key(), Instant.ofEpochMilli(record.timestamp()),
+                        entries.add(new Entry(record.topic(), record.partition(), record.offset(), record.key(), Instant.ofEpochMilli(record.timestamp()),
                                 deadLetter ? null : (SpecificRecord) events.deserialize(record.topic(), record.value())));
                     }
                 }

@@ -10,6 +10,7 @@ import dev.dmsflow.contracts.event.ValidationPassed;
 import dev.dmsflow.embedded.load.ControllerClient.Reload;
 import dev.dmsflow.infra.DmsflowInfrastructure;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -34,7 +35,7 @@ class PostgresOutageIT {
     static void start() {
         infrastructure = DmsflowInfrastructure.start(0);
         DATA.create(infrastructure);
-        services = ServiceInstances.start(infrastructure, DATA.catalog(), 1);
+        services = ServiceInstances.start(infrastructure, DATA.catalog(), 1, Map.of());
         events = new EventLog(infrastructure.kafkaBootstrapServers());
     }
 

@@ -27,8 +27,11 @@ public final class ServiceInstances implements AutoCloseable {
         this.catalog = catalog;
     }
 
-    /** Starts {@code count} instances of every service, one after the other, in the runner's order. */
-    public static ServiceInstances start(DmsflowInfrastructure infrastructure, String catalogYaml, int count) {
+    /**
+     * Starts {@code count} instances of every service, one after the other, in the runner's order, each with the
+     * embedded default's settings and {@code extraSettings} above them.
+     */
+    public static ServiceInstances start(DmsflowInfrastructure infrastructure, String catalogYaml, int count, Map<String, Object> extraSettings) {
         Path catalog;
         try {
             catalog = Files.createTempFile("dmsflow-load-catalog", ".yaml");
@@ -44,6 +47,7 @@ public final class ServiceInstances implements AutoCloseable {
                 for (int i = 0; i < count; i++) {
                     Map<String, Object> settings = EmbeddedDmsflow.serviceSettings(infrastructure, catalog);
                     settings.put("server.port", 0);
+                    settings.putAll(extraSettings);
                     contexts.add(EmbeddedDmsflow.startService(service, settings));
                 }
             }

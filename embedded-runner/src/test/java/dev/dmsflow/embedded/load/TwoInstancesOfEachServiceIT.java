@@ -11,6 +11,7 @@ import dev.dmsflow.infra.DmsflowInfrastructure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class TwoInstancesOfEachServiceIT {
     static void start() {
         infrastructure = DmsflowInfrastructure.start(0);
         DATA.create(infrastructure);
-        services = ServiceInstances.start(infrastructure, DATA.catalog(), 2);
+        services = ServiceInstances.start(infrastructure, DATA.catalog(), 2, Map.of());
         events = new EventLog(infrastructure.kafkaBootstrapServers());
     }
 

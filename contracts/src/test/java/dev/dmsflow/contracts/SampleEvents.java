@@ -69,7 +69,7 @@ public final class SampleEvents {
                         .setTables(List.of(ordersLoaded, linesLoaded)).setStartedAt(AT).setFinishedAt(AT.plusSeconds(100)).build(),
                 WindowStaged.class, WindowStaged.newBuilder().setHeader(header(requestId, "schema-service"))
                         .setKind(TaskKind.MULTI_STAGE).setMultiStage("orders_enriched")
-                        .setTables(List.of(new StagedTable(ORDERS, 10L, 10L, 0L, 0L))).build(),
+                        .setTables(List.of(new StagedTable(ORDERS, 10L, 10L, 0L, 0L, 0L))).build(),
                 MergeCompleted.class, MergeCompleted.newBuilder().setHeader(header(requestId, "merge-service"))
                         .setKind(TaskKind.TIME_WINDOW_RELOAD).setWindow(JANUARY)
                         .setTables(List.of(new TableMergeResult(ORDERS, 10L, 20L, 3L, 1L, 1234L, 36L, 36L, 2L))).setDurationMillis(1500L)

@@ -18,6 +18,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClientBuilder;
 import software.amazon.awssdk.services.databasemigration.DatabaseMigrationClient;
 import software.amazon.awssdk.services.databasemigration.DatabaseMigrationClientBuilder;
 
@@ -36,7 +38,7 @@ class ControllerConfiguration {
     @Bean
     ReplicationEngine replicationEngine(ControllerProperties controller, DmsProperties dms, LocalEngineProperties local, DataSource dataSource) {
         return switch (controller.engine()) {
-            case "aws-dms" -> new AwsDmsEngine(memoized(() -> dmsClient(dms)), dms);
+            case "aws-dms" -> new AwsDmsEngine(memoized(() -> dmsClient(dms)), memoized(() -> cloudWatchClient(dms)), dms);
             case "local-jdbc" -> new LocalJdbcEngine(local, dataSource);
             default -> throw new IllegalStateException("dmsflow.controller.engine '" + controller.engine() + "' is none of aws-dms, local-jdbc");
         };
@@ -51,6 +53,19 @@ class ControllerConfiguration {
         }
         if (dms.endpointOverride() != null) {
             builder.endpointOverride(dms.endpointOverride());
+        }
+        return builder.build();
+    }
+
+    private static CloudWatchClient cloudWatchClient(DmsProperties dms) {
+        CloudWatchClientBuilder builder = CloudWatchClient.builder()
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(dms.maxAttempts()).build()));
+        if (dms.region() != null && !dms.region().isBlank()) {
+            builder.region(Region.of(dms.region()));
+        }
+        if (dms.cloudwatchEndpointOverride() != null) {
+            builder.endpointOverride(dms.cloudwatchEndpointOverride());
         }
         return builder.build();
     }

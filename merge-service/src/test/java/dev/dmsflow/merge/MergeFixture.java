@@ -60,7 +60,7 @@ public final class MergeFixture {
         return WindowStaged.newBuilder()
                 .setHeader(new EventHeader(UUID.randomUUID().toString(), requestId, Instant.now().truncatedTo(ChronoUnit.MILLIS), "test", 1))
                 .setKind(kind).setWindow(window)
-                .setTables(List.of(tables).stream().map(t -> new StagedTable(t, 0L, 0L, 0L, 0L)).toList())
+                .setTables(List.of(tables).stream().map(t -> new StagedTable(t, 0L, 0L, 0L, 0L, 0L)).toList())
                 .setLoadStartedAt(loadStartedAt)
                 .build();
     }

@@ -2,6 +2,7 @@ package dev.dmsflow.controller.engine;
 
 import dev.dmsflow.contracts.event.EngineType;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Runs DMS-style full-load tasks: AWS DMS, or the local JDBC engine honouring the same table-mapping and task-settings
@@ -22,6 +23,12 @@ public interface ReplicationEngine {
 
     /** Per-table statistics, all pages; read before the task is deleted. */
     List<TableStatistics> tableStatistics(TaskHandle task);
+
+    /**
+     * The CDC latency of a task replicating after its full load; empty when the engine cannot tell (no CDC, no
+     * metrics yet, or no permission to read them). Never fails a run: latency is information, not state.
+     */
+    Optional<CdcLatency> cdcLatency(TaskHandle task);
 
     /**
      * Stops a running task, so a failed run's task no longer writes into tables another run may lease; a task that is

@@ -6,6 +6,7 @@ import dev.dmsflow.contracts.event.RequestedTable;
 import dev.dmsflow.contracts.event.TaskKind;
 import dev.dmsflow.contracts.event.TaskRequested;
 import dev.dmsflow.contracts.event.TimeWindow;
+import dev.dmsflow.controller.engine.EngineException;
 import dev.dmsflow.controller.run.RunCoordinator;
 import dev.dmsflow.controller.run.RunView;
 import java.time.Instant;
@@ -95,6 +96,27 @@ class ReloadApi {
                     "error", "could not publish the request to " + Topics.TASK_REQUESTED + "; send it again"));
         }
         return ResponseEntity.accepted().body(Map.of("requestId", requestId, "attempt", request.getHeader().getAttempt()));
+    }
+
+    /**
+     * Stops a REPLICATING run's CDC task and ends the run, releasing its leases (200 with the run); 409 for a run that
+     * is not replicating, 502 when the engine could not stop the task (the run stays REPLICATING).
+     */
+    @PostMapping("/api/runs/{requestId}/stop")
+    ResponseEntity<?> stop(@PathVariable String requestId) {
+        RunCoordinator.StopResult result;
+        try {
+            result = coordinator.stop(requestId);
+        } catch (EngineException e) {
+            return ResponseEntity.status(HttpStatus.BAD_GATEWAY).body(Map.of("requestId", requestId, "error", e.getMessage()));
+        }
+        return switch (result) {
+            case STOPPED -> ResponseEntity.ok(coordinator.view(requestId).orElseThrow());
+            case NOT_FOUND -> ResponseEntity.notFound().build();
+            case NOT_REPLICATING -> ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("requestId", requestId, "error", "run "
+                    + requestId + " is " + coordinator.view(requestId).map(RunView::status).orElse("gone")
+                    + ": only a REPLICATING run (a FULL_LOAD_AND_CDC run after its full load) is stopped"));
+        };
     }
 
     private static TaskRequested toEvent(ReloadRequest body) {

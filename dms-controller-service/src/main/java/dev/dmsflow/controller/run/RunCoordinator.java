@@ -14,6 +14,7 @@ import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.TaskKind;
 import dev.dmsflow.contracts.event.TaskProgress;
 import dev.dmsflow.contracts.event.TaskRequested;
+import dev.dmsflow.controller.engine.CdcLatency;
 import dev.dmsflow.controller.engine.EngineException;
 import dev.dmsflow.controller.engine.LoadTask;
 import dev.dmsflow.controller.engine.ReplicationEngine;
@@ -39,6 +40,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * and touch no database), recorded as QUEUED runs (one per requestId), and then driven by {@link #tick()}: a run whose
  * staging tables are all free leases them and gets its DMS task created and started, its progress is published, and
  * once every table is loaded its statistics are read and FullLoadCompleted goes out. Everything a tick needs is in
- * the run table, so a restarted service resumes where the last one stopped. Leases go back with the run's outcome.
+ * the run table, so a restarted service resumes where the last one stopped. Leases go back with the run's outcome. A
+ * FULL_LOAD_AND_CDC run replicates on after its full load (REPLICATING), watched and reported with its CDC latency,
+ * until it is stopped or fails; a reload of a table its task writes into is rejected.
  */
 public final class RunCoordinator {
 
@@ -93,6 +97,17 @@ public final class RunCoordinator {
             return;
         }
         ResolvedRun run = ((RequestResolver.Accepted) resolution).run();
+        List<RunStore.Replicated> replicated = store.replicatedTables(run.stagingTables(), run.requestId());
+        if (!replicated.isEmpty()) {
+            // its lease would never come free, and a load would truncate what a live CDC task keeps writing
+            String reason = replicated.stream().map(r -> "staging table " + r.stagingTable() + " is written by CDC task " + r.taskId()
+                    + " of run " + r.requestId() + " (REPLICATING); stop it first: POST /api/runs/" + r.requestId() + "/stop")
+                    .collect(Collectors.joining("; "));
+            log.info("Rejected request {}: {}", run.requestId(), reason);
+            events.publish(taskFailed(run.requestId(), run.attempt(), FailureStage.REQUEST, reason, true,
+                    request.getTables().stream().map(t -> t.getName()).toList(), "TableReplicating"));
+            return;
+        }
         String migrationType = run.kind() == TaskKind.FULL_LOAD_AND_CDC ? LoadTask.FULL_LOAD_AND_CDC : LoadTask.FULL_LOAD;
         switch (store.admit(run, engine.type().name(), migrationType)) {
             case RETRIED -> log.info("Request {}: attempt {} runs again", run.requestId(), run.attempt());
@@ -106,11 +121,49 @@ public final class RunCoordinator {
         store.stage(requestId, attempt, stage);
     }
 
-    /** The outcome of a loaded run arrived: its leases go back, and queued runs may start. */
+    /**
+     * The outcome of a loaded run arrived: its leases go back, and queued runs may start. A replicating run that passed
+     * keeps its leases and its task; one that failed has its task stopped first.
+     */
     public void onOutcome(String requestId, int attempt, boolean passed) {
+        Optional<StoredRun> replicating = store.find(requestId).filter(run -> run.status() == RunStatus.REPLICATING && run.attempt() <= attempt);
+        if (replicating.isPresent() && passed) {
+            if (store.validatedWhileReplicating(requestId, attempt)) {
+                log.info("Run {} validated; its CDC task {} replicates on (POST /api/runs/{}/stop ends it)", requestId,
+                        replicating.get().handle().taskId(), requestId);
+            }
+            return;
+        }
+        replicating.ifPresent(this::stopTask);
         if (store.finish(requestId, attempt, passed)) {
             log.info("Run {} finished ({}), leases released", requestId, passed ? "validated" : "failed downstream");
         }
+    }
+
+    /** What POST /api/runs/{id}/stop did. */
+    public enum StopResult { STOPPED, NOT_FOUND, NOT_REPLICATING }
+
+    /**
+     * Stops a replicating run's CDC task and ends the run (STOPPED), giving back its leases. Only a REPLICATING run
+     * can be stopped this way; a loading one is failed by releasing its lease. Engine errors propagate: the task may
+     * still run, so the run stays as it is.
+     */
+    public StopResult stop(String requestId) {
+        Optional<StoredRun> run = store.find(requestId);
+        if (run.isEmpty()) {
+            return StopResult.NOT_FOUND;
+        }
+        if (run.get().status() != RunStatus.REPLICATING) {
+            return StopResult.NOT_REPLICATING;
+        }
+        engine.stop(run.get().handle());
+        if (!store.stopped(requestId)) {
+            return StopResult.NOT_REPLICATING;
+        }
+        log.info("Run {}: CDC task {} stopped on request, leases released", requestId, run.get().handle().taskId());
+        events.publish(TaskProgress.newBuilder().setHeader(header(requestId, run.get().attempt())).setEngine(engine.type())
+                .setDmsTaskId(run.get().handle().taskId()).setStatus("stopped").setPercentComplete(100).build());
+        return StopResult.STOPPED;
     }
 
     public List<LeaseView> leases() {
@@ -162,6 +215,9 @@ public final class RunCoordinator {
         for (String requestId : store.requestIds(RunStatus.RUNNING)) {
             store.find(requestId).ifPresent(run -> guarded(run, () -> poll(run)));
         }
+        for (String requestId : store.requestIds(RunStatus.REPLICATING)) {
+            store.find(requestId).ifPresent(run -> guarded(run, () -> replicate(run)));
+        }
         publishStoredOutcomes();
     }
 
@@ -202,6 +258,17 @@ public final class RunCoordinator {
         }
     }
 
+    /** A replicating task is watched on: its progress carries its CDC latency, and if it stops or fails so does the run. */
+    private void replicate(StoredRun run) {
+        TaskStatus status = engine.describe(run.handle());
+        answered(run);
+        if (status.phase() == TaskPhase.FAILED || status.phase() == TaskPhase.LOST) {
+            fail(run, "CDC task " + run.handle().taskId() + " stopped replicating: " + status.failureMessage(), true);
+        } else {
+            progress(run, status);
+        }
+    }
+
     private void progress(StoredRun run, TaskStatus status) {
         Instant now = clock.instant();
         boolean due = run.lastProgressAt() == null || !run.lastProgressAt().plus(settings.progressInterval()).isAfter(now);
@@ -210,9 +277,12 @@ public final class RunCoordinator {
             return;
         }
         List<TableLoadStatistics> tables = tableStatistics(run, engine.tableStatistics(run.handle()));
+        Optional<CdcLatency> latency = run.status() == RunStatus.REPLICATING ? engine.cdcLatency(run.handle()) : Optional.empty();
         events.publish(TaskProgress.newBuilder().setHeader(header(run.requestId(), run.attempt()))
                 .setEngine(engine.type()).setDmsTaskId(run.handle().taskId()).setStatus(status.status())
-                .setPercentComplete(status.percent()).setTables(tables).build());
+                .setPercentComplete(status.percent()).setTables(tables)
+                .setCdcLatencySourceSeconds(latency.map(CdcLatency::sourceSeconds).orElse(null))
+                .setCdcLatencyTargetSeconds(latency.map(CdcLatency::targetSeconds).orElse(null)).build());
         store.progress(run.requestId(), status.status(), status.percent(), statisticsJson(tables), true);
     }
 
@@ -306,17 +376,23 @@ public final class RunCoordinator {
      * finished (a CDC task keeps replicating, as it must).
      */
     private void fail(StoredRun run, FailureStage stage, String reason, boolean retryable, String errorType) {
-        if (run.handle() != null && (run.status() == RunStatus.STARTING || run.status() == RunStatus.RUNNING)) {
+        stopTask(run);
+        log.warn("Run {} failed: {}", run.requestId(), reason);
+        store.failed(run.requestId(), reason, taskFailed(run.requestId(), run.attempt(), stage, reason, retryable,
+                run.tables().stream().map(TableRef::getName).toList(), errorType));
+        publishStoredOutcomes();
+    }
+
+    /** Stops the run's task if it may still write into staging (loading, or replicating after its full load). */
+    private void stopTask(StoredRun run) {
+        if (run.handle() != null && (run.status() == RunStatus.STARTING || run.status() == RunStatus.RUNNING
+                || run.status() == RunStatus.REPLICATING)) {
             try {
                 engine.stop(run.handle());
             } catch (EngineException e) {
                 log.warn("Run {}: could not stop task {}: {}", run.requestId(), run.handle().taskId(), e.getMessage());
             }
         }
-        log.warn("Run {} failed: {}", run.requestId(), reason);
-        store.failed(run.requestId(), reason, taskFailed(run.requestId(), run.attempt(), stage, reason, retryable,
-                run.tables().stream().map(TableRef::getName).toList(), errorType));
-        publishStoredOutcomes();
     }
 
     private void publishStoredOutcomes() {

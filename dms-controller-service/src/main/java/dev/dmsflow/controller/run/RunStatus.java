@@ -1,6 +1,10 @@
 package dev.dmsflow.controller.run;
 
-/** A run's life: waits for its tables' leases, has its task created and started, loads, then waits for its outcome. */
+/**
+ * A run's life: waits for its tables' leases, has its task created and started, loads, then waits for its outcome. A
+ * FULL_LOAD_AND_CDC run is REPLICATING after its full load (instead of LOADED): its task keeps applying changes to
+ * staging and the run holds its leases through its outcome until it is STOPPED (POST /api/runs/{id}/stop) or fails.
+ */
 public enum RunStatus {
-    QUEUED, STARTING, RUNNING, LOADED, COMPLETED, FAILED
+    QUEUED, STARTING, RUNNING, LOADED, REPLICATING, COMPLETED, STOPPED, FAILED
 }

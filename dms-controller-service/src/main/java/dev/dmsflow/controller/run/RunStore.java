@@ -10,6 +10,7 @@ import dev.dmsflow.contracts.event.TaskKind;
 import dev.dmsflow.contracts.event.TimeWindow;
 import dev.dmsflow.contracts.serde.AvroEventDeserializer;
 import dev.dmsflow.contracts.serde.AvroEventSerializer;
+import dev.dmsflow.controller.engine.LoadTask;
 import dev.dmsflow.controller.engine.TaskHandle;
 import dev.dmsflow.controller.request.ResolvedRun;
 import java.sql.ResultSet;
@@ -171,12 +172,16 @@ final class RunStore {
                 requestId);
     }
 
-    /** The load finished: the state and the FullLoadCompleted to publish change together; the task is to be deleted. */
+    /**
+     * The load finished: the state and the FullLoadCompleted to publish change together; a full-load task is to be
+     * deleted, a CDC task replicates on (REPLICATING).
+     */
     void loaded(String requestId, SpecificRecord fullLoadCompleted, JsonNode statistics) {
-        jdbc.update("UPDATE dms_controller.runs SET status = 'LOADED', progress = 100, statistics = ?::jsonb, loaded_at = now(),"
-                        + " failure = NULL, outcome = ?, outcome_published = false, task_delete_pending = true,"
-                        + " stage = 'STAGING', progressed_at = now() WHERE request_id = ?",
-                statistics.toString(), serializer.serialize("runs", fullLoadCompleted), requestId);
+        jdbc.update("UPDATE dms_controller.runs SET status = CASE WHEN migration_type = ? THEN 'REPLICATING' ELSE 'LOADED' END,"
+                        + " progress = 100, statistics = ?::jsonb, loaded_at = now(), failure = NULL, outcome = ?, outcome_published = false,"
+                        + " task_delete_pending = migration_type <> ?, stage = 'STAGING', progressed_at = now() WHERE request_id = ?",
+                LoadTask.FULL_LOAD_AND_CDC, statistics.toString(), serializer.serialize("runs", fullLoadCompleted), LoadTask.FULL_LOAD_AND_CDC,
+                requestId);
     }
 
     /**
@@ -200,13 +205,16 @@ final class RunStore {
     void stage(String requestId, int attempt, FailureStage stage) {
         // an earlier attempt's events are not this attempt's progress
         jdbc.update("UPDATE dms_controller.runs SET stage = ?, progressed_at = now() WHERE request_id = ? AND attempt <= ?"
-                + " AND status = 'LOADED' AND array_position(?::text[], stage) <= array_position(?::text[], ?)",
+                + " AND status IN ('LOADED', 'REPLICATING') AND array_position(?::text[], stage) <= array_position(?::text[], ?)",
                 stage.name(), requestId, attempt, STAGES, STAGES, stage.name());
     }
 
-    /** Unfinished runs in the stage whose last progress is longer ago than the deadline (database time). */
+    /**
+     * Unfinished runs in the stage whose last progress is longer ago than the deadline (database time). A replicating
+     * run whose validation passed has no stage: it waits for nothing.
+     */
     List<String> overdue(FailureStage stage, Duration deadline) {
-        return jdbc.queryForList("SELECT request_id FROM dms_controller.runs WHERE status IN ('STARTING', 'RUNNING', 'LOADED')"
+        return jdbc.queryForList("SELECT request_id FROM dms_controller.runs WHERE status IN ('STARTING', 'RUNNING', 'LOADED', 'REPLICATING')"
                 + " AND stage = ? AND progressed_at < now() - make_interval(secs => ?) ORDER BY created_at, request_id",
                 String.class, stage.name(), deadline.toMillis() / 1000.0);
     }
@@ -250,13 +258,46 @@ final class RunStore {
         return Boolean.TRUE.equals(transactions.execute(tx -> {
             // an earlier attempt's outcome does not end a retried run
             int updated = jdbc.update("UPDATE dms_controller.runs SET status = ?, finished_at = now()"
-                    + " WHERE request_id = ? AND attempt <= ? AND status IN ('LOADED', 'RUNNING', 'STARTING', 'QUEUED')",
+                    + " WHERE request_id = ? AND attempt <= ? AND status IN ('LOADED', 'REPLICATING', 'RUNNING', 'STARTING', 'QUEUED')",
                     passed ? "COMPLETED" : "FAILED", requestId, attempt);
             if (updated > 0) {
                 jdbc.update("DELETE FROM dms_controller.table_leases WHERE request_id = ?", requestId);
             }
             return updated > 0;
         }));
+    }
+
+    /**
+     * A replicating run's validation passed: it leaves its stages (no deadline applies any more) and keeps its leases,
+     * since its task still writes into staging.
+     */
+    boolean validatedWhileReplicating(String requestId, int attempt) {
+        return jdbc.update("UPDATE dms_controller.runs SET stage = NULL, progressed_at = now()"
+                + " WHERE request_id = ? AND attempt <= ? AND status = 'REPLICATING' AND stage IS NOT NULL", requestId, attempt) > 0;
+    }
+
+    /** A replicating run's task was stopped on request: the run ends and its leases go back. */
+    boolean stopped(String requestId) {
+        return Boolean.TRUE.equals(transactions.execute(tx -> {
+            int updated = jdbc.update("UPDATE dms_controller.runs SET status = 'STOPPED', task_status = 'stopped', finished_at = now()"
+                    + " WHERE request_id = ? AND status = 'REPLICATING'", requestId);
+            if (updated > 0) {
+                jdbc.update("DELETE FROM dms_controller.table_leases WHERE request_id = ?", requestId);
+            }
+            return updated > 0;
+        }));
+    }
+
+    /** Of these staging tables, those a replicating run's task writes into, with that run's requestId and task. */
+    List<Replicated> replicatedTables(List<String> stagingTables, String exceptRequestId) {
+        return jdbc.query("SELECT l.staging_table, r.request_id, r.task_id FROM dms_controller.table_leases l"
+                        + " JOIN dms_controller.runs r USING (request_id) WHERE r.status = 'REPLICATING' AND l.staging_table = ANY (?)"
+                        + " AND r.request_id <> ? ORDER BY l.staging_table",
+                (rs, i) -> new Replicated(rs.getString(1), rs.getString(2), rs.getString(3)),
+                stagingTables.toArray(String[]::new), exceptRequestId);
+    }
+
+    record Replicated(String stagingTable, String requestId, String taskId) {
     }
 
     /** Outcome events stored but not yet acknowledged by the broker, oldest first. */

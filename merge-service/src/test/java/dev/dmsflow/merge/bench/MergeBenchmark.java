@@ -177,7 +177,7 @@ public final class MergeBenchmark {
         merger.onWindowStaged(WindowStaged.newBuilder()
                 .setHeader(new EventHeader(UUID.randomUUID().toString(), "bench-" + UUID.randomUUID(), Instant.now(), "benchmark", 1))
                 .setKind(TaskKind.TIME_WINDOW_RELOAD).setWindow(JANUARY)
-                .setTables(List.of(new StagedTable(orders, 0L, 0L, 0L, 0L)))
+                .setTables(List.of(new StagedTable(orders, 0L, 0L, 0L, 0L, 0L)))
                 .setLoadStartedAt(Instant.now().minusSeconds(60)).build());
         TableMergeResult result = completed.get(0).getTables().get(0);
         return String.format("inserted %,d, updated %,d, skipped stale %,d, duplicates %,d",

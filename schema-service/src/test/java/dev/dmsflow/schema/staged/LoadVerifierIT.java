@@ -113,6 +113,20 @@ class LoadVerifierIT {
     }
 
     @Test
+    void aReplicatingLoadIsStagedWithTheRowsCdcWroteSinceItsFullLoadInFlight() {
+        // the task loaded 3 rows of the whole table; its ongoing CDC has inserted one more since
+        FullLoadCompleted load = load("req-" + UUID.randomUUID(), 3);
+        load.setKind(TaskKind.FULL_LOAD_AND_CDC);
+        load.setWindow(null);
+
+        template.send(Topics.FULL_LOAD_COMPLETED, requestId(load), load);
+
+        StagedTable table = topics.await(requestId(load), WindowStaged.class, 1).get(0).getTables().get(0);
+        assertThat(List.of(table.getFullLoadRows(), table.getStagedRows(), table.getCdcInFlightRows())).containsExactly(3L, 4L, 1L);
+        assertThat(topics.settle(requestId(load), TaskFailed.class, Duration.ofMillis(500))).isEmpty();
+    }
+
+    @Test
     void typeDriftFailsTheRunNamingTheColumns() {
         jdbc.execute("ALTER TABLE " + staging + ".orders ALTER COLUMN amount TYPE numeric(12,2), ADD COLUMN extra text");
         FullLoadCompleted load = load("req-" + UUID.randomUUID(), 2);

@@ -1,6 +1,7 @@
 package dev.dmsflow.controller.engine.dms;
 
 import dev.dmsflow.contracts.event.EngineType;
+import dev.dmsflow.controller.engine.CdcLatency;
 import dev.dmsflow.controller.engine.EngineException;
 import dev.dmsflow.controller.engine.LoadTask;
 import dev.dmsflow.controller.engine.ReplicationEngine;
@@ -8,10 +9,21 @@ import dev.dmsflow.controller.engine.TableStatistics;
 import dev.dmsflow.controller.engine.TaskHandle;
 import dev.dmsflow.controller.engine.TaskPhase;
 import dev.dmsflow.controller.engine.TaskStatus;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataResponse;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDataQuery;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
+import software.amazon.awssdk.services.cloudwatch.model.ScanBy;
 import software.amazon.awssdk.services.databasemigration.DatabaseMigrationClient;
 import software.amazon.awssdk.services.databasemigration.model.Filter;
 import software.amazon.awssdk.services.databasemigration.model.InvalidResourceStateException;
@@ -24,18 +36,29 @@ import software.amazon.awssdk.services.databasemigration.model.Tag;
 
 /**
  * AWS DMS through the SDK v2: CreateReplicationTask, StartReplicationTask once the task is ready, DescribeReplicationTasks
- * for status and progress, DescribeTableStatistics (every page), StopReplicationTask and DeleteReplicationTask.
+ * for status and progress, DescribeTableStatistics (every page), StopReplicationTask and DeleteReplicationTask; a
+ * replicating task's CDC latency from CloudWatch (GetMetricData on the AWS/DMS metrics).
  * Throttling and 5xx answers are retried by the client (standard retry strategy, bounded attempts); what still fails
  * becomes an {@link EngineException}.
  */
 public final class AwsDmsEngine implements ReplicationEngine {
 
-    private final Supplier<DatabaseMigrationClient> client;
-    private final DmsProperties properties;
+    private static final Logger log = LoggerFactory.getLogger(AwsDmsEngine.class);
+    /** How far back a latency datapoint may lie: DMS publishes its task metrics every minute or so. */
+    private static final Duration METRIC_LOOKBACK = Duration.ofMinutes(10);
 
-    /** @param client built on first use, so a service that never runs a DMS task needs no AWS region or credentials */
-    public AwsDmsEngine(Supplier<DatabaseMigrationClient> client, DmsProperties properties) {
+    private final Supplier<DatabaseMigrationClient> client;
+    private final Supplier<CloudWatchClient> cloudWatch;
+    private final DmsProperties properties;
+    private final AtomicBoolean latencyWarned = new AtomicBoolean();
+
+    /**
+     * @param client     built on first use, so a service that never runs a DMS task needs no AWS region or credentials
+     * @param cloudWatch likewise; read only for replicating tasks
+     */
+    public AwsDmsEngine(Supplier<DatabaseMigrationClient> client, Supplier<CloudWatchClient> cloudWatch, DmsProperties properties) {
         this.client = client;
+        this.cloudWatch = cloudWatch;
         this.properties = properties;
     }
 
@@ -102,6 +125,47 @@ public final class AwsDmsEngine implements ReplicationEngine {
                 .map(t -> new TableStatistics(t.schemaName(), t.tableName(), t.fullLoadRows() == null ? 0 : t.fullLoadRows(),
                         t.tableState(), t.fullLoadStartTime(), t.fullLoadEndTime()))
                 .toList());
+    }
+
+    /**
+     * CDCLatencySource and CDCLatencyTarget, the latest datapoint of the last minutes. The metrics' task dimension is the
+     * task's resource id (the ARN's last part), and their instance dimension is matched by a search expression, so no
+     * further configuration is needed. A missing cloudwatch:GetMetricData permission is logged once, not failed on.
+     */
+    @Override
+    public Optional<CdcLatency> cdcLatency(TaskHandle task) {
+        if (!properties.cdcLatencyMetrics() || !LoadTask.FULL_LOAD_AND_CDC.equals(task.migrationType())) {
+            return Optional.empty();
+        }
+        String resourceId = task.taskArn().substring(task.taskArn().lastIndexOf(':') + 1);
+        Instant end = Instant.now();
+        try {
+            GetMetricDataResponse response = cloudWatch.get().getMetricData(b -> b
+                    .startTime(end.minus(METRIC_LOOKBACK)).endTime(end).scanBy(ScanBy.TIMESTAMP_DESCENDING)
+                    .metricDataQueries(latencyQuery("source", "CDCLatencySource", resourceId), latencyQuery("target", "CDCLatencyTarget", resourceId)));
+            Long source = latest(response, "source");
+            Long target = latest(response, "target");
+            return source == null && target == null ? Optional.empty() : Optional.of(new CdcLatency(source, target));
+        } catch (SdkException e) {
+            if (latencyWarned.compareAndSet(false, true)) {
+                log.warn("Cannot read the CDC latency of DMS task {} from CloudWatch (needs cloudwatch:GetMetricData): {}",
+                        task.taskId(), e.getMessage());
+            }
+            return Optional.empty();
+        }
+    }
+
+    private static MetricDataQuery latencyQuery(String id, String metric, String resourceId) {
+        // MAX over the search: one series, whatever the replication instance's identifier is
+        return MetricDataQuery.builder().id(id).returnData(true).expression("MAX(SEARCH('{AWS/DMS,ReplicationInstanceIdentifier,"
+                + "ReplicationTaskIdentifier} MetricName=\"" + metric + "\" ReplicationTaskIdentifier=\"" + resourceId + "\"', 'Maximum', 60))")
+                .build();
+    }
+
+    private static Long latest(GetMetricDataResponse response, String id) {
+        return response.metricDataResults().stream().filter(r -> id.equals(r.id())).findFirst()
+                .map(MetricDataResult::values).filter(values -> !values.isEmpty())
+                .map(values -> Math.round(values.get(0))).orElse(null);
     }
 
     @Override

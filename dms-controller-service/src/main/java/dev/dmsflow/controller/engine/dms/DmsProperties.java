@@ -10,6 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param endpointOverride      another DMS endpoint (a VPC endpoint, or a stub in tests)
  * @param maxAttempts           attempts of a throttled or 5xx call, with the SDK's standard backoff
  * @param deleteTaskWhenDone    delete a full-load task once its statistics are read
+ * @param cdcLatencyMetrics     read a replicating task's CDC latency from CloudWatch (needs cloudwatch:GetMetricData)
+ * @param cloudwatchEndpointOverride another CloudWatch endpoint (a VPC endpoint, or a stub in tests)
  */
 @ConfigurationProperties("dmsflow.controller.dms")
 public record DmsProperties(String region,
@@ -18,5 +20,7 @@ public record DmsProperties(String region,
                             String sourceEndpointArn,
                             String targetEndpointArn,
                             @DefaultValue("5") int maxAttempts,
-                            @DefaultValue("true") boolean deleteTaskWhenDone) {
+                            @DefaultValue("true") boolean deleteTaskWhenDone,
+                            @DefaultValue("true") boolean cdcLatencyMetrics,
+                            URI cloudwatchEndpointOverride) {
 }

@@ -1,6 +1,7 @@
 package dev.dmsflow.controller.engine.local;
 
 import dev.dmsflow.contracts.event.EngineType;
+import dev.dmsflow.controller.engine.CdcLatency;
 import dev.dmsflow.controller.engine.EngineException;
 import dev.dmsflow.controller.engine.LoadTask;
 import dev.dmsflow.controller.engine.ReplicationEngine;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -95,6 +97,12 @@ public final class LocalJdbcEngine implements ReplicationEngine {
     @Override
     public List<TableStatistics> tableStatistics(TaskHandle handle) {
         return task(handle).statistics();
+    }
+
+    /** Full loads only (TaskPlan refuses CDC), so there is never a latency to report. */
+    @Override
+    public Optional<CdcLatency> cdcLatency(TaskHandle handle) {
+        return Optional.empty();
     }
 
     @Override

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.dmsflow.controller.engine.CdcLatency;
 import dev.dmsflow.controller.engine.EngineException;
 import dev.dmsflow.controller.engine.LoadTask;
 import dev.dmsflow.controller.engine.TableStatistics;
@@ -26,6 +27,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.databasemigration.DatabaseMigrationClient;
 
 /** The AWS DMS engine against a stub of the DMS JSON 1.1 API. */
@@ -41,12 +43,17 @@ class AwsDmsEngineTest {
     private static final String SETTINGS = "{\"FullLoadSettings\":{\"TargetTablePrepMode\":\"TRUNCATE_BEFORE_LOAD\",\"CommitRate\":10000}}";
 
     private DmsStub dms;
-    private final DmsProperties properties = new DmsProperties("eu-west-1", null, "arn:rep", "arn:source", "arn:target", 3, true);
+    private final DmsProperties properties = new DmsProperties("eu-west-1", null, "arn:rep", "arn:source", "arn:target", 3, true, true, null);
     private final AwsDmsEngine engine = new AwsDmsEngine(() -> DatabaseMigrationClient.builder()
             .region(Region.EU_WEST_1)
             .endpointOverride(URI.create(wireMock.baseUrl()))
             .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
             .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(3).build()))
+            .build(), () -> CloudWatchClient.builder()
+            .region(Region.EU_WEST_1)
+            .endpointOverride(URI.create(wireMock.baseUrl()))
+            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+            .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(1).build()))
             .build(), properties);
 
     @BeforeEach
@@ -174,5 +181,37 @@ class AwsDmsEngineTest {
         assertThatThrownBy(() -> engine.delete(handle))
                 .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.retryable()).isFalse())
                 .hasMessageContaining("AccessDeniedFault");
+    }
+
+    @Test
+    void readsAReplicatingTasksCdcLatencyFromCloudWatchByItsResourceId() {
+        dms.cdcLatency(12.4, 3.0);
+        TaskHandle handle = new TaskHandle("dmsflow-req-1", ARN, "full-load-and-cdc");
+
+        assertThat(engine.cdcLatency(handle)).contains(new CdcLatency(12L, 3L));
+        String query = java.net.URLDecoder.decode(dms.cloudWatchRequests().get(0).getBodyAsString(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(query).contains("MetricName=\"CDCLatencySource\"", "MetricName=\"CDCLatencyTarget\"", "ReplicationTaskIdentifier=\"ABC\"");
+    }
+
+    @Test
+    void aFullLoadTaskHasNoLatencyAndCloudWatchIsNotAsked() {
+        dms.cdcLatency(12.0, 3.0);
+
+        assertThat(engine.cdcLatency(new TaskHandle("dmsflow-req-1", ARN, "full-load"))).isEmpty();
+        assertThat(dms.cloudWatchRequests()).isEmpty();
+    }
+
+    @Test
+    void noPermissionForTheMetricsMeansNoLatencyNotAFailedRun() {
+        dms.cdcLatencyDenied();
+
+        assertThat(engine.cdcLatency(new TaskHandle("dmsflow-req-1", ARN, "full-load-and-cdc"))).isEmpty();
+    }
+
+    @Test
+    void aMetricWithoutDatapointsIsReportedAsUnknown() {
+        dms.cdcLatency(null, 7.0);
+
+        assertThat(engine.cdcLatency(new TaskHandle("dmsflow-req-1", ARN, "full-load-and-cdc"))).contains(new CdcLatency(null, 7L));
     }
 }

@@ -99,6 +99,35 @@ public final class DmsStub {
                 .willReturn(ok("{\"TableStatistics\":" + rest + "}")));
     }
 
+    /**
+     * CloudWatch (AWS Query protocol, XML) answers GetMetricData with these latest CDC latencies, in seconds, on the
+     * same stub server; {@code null} leaves a metric without datapoints.
+     */
+    public void cdcLatency(Double sourceSeconds, Double targetSeconds) {
+        String body = "<GetMetricDataResponse xmlns=\"http://monitoring.amazonaws.com/doc/2010-08-01/\"><GetMetricDataResult>"
+                + "<MetricDataResults>" + series("source", sourceSeconds) + series("target", targetSeconds) + "</MetricDataResults>"
+                + "</GetMetricDataResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetMetricDataResponse>";
+        wireMock.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=GetMetricData"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "text/xml").withBody(body)));
+    }
+
+    /** CloudWatch refuses GetMetricData (the role lacks cloudwatch:GetMetricData). */
+    public void cdcLatencyDenied() {
+        wireMock.stubFor(post(urlEqualTo("/")).withRequestBody(containing("Action=GetMetricData"))
+                .willReturn(aResponse().withStatus(403).withHeader("Content-Type", "text/xml").withBody(
+                        "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized to perform"
+                                + " cloudwatch:GetMetricData</Message></Error><RequestId>1</RequestId></ErrorResponse>")));
+    }
+
+    public List<LoggedRequest> cloudWatchRequests() {
+        return wireMock.findAll(postRequestedFor(urlEqualTo("/")).withRequestBody(containing("Action=GetMetricData")));
+    }
+
+    private static String series(String id, Double value) {
+        return "<member><Id>" + id + "</Id><Label>" + id + "</Label><Timestamps>" + (value == null ? "" : "<member>2026-11-30T12:00:00Z</member>")
+                + "</Timestamps><Values>" + (value == null ? "" : "<member>" + value + "</member>") + "</Values><StatusCode>Complete</StatusCode></member>";
+    }
+
     public List<LoggedRequest> requests(String operation) {
         return wireMock.findAll(postRequestedFor(urlEqualTo("/")).withHeader(TARGET, equalTo(PREFIX + operation)));
     }

@@ -322,6 +322,12 @@ public final class LoadBenchmark {
         System.out.printf("event overhead p95 ms: %d%n", worstOverhead);
         overheads.forEach((stage, values) -> System.out.printf("event overhead p95 ms %s: %d (p50 %d, max %d, %d runs)%n", stage,
                 percentile(values, 95), percentile(values, 50), values.stream().mapToLong(Long::longValue).max().orElse(0), values.size()));
+        // where the load's overhead lies: before its copy began (request, lease, task start) or after it ended (noticed, published)
+        System.out.printf("  load before the copy p50/p95 ms: %d/%d, after it: %d/%d%n",
+                percentile(passed.stream().map(r -> millis(loadReady(r, runs.values()), r.loadStart())).toList(), 50),
+                percentile(passed.stream().map(r -> millis(loadReady(r, runs.values()), r.loadStart())).toList(), 95),
+                percentile(passed.stream().map(r -> millis(r.loadEnd(), occurredAt(r.loaded()))).toList(), 50),
+                percentile(passed.stream().map(r -> millis(r.loadEnd(), occurredAt(r.loaded()))).toList(), 95));
         long uniqueRuns = plan.stream().filter(s -> !s.duplicate()).count();
         System.out.printf("runs without an outcome: %d, outcome events beyond one per run: %d, dead letters: %d, stage SQL (ms, sum over runs): merge %d, validation %d%n",
                 uniqueRuns - runs.size(), extraOutcomes, events.deadLetters().size(),

@@ -17,6 +17,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxDeleteAttempts attempts, one per poll, to delete a finished run's task before the controller gives up
  *                         (logged; the task is then to be deleted by hand); the run keeps its status meanwhile
  * @param deadlines        how long a run may go without progress in each stage
+ * @param instanceTimeout  how old a controller instance's heartbeat may get before another instance takes over its
+ *                         loading runs (a local-engine task is then loaded again); the heartbeat is refreshed every
+ *                         fifth of it, and an instance that cannot refresh it for half of it stops its local tasks
+ * @param requestTimeout   how long POST /api/reloads and retries wait for the run store and the broker before they
+ *                         answer 503
  */
 @ConfigurationProperties("dmsflow.controller")
 public record ControllerProperties(@DefaultValue("aws-dms") String engine,
@@ -25,7 +30,9 @@ public record ControllerProperties(@DefaultValue("aws-dms") String engine,
                             @DefaultValue("10") int maxEngineErrors,
                             @DefaultValue("true") boolean sourceUpperCase,
                             @DefaultValue("20") int maxDeleteAttempts,
-                            @DefaultValue Deadlines deadlines) {
+                            @DefaultValue Deadlines deadlines,
+                            @DefaultValue("20s") Duration instanceTimeout,
+                            @DefaultValue("10s") Duration requestTimeout) {
 
     /**
      * A run with no progress for longer than its stage's deadline fails with TaskFailed of that stage and releases its

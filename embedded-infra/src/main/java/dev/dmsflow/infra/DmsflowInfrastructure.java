@@ -91,6 +91,9 @@ public final class DmsflowInfrastructure implements AutoCloseable {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setServerConfig("max_connections", "200")
+                // the server's log is relayed into this process's log: no DETAIL (row values) and no statements
+                .setServerConfig("log_error_verbosity", "terse")
+                .setServerConfig("log_min_error_statement", "panic")
                 .setDataDirectory(dataDirectory)
                 .setCleanDataDirectory(false);
         if (port > 0) {

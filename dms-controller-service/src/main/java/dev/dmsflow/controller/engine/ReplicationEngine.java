@@ -38,4 +38,12 @@ public interface ReplicationEngine {
 
     /** Deletes the task as configured (AWS DMS: {@code delete-task-when-done}, never a CDC task); one already gone is deleted. */
     void delete(TaskHandle task);
+
+    /**
+     * Ends every task that runs inside this process and forgets it, returning only once their loading has stopped, so
+     * another controller instance may load the same tables at once (the local engine; AWS DMS tasks run on AWS and go
+     * on). A forgotten task is {@link TaskPhase#LOST}.
+     */
+    default void abandonLocalTasks() {
+    }
 }

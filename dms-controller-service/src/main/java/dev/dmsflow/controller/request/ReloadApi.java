@@ -6,9 +6,11 @@ import dev.dmsflow.contracts.event.RequestedTable;
 import dev.dmsflow.contracts.event.TaskKind;
 import dev.dmsflow.contracts.event.TaskRequested;
 import dev.dmsflow.contracts.event.TimeWindow;
+import dev.dmsflow.controller.ControllerProperties;
 import dev.dmsflow.controller.engine.EngineException;
 import dev.dmsflow.controller.run.RunCoordinator;
 import dev.dmsflow.controller.run.RunView;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -20,9 +22,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.avro.specific.SpecificRecord;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.core.task.AsyncTaskExecutor;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -32,6 +38,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Reload requests over HTTP. A request is checked as the consumer will check it, so a caller learns at once what is
  * wrong (422), and otherwise published to dmsflow.task-requested like any other request (202 with its requestId).
+ * 202 means the request can be recorded: with the run store or the broker unreachable (within request-timeout) the
+ * answer is 503 with the reason, and nothing is published.
  */
 @RestController
 class ReloadApi {
@@ -44,11 +52,16 @@ class ReloadApi {
     private final RequestResolver resolver;
     private final RunCoordinator coordinator;
     private final KafkaTemplate<String, SpecificRecord> template;
+    private final AsyncTaskExecutor executor;
+    private final Duration timeout;
 
-    ReloadApi(RequestResolver resolver, RunCoordinator coordinator, KafkaTemplate<String, SpecificRecord> template) {
+    ReloadApi(RequestResolver resolver, RunCoordinator coordinator, KafkaTemplate<String, SpecificRecord> template,
+              @Qualifier("applicationTaskExecutor") AsyncTaskExecutor executor, ControllerProperties controller) {
         this.resolver = resolver;
         this.coordinator = coordinator;
         this.template = template;
+        this.executor = executor;
+        this.timeout = controller.requestTimeout();
     }
 
     @PostMapping("/api/reloads")
@@ -63,13 +76,37 @@ class ReloadApi {
         if (resolver.resolve(request) instanceof RequestResolver.Rejected rejected) {
             return ResponseEntity.unprocessableEntity().body(Map.of("requestId", requestId, "error", rejected.reason()));
         }
-        try {
-            template.send(Topics.TASK_REQUESTED, requestId, request).get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("requestId", requestId,
-                    "error", "could not publish the request to " + Topics.TASK_REQUESTED + "; send it again"));
+        Optional<String> unavailable = publish(request);
+        if (unavailable.isPresent()) {
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("requestId", requestId, "error", unavailable.get()));
         }
         return ResponseEntity.accepted().body(Map.of("requestId", requestId));
+    }
+
+    /** Reading a run needs the run store: unreachable, that is a 503 too, not a 500. */
+    @ExceptionHandler(DataAccessException.class)
+    ResponseEntity<Map<String, String>> storeUnreachable(DataAccessException e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("error", "the run store is unreachable: " + e.getMessage()));
+    }
+
+    /**
+     * Publishes the request if it can be recorded: the run store answers and the broker acknowledges, each within the
+     * timeout (a database that does not answer is waited for on another thread, so the caller is not held longer).
+     * Otherwise, why not.
+     */
+    private Optional<String> publish(TaskRequested request) throws InterruptedException {
+        try {
+            executor.submitCompletable(coordinator::checkStore).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return Optional.of("the run store is unreachable, so the request could not be recorded; send it again ("
+                    + (e instanceof TimeoutException ? "no answer within " + timeout : e.getCause().getMessage()) + ")");
+        }
+        try {
+            template.send(Topics.TASK_REQUESTED, request.getHeader().getRequestId(), request).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return Optional.of("could not publish the request to " + Topics.TASK_REQUESTED + "; send it again");
+        }
+        return Optional.empty();
     }
 
     @GetMapping("/api/runs/{requestId}")
@@ -89,11 +126,9 @@ class ReloadApi {
                     "error", "run " + requestId + " is " + run.get().status() + ": only a FAILED run is retried"));
         }
         TaskRequested request = coordinator.retryRequest(requestId).orElseThrow();
-        try {
-            template.send(Topics.TASK_REQUESTED, requestId, request).get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("requestId", requestId,
-                    "error", "could not publish the request to " + Topics.TASK_REQUESTED + "; send it again"));
+        Optional<String> unavailable = publish(request);
+        if (unavailable.isPresent()) {
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Map.of("requestId", requestId, "error", unavailable.get()));
         }
         return ResponseEntity.accepted().body(Map.of("requestId", requestId, "attempt", request.getHeader().getAttempt()));
     }

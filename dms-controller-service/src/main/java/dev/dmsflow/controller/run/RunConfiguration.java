@@ -25,10 +25,16 @@ class RunConfiguration {
     }
 
     @Bean
+    ControllerInstance controllerInstance(JdbcTemplate jdbc, TransactionTemplate transactions, ReplicationEngine engine,
+                                          ControllerProperties controller) {
+        return new ControllerInstance(jdbc, transactions, engine, controller.instanceTimeout());
+    }
+
+    @Bean
     RunCoordinator runCoordinator(JdbcTemplate jdbc, TransactionTemplate transactions, RequestResolver resolver,
                                   ReplicationEngine engine, ControllerEvents events, TaskSettingsProperties taskSettings,
-                                  ControllerProperties controller) {
-        return new RunCoordinator(new RunStore(jdbc, transactions), resolver, engine, events, Clock.systemUTC(),
+                                  ControllerProperties controller, ControllerInstance instance) {
+        return new RunCoordinator(new RunStore(jdbc, transactions, instance.id(), instance.timeout()), resolver, engine, events, Clock.systemUTC(),
                 new RunCoordinator.Settings(taskSettings, controller.progressInterval(), controller.maxEngineErrors(),
                         controller.sourceUpperCase(), controller.maxDeleteAttempts(), deadlines(controller.deadlines())));
     }

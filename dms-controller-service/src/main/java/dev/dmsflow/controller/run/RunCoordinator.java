@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * and touch no database), recorded as QUEUED runs (one per requestId), and then driven by {@link #tick()}: a run whose
  * staging tables are all free leases them and gets its DMS task created and started, its progress is published, and
  * once every table is loaded its statistics are read and FullLoadCompleted goes out. Everything a tick needs is in
- * the run table, so a restarted service resumes where the last one stopped. Leases go back with the run's outcome. A
+ * the run table, so a restarted service resumes where the last one stopped. Leases go back with the run's outcome.
+ * Any number of instances may run: a loading or replicating run is advanced only by the instance that owns it (see
+ * {@link ControllerInstance}), and every transition holds only if the run is still as the tick read it. A
  * FULL_LOAD_AND_CDC run replicates on after its full load (REPLICATING), watched and reported with its CDC latency,
  * until it is stopped or fails; a reload of a table its task writes into is rejected.
  */
@@ -180,7 +182,7 @@ public final class RunCoordinator {
         holder.ifPresent(run -> {
             store.recordLeaseRelease(stagingTable, run.requestId(), by, reason);
             fail(run, run.stage() == null ? FailureStage.LOAD : FailureStage.valueOf(run.stage()),
-                    "lease released by " + by + ": " + reason, true, "LeaseReleased");
+                    "lease released by " + by + ": " + reason, true, "LeaseReleased", false);
         });
         return holder.map(StoredRun::requestId);
     }
@@ -195,13 +197,20 @@ public final class RunCoordinator {
                 .build());
     }
 
+    /** Throws a DataAccessException when the run store cannot be reached, so a request now could not be recorded. */
+    public void checkStore() {
+        store.ping();
+    }
+
     public Optional<RunView> view(String requestId) {
         return store.view(requestId);
     }
 
-    /** One pass over every unfinished run. */
+    /** One pass over every unfinished run: queued runs are leased by anyone, loading runs advanced by their owner. */
     public void tick() {
         publishStoredOutcomes();
+        store.claimOrphans().forEach((requestId, previous) -> log.info("Run {}: taken over from {}", requestId,
+                previous.isEmpty() ? "no owner" : "instance " + previous + ", whose heartbeat stopped"));
         for (String requestId : store.pendingTaskDeletes()) {
             store.find(requestId).ifPresent(this::deleteTask);
         }
@@ -209,13 +218,13 @@ public final class RunCoordinator {
         for (String requestId : store.requestIds(RunStatus.QUEUED)) {
             store.tryLease(requestId);
         }
-        for (String requestId : store.requestIds(RunStatus.STARTING)) {
+        for (String requestId : store.ownedRequestIds(RunStatus.STARTING)) {
             store.find(requestId).ifPresent(run -> guarded(run, () -> advanceStarting(run)));
         }
-        for (String requestId : store.requestIds(RunStatus.RUNNING)) {
+        for (String requestId : store.ownedRequestIds(RunStatus.RUNNING)) {
             store.find(requestId).ifPresent(run -> guarded(run, () -> poll(run)));
         }
-        for (String requestId : store.requestIds(RunStatus.REPLICATING)) {
+        for (String requestId : store.ownedRequestIds(RunStatus.REPLICATING)) {
             store.find(requestId).ifPresent(run -> guarded(run, () -> replicate(run)));
         }
         publishStoredOutcomes();
@@ -225,7 +234,10 @@ public final class RunCoordinator {
         TaskHandle handle = run.handle();
         if (handle == null) {
             handle = engine.create(loadTask(run));
-            store.recordHandle(run.requestId(), handle);
+            if (!store.recordHandle(run.requestId(), handle)) {
+                log.info("Run {}: no longer this instance's to start", run.requestId());
+                return;
+            }
             log.info("Run {}: created task {}", run.requestId(), handle.taskId());
         }
         TaskStatus status = engine.describe(handle);
@@ -233,15 +245,29 @@ public final class RunCoordinator {
             answered(run);
         }
         if (status.phase() == TaskPhase.READY) {
-            engine.start(handle);
-            store.running(run.requestId());
-            log.info("Run {}: started task {}", run.requestId(), handle.taskId());
+            start(run, handle);
         } else if (status.phase() == TaskPhase.FAILED) {
             fail(run, status.failureMessage(), false);
         } else if (status.phase() == TaskPhase.LOST) {
             rerun(run, status);
         } else if (status.phase() != TaskPhase.CREATING) {
             store.running(run.requestId());
+        }
+    }
+
+    /** The run's row stays locked while its task starts: no other transition, on any instance, moves it meanwhile. */
+    private void start(StoredRun run, TaskHandle handle) {
+        boolean started = store.inTransaction(() -> {
+            if (!store.lockStarting(run.requestId())) {
+                return false;
+            }
+            engine.start(handle);
+            return store.running(run.requestId());
+        });
+        if (started) {
+            log.info("Run {}: started task {}", run.requestId(), handle.taskId());
+        } else {
+            log.info("Run {}: no longer this instance's to start", run.requestId());
         }
     }
 
@@ -295,7 +321,10 @@ public final class RunCoordinator {
                 .setTables(tables).setMultiStage(run.multiStage())
                 .setStartedAt(run.startedAt().truncatedTo(ChronoUnit.MILLIS)).setFinishedAt(clock.instant().truncatedTo(ChronoUnit.MILLIS))
                 .build();
-        store.loaded(run.requestId(), completed, statisticsJson(tables));
+        if (!store.loaded(run.requestId(), completed, statisticsJson(tables))) {
+            log.info("Run {}: loaded, but no longer this instance's RUNNING run; left as it is", run.requestId());
+            return;
+        }
         log.info("Run {}: every table loaded ({}), task {}", run.requestId(), status.status(), run.handle().taskId());
         publishStoredOutcomes();
         deleteTask(run);
@@ -306,7 +335,7 @@ public final class RunCoordinator {
         settings.deadlines().forEach((stage, deadline) -> {
             for (String requestId : store.overdue(stage, deadline)) {
                 store.find(requestId).ifPresent(run -> fail(run, stage, stage.name().toLowerCase(Locale.ROOT)
-                        + " timed out: no progress for " + deadline.toString().substring(2).toLowerCase(Locale.ROOT), true, "Timeout"));
+                        + " timed out: no progress for " + deadline.toString().substring(2).toLowerCase(Locale.ROOT), true, "Timeout", false));
             }
         });
     }
@@ -345,12 +374,16 @@ public final class RunCoordinator {
      * error, so a task that keeps vanishing fails the run in the end.
      */
     private void rerun(StoredRun run, TaskStatus status) {
-        if (store.engineError(run.requestId(), status.failureMessage()) >= settings.maxEngineErrors()) {
+        Optional<Integer> errors = store.engineError(run.requestId(), run.status(), status.failureMessage());
+        if (errors.isEmpty()) {
+            return;
+        }
+        if (errors.get() >= settings.maxEngineErrors()) {
             fail(run, status.failureMessage(), true);
             return;
         }
         log.warn("Run {}: {}; running the task again", run.requestId(), status.failureMessage());
-        store.restart(run.requestId());
+        store.restart(run.requestId(), run.status());
     }
 
     /** Engine errors: a retryable one is tried again next tick, up to the limit; any other fails the run. */
@@ -358,7 +391,12 @@ public final class RunCoordinator {
         try {
             step.run();
         } catch (EngineException e) {
-            if (e.retryable() && store.engineError(run.requestId(), e.getMessage()) < settings.maxEngineErrors()) {
+            Optional<Integer> errors = e.retryable() ? store.engineError(run.requestId(), run.status(), e.getMessage()) : Optional.of(0);
+            if (errors.isEmpty()) {
+                log.info("Run {}: {} (the run moved on meanwhile)", run.requestId(), e.getMessage());
+                return;
+            }
+            if (e.retryable() && errors.get() < settings.maxEngineErrors()) {
                 log.warn("Run {}: {} (will retry)", run.requestId(), e.getMessage());
                 return;
             }
@@ -366,8 +404,9 @@ public final class RunCoordinator {
         }
     }
 
+    /** The owner's own poll failed the load. */
     private void fail(StoredRun run, String reason, boolean retryable) {
-        fail(run, FailureStage.LOAD, reason, retryable, "LoadFailed");
+        fail(run, FailureStage.LOAD, reason, retryable, "LoadFailed", true);
     }
 
     /**
@@ -375,11 +414,14 @@ public final class RunCoordinator {
      * loads; its delete follows on the next ticks (a stopping DMS task cannot be deleted yet). A loaded run's task has
      * finished (a CDC task keeps replicating, as it must).
      */
-    private void fail(StoredRun run, FailureStage stage, String reason, boolean retryable, String errorType) {
+    private void fail(StoredRun run, FailureStage stage, String reason, boolean retryable, String errorType, boolean owned) {
         stopTask(run);
-        log.warn("Run {} failed: {}", run.requestId(), reason);
-        store.failed(run.requestId(), reason, taskFailed(run.requestId(), run.attempt(), stage, reason, retryable,
-                run.tables().stream().map(TableRef::getName).toList(), errorType));
+        if (store.failed(run.requestId(), run.status(), owned, reason, taskFailed(run.requestId(), run.attempt(), stage, reason,
+                retryable, run.tables().stream().map(TableRef::getName).toList(), errorType))) {
+            log.warn("Run {} failed: {}", run.requestId(), reason);
+        } else {
+            log.info("Run {}: not failed ({}), it moved on meanwhile", run.requestId(), reason);
+        }
         publishStoredOutcomes();
     }
 
@@ -396,10 +438,7 @@ public final class RunCoordinator {
     }
 
     private void publishStoredOutcomes() {
-        for (Map.Entry<String, SpecificRecord> outcome : store.unpublishedOutcomes().entrySet()) {
-            events.publish(outcome.getValue());
-            store.outcomePublished(outcome.getKey());
-        }
+        store.publishOutcomes(events::publish);
     }
 
     private LoadTask loadTask(StoredRun run) {

@@ -9,6 +9,9 @@ import dev.dmsflow.contracts.event.ValidationFailed;
 import dev.dmsflow.contracts.event.ValidationPassed;
 import dev.dmsflow.contracts.event.WindowStaged;
 import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -17,10 +20,14 @@ import org.springframework.stereotype.Component;
 @Component
 class RunListeners {
 
-    private final RunCoordinator coordinator;
+    private static final Logger log = LoggerFactory.getLogger(RunListeners.class);
 
-    RunListeners(RunCoordinator coordinator) {
+    private final RunCoordinator coordinator;
+    private final ControllerInstance instance;
+
+    RunListeners(RunCoordinator coordinator, ControllerInstance instance) {
         this.coordinator = coordinator;
+        this.instance = instance;
     }
 
     @KafkaListener(topics = Topics.TASK_REQUESTED)
@@ -48,6 +55,11 @@ class RunListeners {
 
     @Scheduled(fixedDelayString = "${dmsflow.controller.poll-interval:5s}")
     void advanceRuns() {
-        coordinator.tick();
+        try {
+            instance.tick(coordinator::tick);
+        } catch (DataAccessException e) {
+            // the run state is in the database: every step is taken again from it on the next tick once it is back
+            log.warn("Tick cut short, the run store is unreachable (tried again next tick): {}", e.getMessage());
+        }
     }
 }

@@ -25,13 +25,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** The controller's run state and table leases ({@code dms_controller.runs}, {@code dms_controller.table_leases}). */
+/**
+ * The controller's run state and table leases ({@code dms_controller.runs}, {@code dms_controller.table_leases}).
+ * A STARTING or RUNNING run belongs to one controller instance ({@code runs.owner}); every change a tick makes to a
+ * run holds only while the run is still in the status the tick read and, while it loads, still this instance's, so a
+ * late poll or a second instance cannot undo what another transition did.
+ */
 final class RunStore {
 
     /** One resolved table as stored in {@code runs.tables}. */
@@ -44,14 +51,25 @@ final class RunStore {
     /** The stages of a run after its request, in order. */
     private static final String[] STAGES = {"LOAD", "STAGING", "MERGE", "VALIDATION"};
 
+    /** Claims take this transaction lock, so each claim's statement sees every claim committed before it. */
+    private static final long CLAIM_LOCK = 0x646d73666c6f77L;
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
+    private final String instanceId;
+    private final Duration instanceTimeout;
     private final AvroEventSerializer serializer = new AvroEventSerializer();
     private final AvroEventDeserializer deserializer = new AvroEventDeserializer();
 
-    RunStore(JdbcTemplate jdbc, TransactionTemplate transactions) {
+    /**
+     * @param instanceId      this controller instance, the owner of the runs it advances
+     * @param instanceTimeout how old an owner's heartbeat may get before its runs are claimed
+     */
+    RunStore(JdbcTemplate jdbc, TransactionTemplate transactions, String instanceId, Duration instanceTimeout) {
         this.jdbc = jdbc;
         this.transactions = transactions;
+        this.instanceId = instanceId;
+        this.instanceTimeout = instanceTimeout;
     }
 
     /** What a request did: made a new run, ran a failed one again (a higher attempt), or nothing (counted). */
@@ -72,7 +90,7 @@ final class RunStore {
                     UPDATE dms_controller.runs r SET status = 'QUEUED', attempt = ?, task_id = NULL, task_arn = NULL, task_status = NULL,
                         progress = 0, statistics = NULL, failure = NULL, engine_errors = 0, outcome = NULL, outcome_published = true,
                         started_at = NULL, loaded_at = NULL, finished_at = NULL, last_progress_at = NULL, stage = NULL,
-                        progressed_at = NULL, task_delete_pending = false, task_delete_attempts = 0
+                        progressed_at = NULL, task_delete_pending = false, task_delete_attempts = 0, owner = NULL
                     FROM old WHERE r.request_id = old.request_id
                     RETURNING old.task_id, old.task_delete_pending""", run.requestId(), run.attempt(), run.attempt());
             if (!retried.isEmpty()) {
@@ -102,9 +120,43 @@ final class RunStore {
                 json(tables), run.stagingTables().toArray(String[]::new), engine, migrationType, run.attempt()) == 1;
     }
 
+    /** Throws when the database cannot be reached. */
+    void ping() {
+        jdbc.queryForList("SELECT 1 FROM dms_controller.runs LIMIT 1", Integer.class);
+    }
+
     List<String> requestIds(RunStatus status) {
         return jdbc.queryForList("SELECT request_id FROM dms_controller.runs WHERE status = ? ORDER BY created_at, request_id",
                 String.class, status.name());
+    }
+
+    /** The runs in the status that this instance owns. */
+    List<String> ownedRequestIds(RunStatus status) {
+        return jdbc.queryForList("SELECT request_id FROM dms_controller.runs WHERE status = ? AND owner = ? ORDER BY created_at, request_id",
+                String.class, status.name(), instanceId);
+    }
+
+    /**
+     * Makes this instance the owner of every STARTING, RUNNING or REPLICATING run that has none, or whose owner's heartbeat is older
+     * than the instance timeout (database time, so the instances' clocks do not matter). Returns the runs claimed,
+     * with the owner each had ("" for none).
+     */
+    Map<String, String> claimOrphans() {
+        return transactions.execute(tx -> {
+            jdbc.query("SELECT pg_advisory_xact_lock(?)", rs -> { }, CLAIM_LOCK);
+            Map<String, String> claimed = new LinkedHashMap<>();
+            jdbc.query("""
+                    UPDATE dms_controller.runs r SET owner = ? FROM (
+                        SELECT request_id, coalesce(owner, '') AS previous FROM dms_controller.runs
+                        WHERE status IN ('STARTING', 'RUNNING', 'REPLICATING') AND owner IS DISTINCT FROM ?
+                          AND NOT EXISTS (SELECT 1 FROM dms_controller.controller_instances i WHERE i.instance_id = runs.owner
+                                          AND i.heartbeat_at > now() - make_interval(secs => ?))) o
+                    WHERE r.request_id = o.request_id RETURNING r.request_id, o.previous""",
+                    (ResultSet rs) -> {
+                        claimed.put(rs.getString(1), rs.getString(2));
+                    }, instanceId, instanceId, instanceTimeout.toMillis() / 1000.0);
+            return claimed;
+        });
     }
 
     /**
@@ -125,8 +177,8 @@ final class RunStore {
                 tx.setRollbackOnly();
                 return false;
             }
-            jdbc.update("UPDATE dms_controller.runs SET status = 'STARTING', started_at = now(), stage = 'LOAD', progressed_at = now()"
-                    + " WHERE request_id = ?", requestId);
+            jdbc.update("UPDATE dms_controller.runs SET status = 'STARTING', started_at = now(), stage = 'LOAD', progressed_at = now(),"
+                    + " owner = ? WHERE request_id = ?", instanceId, requestId);
             return true;
         }));
     }
@@ -135,19 +187,35 @@ final class RunStore {
         return jdbc.query("SELECT * FROM dms_controller.runs WHERE request_id = ?", (rs, i) -> stored(rs), requestId).stream().findFirst();
     }
 
-    void recordHandle(String requestId, TaskHandle handle) {
-        jdbc.update("UPDATE dms_controller.runs SET task_id = ?, task_arn = ? WHERE request_id = ?", handle.taskId(), handle.taskArn(), requestId);
+    /** False when the run is no longer this instance's STARTING run: then the task is not to be started here. */
+    boolean recordHandle(String requestId, TaskHandle handle) {
+        return jdbc.update("UPDATE dms_controller.runs SET task_id = ?, task_arn = ? WHERE request_id = ? AND status = 'STARTING' AND owner = ?",
+                handle.taskId(), handle.taskArn(), requestId, instanceId) == 1;
+    }
+
+    /**
+     * Whether the run is still this instance's STARTING run, its row locked until the transaction ends: a task is
+     * started inside it, so nothing else can move the run meanwhile.
+     */
+    boolean lockStarting(String requestId) {
+        return !jdbc.queryForList("SELECT 1 FROM dms_controller.runs WHERE request_id = ? AND status = 'STARTING' AND owner = ? FOR UPDATE",
+                Integer.class, requestId, instanceId).isEmpty();
     }
 
     /** Back to STARTING without a task: the next tick creates one again. */
-    void restart(String requestId) {
+    void restart(String requestId, RunStatus from) {
         jdbc.update("UPDATE dms_controller.runs SET status = 'STARTING', task_id = NULL, task_arn = NULL"
-                + " WHERE request_id = ? AND status IN ('STARTING', 'RUNNING')", requestId);
+                + " WHERE request_id = ? AND status = ? AND owner = ?", requestId, from.name(), instanceId);
     }
 
-    void running(String requestId) {
-        jdbc.update("UPDATE dms_controller.runs SET status = 'RUNNING', progressed_at = now() WHERE request_id = ? AND status = 'STARTING'",
-                requestId);
+    boolean running(String requestId) {
+        return jdbc.update("UPDATE dms_controller.runs SET status = 'RUNNING', progressed_at = now()"
+                + " WHERE request_id = ? AND status = 'STARTING' AND owner = ?", requestId, instanceId) == 1;
+    }
+
+    /** Runs the work in one transaction (a task start and the run's move to RUNNING). */
+    <T> T inTransaction(Supplier<T> work) {
+        return transactions.execute(tx -> work.get());
     }
 
     void progress(String requestId, String taskStatus, int percent, JsonNode statistics, boolean published) {
@@ -157,48 +225,58 @@ final class RunStore {
                         + " last_progress_at = CASE WHEN ? THEN now() ELSE last_progress_at END,"
                         + " progressed_at = CASE WHEN task_status IS DISTINCT FROM ? OR progress <> ?"
                         + " OR (?::jsonb IS NOT NULL AND ?::jsonb IS DISTINCT FROM statistics) THEN now() ELSE progressed_at END"
-                        + " WHERE request_id = ?",
-                taskStatus, percent, json, published, taskStatus, percent, json, json, requestId);
+                        + " WHERE request_id = ? AND status IN ('RUNNING', 'REPLICATING') AND owner = ?",
+                taskStatus, percent, json, published, taskStatus, percent, json, json, requestId, instanceId);
     }
 
-    int engineError(String requestId, String message) {
-        return jdbc.queryForObject("UPDATE dms_controller.runs SET engine_errors = engine_errors + 1, failure = ? WHERE request_id = ?"
-                + " RETURNING engine_errors", Integer.class, message, requestId);
+    /** Counts a transient engine error; empty when the run is no longer this instance's STARTING or RUNNING run. */
+    Optional<Integer> engineError(String requestId, RunStatus status, String message) {
+        return jdbc.queryForList("UPDATE dms_controller.runs SET engine_errors = engine_errors + 1, failure = ?"
+                + " WHERE request_id = ? AND status = ? AND owner = ? RETURNING engine_errors", Integer.class,
+                message, requestId, status.name(), instanceId).stream().findFirst();
     }
 
     /** A poll was answered: the transient errors before it were not consecutive. */
     void resetEngineErrors(String requestId) {
-        jdbc.update("UPDATE dms_controller.runs SET engine_errors = 0, failure = NULL WHERE request_id = ? AND status IN ('STARTING', 'RUNNING')",
-                requestId);
+        jdbc.update("UPDATE dms_controller.runs SET engine_errors = 0, failure = NULL WHERE request_id = ? AND status IN ('STARTING', 'RUNNING', 'REPLICATING')"
+                + " AND owner = ?", requestId, instanceId);
     }
 
     /**
      * The load finished: the state and the FullLoadCompleted to publish change together; a full-load task is to be
-     * deleted, a CDC task replicates on (REPLICATING).
+     * deleted, a CDC task replicates on (REPLICATING). False when the run is no longer this instance's RUNNING run (it
+     * failed meanwhile, or another instance has it).
      */
-    void loaded(String requestId, SpecificRecord fullLoadCompleted, JsonNode statistics) {
-        jdbc.update("UPDATE dms_controller.runs SET status = CASE WHEN migration_type = ? THEN 'REPLICATING' ELSE 'LOADED' END,"
+    boolean loaded(String requestId, SpecificRecord fullLoadCompleted, JsonNode statistics) {
+        return jdbc.update("UPDATE dms_controller.runs SET status = CASE WHEN migration_type = ? THEN 'REPLICATING' ELSE 'LOADED' END,"
                         + " progress = 100, statistics = ?::jsonb, loaded_at = now(), failure = NULL, outcome = ?, outcome_published = false,"
-                        + " task_delete_pending = migration_type <> ?, stage = 'STAGING', progressed_at = now() WHERE request_id = ?",
+                        + " task_delete_pending = migration_type <> ?, stage = 'STAGING', progressed_at = now()"
+                        + " WHERE request_id = ? AND status = 'RUNNING' AND owner = ?",
                 LoadTask.FULL_LOAD_AND_CDC, statistics.toString(), serializer.serialize("runs", fullLoadCompleted), LoadTask.FULL_LOAD_AND_CDC,
-                requestId);
+                requestId, instanceId) == 1;
     }
 
     /**
      * The run failed: its TaskFailed is stored to publish, its task (if it has one) is to be deleted, and its leases are
-     * released, in one transaction. A run that already finished stays as it is.
+     * released, in one transaction. Only while the run is still in the status the caller read ({@code from}), and, when
+     * {@code owned} (the owner's poll), still this instance's: a late poll cannot fail a run that loaded or failed
+     * meanwhile. A deadline or a lease release on any instance fails a loading run whether it is STARTING or RUNNING.
      */
-    void failed(String requestId, String reason, SpecificRecord taskFailed) {
-        transactions.executeWithoutResult(tx -> {
+    boolean failed(String requestId, RunStatus from, boolean owned, String reason, SpecificRecord taskFailed) {
+        String[] statuses = !owned && (from == RunStatus.STARTING || from == RunStatus.RUNNING)
+                ? new String[] {RunStatus.STARTING.name(), RunStatus.RUNNING.name()} : new String[] {from.name()};
+        return Boolean.TRUE.equals(transactions.execute(tx -> {
             int updated = jdbc.update("UPDATE dms_controller.runs SET status = 'FAILED', failure = ?, finished_at = now(), outcome = ?,"
                     // a task still loading is to be deleted; a loaded run's was deleted, or is being deleted, already
                     + " outcome_published = false,"
                     + " task_delete_pending = task_delete_pending OR (status IN ('STARTING', 'RUNNING') AND task_arn IS NOT NULL)"
-                    + " WHERE request_id = ? AND status NOT IN ('COMPLETED', 'FAILED')", reason, serializer.serialize("runs", taskFailed), requestId);
+                    + " WHERE request_id = ? AND status = ANY(?::text[]) AND (NOT ? OR owner = ?)",
+                    reason, serializer.serialize("runs", taskFailed), requestId, statuses, owned, instanceId);
             if (updated > 0) {
                 jdbc.update("DELETE FROM dms_controller.table_leases WHERE request_id = ?", requestId);
             }
-        });
+            return updated > 0;
+        }));
     }
 
     /** A loaded run's later stage began (or an event of its current stage arrived again): progress, never backwards. */
@@ -236,10 +314,15 @@ final class RunStore {
                 stagingTable, requestId, by, reason);
     }
 
-    /** Runs whose task is still to be deleted. */
+    /**
+     * Runs whose task is still to be deleted, by this instance: the run's last owner deletes it (a local task lives in
+     * its process, so only it can stop it), or anyone once that owner is gone.
+     */
     List<String> pendingTaskDeletes() {
-        return jdbc.queryForList("SELECT request_id FROM dms_controller.runs WHERE task_delete_pending AND task_arn IS NOT NULL"
-                + " ORDER BY created_at, request_id", String.class);
+        return jdbc.queryForList("SELECT request_id FROM dms_controller.runs r WHERE task_delete_pending AND task_arn IS NOT NULL"
+                + " AND (owner IS NULL OR owner = ? OR NOT EXISTS (SELECT 1 FROM dms_controller.controller_instances i"
+                + " WHERE i.instance_id = r.owner AND i.heartbeat_at > now() - make_interval(secs => ?)))"
+                + " ORDER BY created_at, request_id", String.class, instanceId, instanceTimeout.toMillis() / 1000.0);
     }
 
     void taskDeleted(String requestId) {
@@ -300,18 +383,26 @@ final class RunStore {
     record Replicated(String stagingTable, String requestId, String taskId) {
     }
 
-    /** Outcome events stored but not yet acknowledged by the broker, oldest first. */
-    Map<String, SpecificRecord> unpublishedOutcomes() {
-        Map<String, SpecificRecord> outcomes = new LinkedHashMap<>();
-        jdbc.query("SELECT request_id, outcome FROM dms_controller.runs WHERE NOT outcome_published ORDER BY created_at",
-                (ResultSet rs) -> {
-                    outcomes.put(rs.getString(1), deserializer.deserialize("runs", rs.getBytes(2)));
-                });
-        return outcomes;
-    }
-
-    void outcomePublished(String requestId) {
-        jdbc.update("UPDATE dms_controller.runs SET outcome_published = true WHERE request_id = ?", requestId);
+    /**
+     * Publishes the outcome events stored but not yet acknowledged by the broker, oldest first, each marked published
+     * in the transaction that holds its run's row while it goes out: another instance skips it, so an outcome is not
+     * published twice by two instances at once.
+     */
+    void publishOutcomes(Consumer<SpecificRecord> publisher) {
+        boolean published;
+        do {
+            published = Boolean.TRUE.equals(transactions.execute(tx -> {
+                List<Map.Entry<String, SpecificRecord>> next = jdbc.query("SELECT request_id, outcome FROM dms_controller.runs"
+                        + " WHERE NOT outcome_published ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED",
+                        (rs, i) -> Map.entry(rs.getString(1), deserializer.deserialize("runs", rs.getBytes(2))));
+                if (next.isEmpty()) {
+                    return false;
+                }
+                publisher.accept(next.get(0).getValue());
+                jdbc.update("UPDATE dms_controller.runs SET outcome_published = true WHERE request_id = ?", next.get(0).getKey());
+                return true;
+            }));
+        } while (published);
     }
 
     Optional<RunView> view(String requestId) {

@@ -12,6 +12,7 @@ import dev.dmsflow.controller.engine.TaskStatus;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -29,12 +31,15 @@ import org.slf4j.LoggerFactory;
  * dmsflow's own full-load engine: reads the source over JDBC and writes the staging tables with COPY, following the
  * same table-mapping and task-settings JSON the controller sends to AWS DMS, and reporting the same per-table
  * statistics. Tables load in parallel up to MaxFullLoadSubTasks. Tasks live in this process: a controller restarted
- * during a load finds its task {@link TaskPhase#LOST} and runs it again (it starts clean: the prep mode truncates).
+ * during a load finds its task {@link TaskPhase#LOST} and runs it again (it starts clean: the prep mode truncates), and
+ * so does the instance that takes over the run of one that stopped.
  */
 public final class LocalJdbcEngine implements ReplicationEngine {
 
     private static final Logger log = LoggerFactory.getLogger(LocalJdbcEngine.class);
     static final String ARN_PREFIX = "local:";
+    /** How long an abandoned task's loading threads get to end their COPY sessions. */
+    private static final Duration ABANDON_WAIT = Duration.ofSeconds(60);
 
     private final LocalEngineProperties properties;
     private final DataSource target;
@@ -89,7 +94,7 @@ public final class LocalJdbcEngine implements ReplicationEngine {
         LocalTask task = tasks.get(handle.taskId());
         if (task == null) {
             return new TaskStatus(TaskPhase.LOST, "lost", 0, "local task " + handle.taskId()
-                    + " is not in this controller: it restarted during the load");
+                    + " is not in this controller instance: the instance that ran it stopped during the load");
         }
         return task.status();
     }
@@ -118,6 +123,24 @@ public final class LocalJdbcEngine implements ReplicationEngine {
         LocalTask task = tasks.remove(handle.taskId());
         if (task != null) {
             task.stop();
+        }
+    }
+
+    /** Every task stops and is forgotten; returns once their loading threads (and so their COPY sessions) ended. */
+    @Override
+    public void abandonLocalTasks() {
+        List<LocalTask> abandoned = new ArrayList<>();
+        tasks.keySet().forEach(taskId -> {
+            LocalTask task = tasks.remove(taskId);
+            if (task != null) {
+                task.stop();
+                abandoned.add(task);
+            }
+        });
+        for (LocalTask task : abandoned) {
+            if (!task.awaitEnd(ABANDON_WAIT)) {
+                throw new IllegalStateException("a stopped local task still loads after " + ABANDON_WAIT.toSeconds() + "s");
+            }
         }
     }
 
@@ -184,6 +207,19 @@ public final class LocalJdbcEngine implements ReplicationEngine {
             }
             failure = "stopped by the controller";
             pool.shutdownNow();
+        }
+
+        boolean awaitEnd(Duration wait) {
+            ExecutorService running;
+            synchronized (this) {
+                running = pool;
+            }
+            try {
+                return running == null || running.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
 
         private void load(TableRun table) {

@@ -186,14 +186,12 @@ record TableCopy(String sourceSchema, String sourceTable, String targetSchema, S
             rows.set(total);
             return total;
         } catch (InterruptedException e) {
+            // the task was stopped: its COPY ends here, not when the source runs out
             Thread.currentThread().interrupt();
+            abort(reader, copyIn, target);
             throw new SQLException("interrupted while loading " + sourceSchema + "." + sourceTable, e);
         } catch (SQLException | RuntimeException e) {
-            reader.interrupt();
-            if (copyIn != null && copyIn.isActive()) {
-                copyIn.cancelCopy();
-            }
-            target.rollback();
+            abort(reader, copyIn, target);
             throw e;
         } finally {
             if (copyOut.isActive()) {
@@ -201,6 +199,14 @@ record TableCopy(String sourceSchema, String sourceTable, String targetSchema, S
             }
             source.rollback();
         }
+    }
+
+    private static void abort(Thread reader, CopyIn copyIn, Connection target) throws SQLException {
+        reader.interrupt();
+        if (copyIn != null && copyIn.isActive()) {
+            copyIn.cancelCopy();
+        }
+        target.rollback();
     }
 
     /** Rows of COPY text, whole rows only; {@code commit} marks the last chunk of a CommitRate transaction. */
@@ -267,6 +273,13 @@ record TableCopy(String sourceSchema, String sourceTable, String targetSchema, S
                 long inTransaction = 0;
                 long total = 0;
                 while (rs.next()) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        // the task was stopped: its COPY ends here, not when the source runs out
+                        if (copyIn != null) {
+                            copyIn.cancelCopy();
+                        }
+                        throw new SQLException("interrupted while loading " + sourceSchema + "." + sourceTable);
+                    }
                     if (copyIn == null) {
                         copyIn = target.unwrap(PGConnection.class).getCopyAPI().copyIn(copy);
                     }

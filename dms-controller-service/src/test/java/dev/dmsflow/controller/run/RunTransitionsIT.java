@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dmsflow.contracts.event.EngineType;
 import dev.dmsflow.contracts.event.FailureStage;
 import dev.dmsflow.contracts.catalog.MigrationCatalog;
+import dev.dmsflow.controller.engine.CdcLatency;
 import dev.dmsflow.controller.engine.LoadTask;
 import dev.dmsflow.controller.engine.ReplicationEngine;
 import dev.dmsflow.controller.engine.TableStatistics;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -170,6 +172,11 @@ class RunTransitionsIT {
         @Override
         public List<TableStatistics> tableStatistics(TaskHandle task) {
             return List.of();
+        }
+
+        @Override
+        public Optional<CdcLatency> cdcLatency(TaskHandle task) {
+            return Optional.empty();
         }
 
         @Override

@@ -37,6 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -143,8 +144,13 @@ public final class LoadBenchmark {
                 List<Submission> plan = plan(data, requests, duplicates, options.get("submitters"), new Random(options.get("seed")));
                 long runsStarted = System.nanoTime();
                 List<Integer> statuses = submit(plan, controllers, options.get("submitters"));
+                // a request the controller did not accept has no run to wait for; it counts as failed
                 Set<String> requestIds = new LinkedHashSet<>();
-                plan.forEach(s -> requestIds.add(s.reload().requestId()));
+                for (int i = 0; i < plan.size(); i++) {
+                    if (!plan.get(i).duplicate() && statuses.get(i) == 202) {
+                        requestIds.add(plan.get(i).reload().requestId());
+                    }
+                }
                 Map<String, Run> runs = awaitOutcomes(events, requestIds, Duration.ofMinutes(options.get("timeout-minutes")));
                 System.out.printf("  runs                      %.1f s%n", (System.nanoTime() - runsStarted) / 1e9);
                 targetsMet = report(plan, statuses, runs, events, controllers, new JdbcTemplate(infrastructure.dataSource(Database.DB1)));
@@ -301,9 +307,10 @@ public final class LoadBenchmark {
             Run run = runs.get(requestId);
             boolean accepted = statuses.get(i) == 202;
             if (!accepted) {
+                failed++;
                 problems.add(requestId + ": HTTP " + statuses.get(i));
             }
-            if (run == null) {
+            if (run == null || !accepted) {
                 continue;
             }
             if (!run.passed()) {
@@ -347,9 +354,9 @@ public final class LoadBenchmark {
                 percentile(passed.stream().map(r -> millis(loadReady(r, runs.values()), r.loadStart())).toList(), 95),
                 percentile(passed.stream().map(r -> millis(r.loadEnd(), occurredAt(r.loaded()))).toList(), 50),
                 percentile(passed.stream().map(r -> millis(r.loadEnd(), occurredAt(r.loaded()))).toList(), 95));
-        long uniqueRuns = plan.stream().filter(s -> !s.duplicate()).count();
+        long acceptedRuns = IntStream.range(0, plan.size()).filter(i -> !plan.get(i).duplicate() && statuses.get(i) == 202).count();
         System.out.printf("runs without an outcome: %d, outcome events beyond one per run: %d, dead letters: %d, stage SQL (ms, sum over runs): merge %d, validation %d%n",
-                uniqueRuns - runs.size(), extraOutcomes, events.deadLetters().size(),
+                acceptedRuns - runs.size(), extraOutcomes, events.deadLetters().size(),
                 passed.stream().mapToLong(r -> ((MergeCompleted) r.merged().event()).getDurationMillis()).sum(),
                 passed.stream().mapToLong(r -> ((ValidationPassed) r.outcome().event()).getDurationMillis()).sum());
         problems.stream().limit(10).forEach(p -> System.out.println("  " + p));

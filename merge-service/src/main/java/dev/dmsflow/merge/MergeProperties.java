@@ -5,10 +5,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * @param maxAttempts  attempts of a run that meets transient database faults (lost connection, deadlock, a key CDC
- *                     inserted meanwhile) before TaskFailed goes out
- * @param retryBackoff wait before the second attempt, doubling after each further one
- * @param publishTimeout how long publishing an outcome may take before the record is retried
+ * Retries of a run and the publish timeout are shared by every stage: {@code dmsflow.run.*},
+ * {@code dmsflow.kafka.publish-timeout}.
+ *
  * @param clockSkew    CDC changes logged up to this long before a run's loadStartedAt still win over its staged copy:
  *                     allows for the clock difference between controller and database and for CDC transactions open
  *                     when the load started
@@ -17,10 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param changeLogPruneInterval how often the change logs of the catalog's tracked tables are pruned to the retention
  */
 @ConfigurationProperties("dmsflow.merge")
-record MergeProperties(@DefaultValue("3") int maxAttempts,
-                       @DefaultValue("1s") Duration retryBackoff,
-                       @DefaultValue("30s") Duration publishTimeout,
-                       @DefaultValue("10s") Duration clockSkew,
+record MergeProperties(@DefaultValue("10s") Duration clockSkew,
                        @DefaultValue("7d") Duration changeLogRetention,
                        @DefaultValue("1h") Duration changeLogPruneInterval) {
 }

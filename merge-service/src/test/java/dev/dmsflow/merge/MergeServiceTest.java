@@ -13,7 +13,7 @@ import org.springframework.test.context.ContextConfiguration;
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(useMainMethod = SpringBootTest.UseMainMethod.ALWAYS, properties = {
         "dmsflow.catalog.location=classpath:merge-test-catalog.yaml",
-        "dmsflow.merge.retry-backoff=50ms",
+        "dmsflow.run.retry-backoff=50ms",
         "dmsflow.kafka.retry.initial-interval=50ms"})
 @ContextConfiguration(initializers = EmbeddedInfrastructureInitializer.class)
 public @interface MergeServiceTest {

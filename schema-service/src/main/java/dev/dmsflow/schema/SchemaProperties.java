@@ -1,12 +1,14 @@
 package dev.dmsflow.schema;
 
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
+ * Retries of a load check and the publish timeout are shared by every stage: {@code dmsflow.run.*},
+ * {@code dmsflow.kafka.publish-timeout}.
+ *
  * @param provisionOnStartup provision the catalog's structures when the service starts (before it consumes events)
  * @param adminSchema        schema of the monitoring views (the seed's {@code admin})
  * @param dmsUser            PostgreSQL role DMS connects as: gets the seed's grants on the provisioned objects and a
@@ -16,9 +18,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                           for Oracle, to create production tables that do not exist yet
  * @param fdwPasswords       foreign server name → password of its user mapping; a server not listed here takes the
  *                           environment variable its catalog entry names ({@code passwordEnv})
- * @param maxAttempts        attempts of a load check that meets transient database faults before TaskFailed goes out
- * @param retryBackoff       wait before the second attempt, doubling after each further one
- * @param publishTimeout     how long publishing an outcome may take before the record is retried
  */
 @ConfigurationProperties("dmsflow.schema")
 public record SchemaProperties(@DefaultValue("true") boolean provisionOnStartup,
@@ -26,10 +25,7 @@ public record SchemaProperties(@DefaultValue("true") boolean provisionOnStartup,
                         String dmsUser,
                         @DefaultValue("false") boolean raw16AsUuid,
                         @DefaultValue Source source,
-                        Map<String, String> fdwPasswords,
-                        @DefaultValue("3") int maxAttempts,
-                        @DefaultValue("1s") Duration retryBackoff,
-                        @DefaultValue("30s") Duration publishTimeout) {
+                        Map<String, String> fdwPasswords) {
 
     public SchemaProperties {
         fdwPasswords = fdwPasswords == null ? Map.of() : Map.copyOf(fdwPasswords);
@@ -62,6 +58,6 @@ public record SchemaProperties(@DefaultValue("true") boolean provisionOnStartup,
         // passwords stay out of anything that prints the properties
         return "SchemaProperties[provisionOnStartup=" + provisionOnStartup + ", adminSchema=" + adminSchema + ", dmsUser=" + dmsUser
                 + ", raw16AsUuid=" + raw16AsUuid + ", source=" + source.url() + ", fdwPasswords for " + fdwPasswords.keySet()
-                + ", maxAttempts=" + maxAttempts + ", retryBackoff=" + retryBackoff + ", publishTimeout=" + publishTimeout + "]";
+                + "]";
     }
 }

@@ -17,7 +17,7 @@ import org.springframework.test.context.ContextConfiguration;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, useMainMethod = SpringBootTest.UseMainMethod.ALWAYS, properties = {
         "dmsflow.schema.provision-on-startup=false",
         "dmsflow.schema.dms-user=sv_dms",
-        "dmsflow.schema.retry-backoff=50ms",
+        "dmsflow.run.retry-backoff=50ms",
         "dmsflow.kafka.retry.initial-interval=50ms"})
 @ContextConfiguration(initializers = {EmbeddedInfrastructureInitializer.class, TestCatalog.class})
 public @interface SchemaServiceTest {

@@ -109,7 +109,7 @@ class ComposeFileTest {
         assertThat(known.unboundVariables("merge-service", Map.of(
                 "SPRING_DATASOURCE_URL", "jdbc:postgresql://db/x",
                 "SERVER_PORT", "9000",
-                "DMSFLOW_MERGE_MAX_ATTEMPTS", "3",
+                "DMSFLOW_RUN_MAX_ATTEMPTS", "3",
                 "DMSFLOW_KAFKA_RETRY_MAX_RETRIES", "2",
                 "DMSFLOW_SCHEMA_REGISTRY_URL", "http://registry:8080",
                 "SPRING_KAFKA_PROPERTIES_SECURITY_PROTOCOL", "SSL"))).isEmpty();

@@ -1,5 +1,6 @@
 package dev.dmsflow.merge.run;
 
+import dev.dmsflow.contracts.catalog.QualifiedName;
 import dev.dmsflow.contracts.event.EventHeader;
 import dev.dmsflow.contracts.event.FailureStage;
 import dev.dmsflow.contracts.event.MergeCompleted;
@@ -7,9 +8,11 @@ import dev.dmsflow.contracts.event.TableMergeResult;
 import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.WindowStaged;
 import dev.dmsflow.merge.window.MergeCounts;
-import dev.dmsflow.merge.window.MergeRejectedException;
 import dev.dmsflow.merge.window.MergeStep;
-import dev.dmsflow.support.jdbc.TransientFaults;
+import dev.dmsflow.support.run.OutcomeSink;
+import dev.dmsflow.support.run.RunSkeleton;
+import dev.dmsflow.support.run.RunSkeletons;
+import dev.dmsflow.support.run.StageWork;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -19,120 +22,77 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Merges a staged run: every table in one transaction, each target locked with {@code pg_advisory_xact_lock}, the
- * audit rows and the run record committed with the data. A redelivered run is not merged again; its recorded
- * {@link MergeCompleted} is published once more, which also heals a crash between commit and publish. Transient
- * database faults are retried with exponential backoff; when a run cannot be merged, nothing of it is visible, a
- * FAILED summary row is written in its own transaction and {@link TaskFailed} goes out.
+ * Merges a staged run through the {@link RunSkeleton}: every table in one (read committed) transaction, each target
+ * locked with {@code pg_advisory_xact_lock}, the audit rows and the outcome committed with the data. A redelivered run
+ * (same requestId and attempt) is not merged again, its recorded outcome is published once more; a retried run
+ * (attempt + 1) is merged again. When a run cannot be merged, nothing of it is visible, a FAILED summary row is
+ * recorded with its TaskFailed. A transient fault (e.g. a key CDC inserted meanwhile) is retried by the skeleton.
  */
-public final class RunMerger {
+public final class RunMerger implements StageWork<WindowStaged> {
 
     public static final String PRODUCER = "merge-service";
-    private static final Logger log = LoggerFactory.getLogger(RunMerger.class);
+    static final RunSkeleton.Stage STAGE = new RunSkeleton.Stage(FailureStage.MERGE, PRODUCER,
+            new QualifiedName("merge_service", "merge_runs"), "merge", Connection.TRANSACTION_READ_COMMITTED, "dmsflow.merge-run");
 
-    /** @param maxAttempts attempts of a run that meets transient faults; @param backoff wait before the second, doubling after */
-    public record Retry(int maxAttempts, Duration backoff) {
-    }
-
-    private final DataSource dataSource;
     private final MergePlanner planner;
-    private final MergeEvents events;
     private final Clock clock;
-    private final Retry retry;
-    private final MergeRuns runs = new MergeRuns();
     private final MergeAudit audit = new MergeAudit();
+    private final RunSkeleton<WindowStaged> skeleton;
 
-    public RunMerger(DataSource dataSource, MergePlanner planner, MergeEvents events, Clock clock, Retry retry) {
-        this.dataSource = dataSource;
+    public RunMerger(RunSkeletons skeletons, MergePlanner planner, OutcomeSink outcomes, Clock clock) {
         this.planner = planner;
-        this.events = events;
         this.clock = clock;
-        this.retry = retry;
+        this.skeleton = skeletons.create(STAGE, this, outcomes);
     }
 
     public void onWindowStaged(WindowStaged staged) {
-        for (int attempt = 1; ; attempt++) {
-            Instant start = clock.instant();
-            MergeCompleted completed;
-            try {
-                completed = mergeOnce(staged, start);
-            } catch (MergeRejectedException e) {
-                fail(staged, start, attempt, e.getMessage(), false, e);
-                return;
-            } catch (SQLException e) {
-                // includes a CDC change the merge overwrote while it ran: the next attempt leaves that key to CDC
-                boolean retryable = TransientFaults.isTransient(e);
-                if (retryable && attempt < retry.maxAttempts()) {
-                    log.warn("Merge of run {} met a transient fault (attempt {} of {}), retrying: {}",
-                            staged.getHeader().getRequestId(), attempt, retry.maxAttempts(), e.getMessage());
-                    pause(retry.backoff().multipliedBy(1L << (attempt - 1)));
-                    continue;
-                }
-                fail(staged, start, attempt, "database error " + e.getSQLState() + ": " + e.getMessage(), retryable, e);
-                return;
-            }
-            events.completed(completed);
-            return;
-        }
+        skeleton.handle(staged);
     }
 
-    private MergeCompleted mergeOnce(WindowStaged staged, Instant start) throws SQLException {
+    @Override
+    public MergeCompleted run(Connection connection, WindowStaged staged, Instant start) throws SQLException {
         String requestId = staged.getHeader().getRequestId();
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                runs.lock(connection, requestId);
-                Optional<MergeCompleted> recorded = runs.find(connection, requestId);
-                if (recorded.isPresent()) {
-                    connection.rollback();
-                    log.info("Run {} was merged before; publishing its MergeCompleted again", requestId);
-                    return recorded.get();
-                }
-                List<MergeStep> steps = planner.steps(staged);
-                for (MergeStep step : steps) {
-                    lockTarget(connection, step);
-                }
-                List<TableMergeResult> results = new ArrayList<>();
-                for (MergeStep step : steps) {
-                    long stepStart = System.nanoTime();
-                    MergeCounts counts = step.execute(connection, staged.getWindow());
-                    results.add(TableMergeResult.newBuilder()
-                            .setTable(step.table())
-                            .setInserted(counts.inserted()).setUpdated(counts.updated())
-                            .setSkippedStale(counts.skippedStale()).setSkippedDeleted(counts.skippedDeleted())
-                            .setDuplicates(counts.duplicates())
-                            .setStagedRows(counts.staged()).setFullLoadRows(step.fullLoadRows())
-                            .setDurationMillis(Duration.ofNanos(System.nanoTime() - stepStart).toMillis())
-                            .build());
-                }
-                Instant end = clock.instant();
-                MergeCompleted completed = MergeCompleted.newBuilder()
-                        .setHeader(header(staged))
-                        .setKind(staged.getKind()).setWindow(staged.getWindow()).setMultiStage(staged.getMultiStage())
-                        .setLoadStartedAt(staged.getLoadStartedAt())
-                        .setTables(results)
-                        .setDurationMillis(Duration.between(start, end).toMillis())
-                        .build();
-                for (int i = 0; i < steps.size(); i++) {
-                    audit.logTable(connection, requestId, results.get(i), steps.get(i).source().toString(), staged.getWindow(), end);
-                }
-                audit.summary(connection, requestId, staged.getHeader().getAttempt(), start, end, "SUCCESS", notes(staged, results), null);
-                runs.record(connection, completed);
-                connection.commit();
-                return completed;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
+        List<MergeStep> steps = planner.steps(staged);
+        for (MergeStep step : steps) {
+            lockTarget(connection, step);
         }
+        List<TableMergeResult> results = new ArrayList<>();
+        for (MergeStep step : steps) {
+            long stepStart = System.nanoTime();
+            MergeCounts counts = step.execute(connection, staged.getWindow());
+            results.add(TableMergeResult.newBuilder()
+                    .setTable(step.table())
+                    .setInserted(counts.inserted()).setUpdated(counts.updated())
+                    .setSkippedStale(counts.skippedStale()).setSkippedDeleted(counts.skippedDeleted())
+                    .setDuplicates(counts.duplicates())
+                    .setStagedRows(counts.staged()).setFullLoadRows(step.fullLoadRows())
+                    .setDurationMillis(Duration.ofNanos(System.nanoTime() - stepStart).toMillis())
+                    .build());
+        }
+        Instant end = clock.instant();
+        MergeCompleted completed = MergeCompleted.newBuilder()
+                .setHeader(new EventHeader(UUID.randomUUID().toString(), requestId, end.truncatedTo(ChronoUnit.MILLIS), PRODUCER,
+                        staged.getHeader().getAttempt()))
+                .setKind(staged.getKind()).setWindow(staged.getWindow()).setMultiStage(staged.getMultiStage())
+                .setLoadStartedAt(staged.getLoadStartedAt())
+                .setTables(results)
+                .setDurationMillis(Duration.between(start, end).toMillis())
+                .build();
+        for (int i = 0; i < steps.size(); i++) {
+            audit.logTable(connection, requestId, results.get(i), steps.get(i).source().toString(), staged.getWindow(), end);
+        }
+        audit.summary(connection, requestId, staged.getHeader().getAttempt(), start, end, "SUCCESS", notes(staged, results), null);
+        return completed;
+    }
+
+    @Override
+    public void recordFailure(Connection connection, WindowStaged staged, TaskFailed failed, String detail, Instant start) throws SQLException {
+        audit.summary(connection, staged.getHeader().getRequestId(), staged.getHeader().getAttempt(), start, clock.instant(), "FAILED",
+                "Error: " + detail, failed.getRetryable());
     }
 
     private static void lockTarget(Connection connection, MergeStep step) throws SQLException {
@@ -142,44 +102,11 @@ public final class RunMerger {
         }
     }
 
-    private void fail(WindowStaged staged, Instant start, int attempts, String reason, boolean retryable, Exception cause) {
-        String requestId = staged.getHeader().getRequestId();
-        log.error("Merge of run {} failed after {} attempt(s) (retryable: {}): {}", requestId, attempts, retryable, reason, cause);
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(true);
-            audit.summary(connection, requestId, staged.getHeader().getAttempt(), start, clock.instant(), "FAILED", "Error: " + reason, retryable);
-        } catch (SQLException e) {
-            log.error("Could not record the failure of run {} in admin.merge_summary: {}", requestId, e.getMessage());
-        }
-        events.failed(TaskFailed.newBuilder()
-                .setHeader(header(staged))
-                .setStage(FailureStage.MERGE)
-                .setReason("merge of run " + requestId + " failed: " + reason)
-                .setRetryable(retryable)
-                .setTables(staged.getTables().stream().map(t -> t.getTable().getName()).toList())
-                .setErrorType(cause.getClass().getSimpleName())
-                .build());
-    }
-
-    private EventHeader header(WindowStaged staged) {
-        return new EventHeader(UUID.randomUUID().toString(), staged.getHeader().getRequestId(),
-                clock.instant().truncatedTo(ChronoUnit.MILLIS), PRODUCER, staged.getHeader().getAttempt());
-    }
-
     private static String notes(WindowStaged staged, List<TableMergeResult> results) {
         String tables = results.stream().map(r -> String.format("%s.%s: %d inserted, %d updated, %d skipped as stale, %d left deleted, %d duplicates",
                 r.getTable().getTargetSchema(), r.getTable().getTargetTable(), r.getInserted(), r.getUpdated(),
                 r.getSkippedStale(), r.getSkippedDeleted(), r.getDuplicates())).collect(Collectors.joining("; "));
         String window = staged.getWindow() == null ? "whole tables" : "window [" + staged.getWindow().getFrom() + ", " + staged.getWindow().getTo() + ")";
         return "Merged " + staged.getKind() + " run, " + window + ": " + tables;
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting to retry a merge", e);
-        }
     }
 }

@@ -12,9 +12,11 @@ import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.TaskKind;
 import dev.dmsflow.contracts.event.TimeWindow;
 import dev.dmsflow.contracts.event.WindowStaged;
-import dev.dmsflow.merge.run.MergeEvents;
 import dev.dmsflow.merge.run.MergePlanner;
 import dev.dmsflow.merge.run.RunMerger;
+import dev.dmsflow.support.run.OutcomeSink;
+import dev.dmsflow.support.run.RetryPolicy;
+import dev.dmsflow.support.run.RunSkeletons;
 import dev.dmsflow.merge.window.TableShapes;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
@@ -160,17 +162,15 @@ public final class MergeBenchmark {
 
     private String dmsflowMerge() {
         List<MergeCompleted> completed = new ArrayList<>();
-        RunMerger merger = new RunMerger(dataSource, new MergePlanner(new TableShapes(), Optional.empty(), Duration.ofSeconds(10), Duration.ofDays(7), Clock.systemUTC()), new MergeEvents() {
-            @Override
-            public void completed(MergeCompleted event) {
-                completed.add(event);
+        OutcomeSink outcomes = outcome -> {
+            if (outcome instanceof TaskFailed failed) {
+                throw new IllegalStateException(failed.getReason());
             }
-
-            @Override
-            public void failed(TaskFailed event) {
-                throw new IllegalStateException(event.getReason());
-            }
-        }, Clock.systemUTC(), new RunMerger.Retry(1, Duration.ZERO));
+            completed.add((MergeCompleted) outcome);
+        };
+        RunMerger merger = new RunMerger(new RunSkeletons(dataSource, new RetryPolicy(1, Duration.ZERO), outcomes, Clock.systemUTC()),
+                new MergePlanner(new TableShapes(), Optional.empty(), Duration.ofSeconds(10), Duration.ofDays(7), Clock.systemUTC()),
+                outcomes, Clock.systemUTC());
         TableRef orders = TableRef.newBuilder().setName("orders").setSourceSchema("APP").setSourceTable("ORDERS")
                 .setStagingSchema("bench_staging").setStagingTable("orders").setTargetSchema("bench").setTargetTable("orders")
                 .setKeyColumns(List.of("order_id")).setWindowColumn("updated_at").build();

@@ -7,14 +7,15 @@ import static dev.dmsflow.merge.MergeFixture.staged;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dmsflow.contracts.Topics;
+import dev.dmsflow.contracts.event.EventHeader;
 import dev.dmsflow.contracts.event.MergeCompleted;
-import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.TaskKind;
 import dev.dmsflow.contracts.event.WindowStaged;
 import dev.dmsflow.merge.MergeFixture;
 import dev.dmsflow.merge.MergeServiceTest;
 import dev.dmsflow.merge.kafka.KafkaMergeEvents;
-import dev.dmsflow.support.kafka.EventPublisher;
+import dev.dmsflow.support.run.OutcomeSink;
+import dev.dmsflow.support.run.RunSkeletons;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -44,22 +45,15 @@ class MergeDeliveryIT {
     static class CrashBeforeFirstPublish {
         @Bean
         @Primary
-        MergeEvents crashingOnce(EventPublisher publisher, MeterRegistry meters) {
-            KafkaMergeEvents kafka = new KafkaMergeEvents(publisher, meters, Duration.ofSeconds(30));
+        OutcomeSink crashingOnce(RunSkeletons skeletons, MeterRegistry meters) {
+            KafkaMergeEvents kafka = new KafkaMergeEvents(skeletons.publisher(), meters);
             Set<String> crashed = ConcurrentHashMap.newKeySet();
-            return new MergeEvents() {
-                @Override
-                public void completed(MergeCompleted event) {
-                    if (event.getHeader().getRequestId().startsWith("crash-") && crashed.add(event.getHeader().getRequestId())) {
-                        throw new IllegalStateException("simulated crash after the merge committed");
-                    }
-                    kafka.completed(event);
+            return outcome -> {
+                String requestId = ((MergeCompleted) outcome).getHeader().getRequestId();
+                if (requestId.startsWith("crash-") && crashed.add(requestId)) {
+                    throw new IllegalStateException("simulated crash after the merge committed");
                 }
-
-                @Override
-                public void failed(TaskFailed event) {
-                    kafka.failed(event);
-                }
+                kafka.publish(outcome);
             };
         }
     }
@@ -117,5 +111,25 @@ class MergeDeliveryIT {
         assertThat(topics.settle(requestId, MergeCompleted.class, Duration.ofSeconds(1))).containsExactly(completed);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM admin.merge_logs WHERE request_id = ?", Long.class, requestId)).isOne();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM admin.merge_summary WHERE request_id = ?", Long.class, requestId)).isOne();
+    }
+
+    @Test
+    void aRetriedRunIsMergedAgainNotAnsweredWithTheFirstAttemptsOutcome() {
+        WindowStaged first = staged("req-" + UUID.randomUUID(), TaskKind.TIME_WINDOW_RELOAD, JANUARY, db.orders());
+        String requestId = first.getHeader().getRequestId();
+        template.send(Topics.WINDOW_STAGED, requestId, first);
+        assertThat(topics.await(requestId, MergeCompleted.class, 1).get(0).getHeader().getAttempt()).isEqualTo(1);
+        // the controller reloads the window and sends the run again, attempt 2
+        jdbc.update("UPDATE " + db.staging + ".orders SET status = 'RELOADED', updated_at = '2026-01-20'");
+        WindowStaged retried = WindowStaged.newBuilder(first)
+                .setHeader(new EventHeader(UUID.randomUUID().toString(), requestId, first.getHeader().getOccurredAt(), "test", 2)).build();
+
+        template.send(Topics.WINDOW_STAGED, requestId, retried);
+
+        MergeCompleted second = topics.await(requestId, MergeCompleted.class, 2).get(1);
+        assertThat(second.getHeader().getAttempt()).isEqualTo(2);
+        assertThat(second.getTables().get(0).getUpdated()).isEqualTo(2L);
+        assertThat(db.productionOrders()).containsExactly("1:11.00:RELOADED:2026-01-20 00:00:00", "2:22.00:RELOADED:2026-01-20 00:00:00");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM admin.merge_summary WHERE request_id = ?", Long.class, requestId)).isEqualTo(2L);
     }
 }

@@ -1,12 +1,9 @@
 package dev.dmsflow.schema.kafka;
 
-import dev.dmsflow.schema.SchemaProperties;
 import dev.dmsflow.schema.staged.LoadVerifier;
-import dev.dmsflow.schema.staged.StagedEvents;
-import dev.dmsflow.support.kafka.EventPublisher;
+import dev.dmsflow.support.run.RunSkeletons;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -14,13 +11,7 @@ import org.springframework.context.annotation.Configuration;
 class KafkaConfiguration {
 
     @Bean
-    StagedEvents stagedEvents(EventPublisher publisher, MeterRegistry meters, SchemaProperties properties) {
-        return new KafkaStagedEvents(publisher, meters, properties.publishTimeout());
-    }
-
-    @Bean
-    LoadVerifier loadVerifier(DataSource dataSource, StagedEvents events, SchemaProperties properties) {
-        return new LoadVerifier(dataSource, events, Clock.systemUTC(),
-                new LoadVerifier.Retry(properties.maxAttempts(), properties.retryBackoff()));
+    LoadVerifier loadVerifier(RunSkeletons skeletons, MeterRegistry meters) {
+        return new LoadVerifier(skeletons, new KafkaStagedEvents(skeletons.publisher(), meters), Clock.systemUTC());
     }
 }

@@ -17,11 +17,14 @@ import dev.dmsflow.schema.drift.TablePair;
 import dev.dmsflow.schema.drift.TypeVerification;
 import dev.dmsflow.schema.provision.PgCatalog;
 import dev.dmsflow.schema.provision.PgCatalog.PgColumn;
-import dev.dmsflow.support.jdbc.TransientFaults;
+import dev.dmsflow.support.run.OutcomeSink;
+import dev.dmsflow.support.run.RunSkeleton;
+import dev.dmsflow.support.run.RunSkeletons;
+import dev.dmsflow.support.run.StageWork;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -31,7 +34,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.sql.DataSource;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,92 +42,40 @@ import org.slf4j.LoggerFactory;
  * Checks a finished load before anything is merged: every staging table still mirrors its production table (the type
  * verification), and holds exactly the rows the engine reported loading (FullLoadRows) inside the run's window.
  * Passing runs get a WindowStaged with the per-table counts; a drifted or miscounted run gets a TaskFailed (stage
- * STAGING) naming the columns or counts, and no WindowStaged. The outcome is recorded in the same (repeatable read)
- * transaction as the counts it reports, and a redelivered event republishes it instead of checking again; the run's
- * lock is held before that transaction takes its snapshot, so a delivery that waited for a concurrent one sees its
- * outcome.
+ * STAGING) naming the columns or counts, and no WindowStaged. The check is the stage's work in the {@link RunSkeleton}:
+ * its outcome is recorded in the same (repeatable read) transaction as the counts it reports, a redelivered event
+ * republishes it instead of checking again, and the run's lock is held before that transaction takes its snapshot.
  */
-public final class LoadVerifier {
+public final class LoadVerifier implements StageWork<FullLoadCompleted> {
 
     public static final String PRODUCER = "schema-service";
+    private static final Logger log = LoggerFactory.getLogger(LoadVerifier.class);
     /** DMS's TableState of a table whose full load finished. */
     static final String TABLE_COMPLETED = "Table completed";
-    private static final Logger log = LoggerFactory.getLogger(LoadVerifier.class);
-
-    /** @param maxAttempts attempts of a check that meets transient faults; @param backoff wait before the second, doubling after */
-    public record Retry(int maxAttempts, Duration backoff) {
-    }
+    // repeatable read: the counts reported are those of one snapshot
+    static final RunSkeleton.Stage STAGE = new RunSkeleton.Stage(FailureStage.STAGING, PRODUCER,
+            new QualifiedName("schema_service", "staged_runs"), "staging check", Connection.TRANSACTION_REPEATABLE_READ,
+            "dmsflow.schema-run");
 
     /** Why a run cannot be merged, with the kind of problem (the TaskFailed errorType) and the table it concerns. */
     private record Problem(String kind, String table, String text) {
     }
 
-    private final DataSource dataSource;
-    private final StagedEvents events;
     private final Clock clock;
-    private final Retry retry;
-    private final StagedRuns runs = new StagedRuns();
+    private final RunSkeleton<FullLoadCompleted> skeleton;
 
-    public LoadVerifier(DataSource dataSource, StagedEvents events, Clock clock, Retry retry) {
-        this.dataSource = dataSource;
-        this.events = events;
+    public LoadVerifier(RunSkeletons skeletons, OutcomeSink outcomes, Clock clock) {
         this.clock = clock;
-        this.retry = retry;
+        this.skeleton = skeletons.create(STAGE, this, outcomes);
     }
 
     public void onFullLoadCompleted(FullLoadCompleted load) {
-        String requestId = load.getHeader().getRequestId();
-        for (int attempt = 1; ; attempt++) {
-            SpecificRecord outcome;
-            try {
-                outcome = checkOnce(load);
-            } catch (SQLException e) {
-                boolean retryable = TransientFaults.isTransient(e);
-                if (retryable && attempt < retry.maxAttempts()) {
-                    log.warn("Staging check of run {} met a transient fault (attempt {} of {}), retrying: {}",
-                            requestId, attempt, retry.maxAttempts(), e.getMessage());
-                    pause(retry.backoff().multipliedBy(1L << (attempt - 1)));
-                    continue;
-                }
-                log.error("Staging check of run {} failed after {} attempt(s)", requestId, attempt, e);
-                outcome = failed(load, "staging check of run " + requestId + " failed: database error " + e.getSQLState() + ": " + e.getMessage(),
-                        retryable, load.getTables().stream().map(t -> t.getTable().getName()).toList(), e.getClass().getSimpleName());
-            }
-            publish(outcome);
-            return;
-        }
+        skeleton.handle(load);
     }
 
-    private SpecificRecord checkOnce(FullLoadCompleted load) throws SQLException {
-        String requestId = load.getHeader().getRequestId();
-        int attempt = load.getHeader().getAttempt();
-        try (Connection connection = dataSource.getConnection()) {
-            // the run lock first, in a statement of its own: a REPEATABLE READ snapshot taken before it (the lock
-            // statement would take it while waiting) could not see the outcome a concurrent delivery recorded meanwhile
-            connection.setAutoCommit(true);
-            runs.lock(connection, requestId);
-            try {
-                connection.setAutoCommit(false);
-                connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-                try {
-                    Optional<SpecificRecord> recorded = runs.find(connection, requestId, attempt);
-                    if (recorded.isPresent()) {
-                        connection.rollback();
-                        log.info("Run {} (attempt {}) was checked before; publishing its outcome again", requestId, attempt);
-                        return recorded.get();
-                    }
-                    SpecificRecord outcome = check(connection, load);
-                    runs.record(connection, requestId, attempt, outcome);
-                    connection.commit();
-                    return outcome;
-                } catch (SQLException | RuntimeException e) {
-                    connection.rollback();
-                    throw e;
-                }
-            } finally {
-                runs.unlock(connection, requestId);
-            }
-        }
+    @Override
+    public SpecificRecord run(Connection connection, FullLoadCompleted load, Instant startedAt) throws SQLException {
+        return check(connection, load);
     }
 
     private SpecificRecord check(Connection connection, FullLoadCompleted load) throws SQLException {
@@ -255,27 +205,8 @@ public final class LoadVerifier {
                 .build();
     }
 
-    private void publish(SpecificRecord outcome) {
-        if (outcome instanceof WindowStaged staged) {
-            events.staged(staged);
-        } else {
-            TaskFailed failure = (TaskFailed) outcome;
-            log.warn("Run {} is not staged: {}", failure.getHeader().getRequestId(), failure.getReason());
-            events.failed(failure);
-        }
-    }
-
     private EventHeader header(FullLoadCompleted load) {
         return new EventHeader(UUID.randomUUID().toString(), load.getHeader().getRequestId(),
                 clock.instant().truncatedTo(ChronoUnit.MILLIS), PRODUCER, load.getHeader().getAttempt());
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting to retry a staging check", e);
-        }
     }
 }

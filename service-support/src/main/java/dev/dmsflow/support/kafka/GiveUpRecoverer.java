@@ -4,10 +4,10 @@ import dev.dmsflow.contracts.Topics;
 import dev.dmsflow.contracts.event.EventHeader;
 import dev.dmsflow.contracts.event.FailureStage;
 import dev.dmsflow.contracts.event.TaskFailed;
+import dev.dmsflow.support.run.RunEvents;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,7 +39,6 @@ import org.springframework.kafka.support.serializer.DeserializationException;
 final class GiveUpRecoverer implements ConsumerAwareRecordRecoverer, RetryListener {
 
     private static final Logger log = LoggerFactory.getLogger(GiveUpRecoverer.class);
-    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
 
     /** Offset of the record last failing on a partition and its delivery attempts so far. */
     private record Attempts(long offset, int attempts) {
@@ -50,15 +48,17 @@ final class GiveUpRecoverer implements ConsumerAwareRecordRecoverer, RetryListen
     private final KafkaOperations<Object, Object> alerts;
     private final Map<String, FailureStage> stages;
     private final String producer;
+    private final Duration publishTimeout;
     private final Clock clock;
     private final Map<TopicPartition, Attempts> attempts = new ConcurrentHashMap<>();
 
     GiveUpRecoverer(ConsumerAwareRecordRecoverer deadLetters, KafkaOperations<Object, Object> alerts, Map<String, FailureStage> stages,
-                    String producer, Clock clock) {
+                    String producer, Duration publishTimeout, Clock clock) {
         this.deadLetters = deadLetters;
         this.alerts = alerts;
         this.stages = Map.copyOf(stages);
         this.producer = producer;
+        this.publishTimeout = publishTimeout;
         this.clock = clock;
     }
 
@@ -75,7 +75,7 @@ final class GiveUpRecoverer implements ConsumerAwareRecordRecoverer, RetryListen
             return;
         }
         IndexedRecord event = record.value() instanceof IndexedRecord decoded ? decoded : null;
-        EventHeader header = event == null ? null : field(event, "header") instanceof EventHeader h ? h : null;
+        EventHeader header = event == null ? null : RunEvents.header(event);
         String requestId = header != null ? header.getRequestId() : record.key() instanceof String key && !key.isBlank() ? key : null;
         if (requestId == null) {
             log.warn("Gave up on record {}-{}@{}: no requestId to report it as TaskFailed; it is on the DLT only",
@@ -91,11 +91,11 @@ final class GiveUpRecoverer implements ConsumerAwareRecordRecoverer, RetryListen
                 .setReason("gave up after " + attemptsOf(record) + " attempt(s): " + cause.getClass().getName())
                 // the same bytes will never decode; anything else (an outage, a bug fixed since) may pass when the run is sent again
                 .setRetryable(!undecodable)
-                .setTables(event == null ? List.of() : tables(event))
+                .setTables(event == null ? List.of() : RunEvents.tables(event))
                 .setErrorType(cause.getClass().getSimpleName())
                 .build();
         try {
-            alerts.send(Topics.ALERTS, requestId, failed).get(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            alerts.send(Topics.ALERTS, requestId, failed).get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaException("Interrupted while publishing TaskFailed of run " + requestId, e);
@@ -129,24 +129,5 @@ final class GiveUpRecoverer implements ConsumerAwareRecordRecoverer, RetryListen
             }
         }
         return false;
-    }
-
-    private static @Nullable Object field(IndexedRecord record, String name) {
-        Schema.Field field = record.getSchema().getField(name);
-        return field == null ? null : record.get(field.pos());
-    }
-
-    /** Catalog names of the event's tables: its {@code tables} items, or their {@code table}, carry a {@code name}. */
-    private static List<String> tables(IndexedRecord event) {
-        List<String> names = new ArrayList<>();
-        if (field(event, "tables") instanceof List<?> tables) {
-            for (Object item : tables) {
-                Object table = item instanceof IndexedRecord entry && field(entry, "table") instanceof IndexedRecord ref ? ref : item;
-                if (table instanceof IndexedRecord named && field(named, "name") instanceof CharSequence name) {
-                    names.add(name.toString());
-                }
-            }
-        }
-        return names;
     }
 }

@@ -1,6 +1,7 @@
 package dev.dmsflow.support.kafka;
 
 import dev.dmsflow.contracts.Topics;
+import dev.dmsflow.support.jdbc.TransientFaults;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,13 +29,16 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.ListenerContainerRegistry;
 import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
+import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Kafka wiring every service shares: the dmsflow topics and their dead-letter topics, the one error handler
  * (bounded exponential backoff, then the record goes to {@code <topic>.dlt} with the exception and
  * {@value #REASON_HEADER} in its headers, and a stage's input record also ends its run with a TaskFailed, see
- * {@link GiveUpRecoverer}), the consumers' poll interval from {@code dmsflow.kafka.max-processing-time}, and
+ * {@link GiveUpRecoverer}; a record failing because the database is unreachable is retried without limit instead, the
+ * consumer paused meanwhile, see {@link OutageBackOffHandler}), the consumers' poll interval from {@code dmsflow.kafka.max-processing-time}, and
  * Kafka health. Serializers, idempotent producers and ErrorHandlingDeserializer come from the service defaults.
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
@@ -55,8 +59,13 @@ public class KafkaSupportAutoConfiguration {
     }
 
     @Bean
+    OutageBackOffHandler dmsflowBackOffHandler(ListenerContainerRegistry registry) {
+        return new OutageBackOffHandler(registry);
+    }
+
+    @Bean
     DefaultErrorHandler kafkaErrorHandler(ProducerFactory<Object, Object> producerFactory, KafkaTemplate<Object, Object> template,
-                                          DmsflowKafkaProperties properties, Environment environment) {
+                                          DmsflowKafkaProperties properties, Environment environment, OutageBackOffHandler backOffHandler) {
         // Undecodable records arrive as their original bytes (ErrorHandlingDeserializer), decoded ones as events:
         // each is republished with a template whose serializer fits it.
         Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
@@ -69,13 +78,17 @@ public class KafkaSupportAutoConfiguration {
                 new RecordHeaders().add(REASON_HEADER, reason(exception).getBytes(StandardCharsets.UTF_8)));
         // a stage's input record given up on also ends its run: TaskFailed on the alerts topic
         GiveUpRecoverer giveUp = new GiveUpRecoverer(recoverer, template, properties.stageByTopic(),
-                environment.getProperty("spring.application.name", "dmsflow"), Clock.systemUTC());
+                environment.getProperty("spring.application.name", "dmsflow"), properties.publishTimeout(), Clock.systemUTC());
         DmsflowKafkaProperties.Retry retry = properties.retry();
         ExponentialBackOffWithMaxRetries backOff = new ExponentialBackOffWithMaxRetries(retry.maxRetries());
         backOff.setInitialInterval(retry.initialInterval().toMillis());
         backOff.setMultiplier(2.0);
         backOff.setMaxInterval(retry.maxInterval().toMillis());
-        DefaultErrorHandler handler = new DefaultErrorHandler(giveUp, backOff);
+        DefaultErrorHandler handler = new DefaultErrorHandler(giveUp, backOff, backOffHandler);
+        // the database unreachable: wait for it however long it takes (the consumer paused meanwhile), never dead-letter
+        ExponentialBackOff outage = new ExponentialBackOff(retry.initialInterval().toMillis(), 2.0);
+        outage.setMaxInterval(retry.outageMaxInterval().toMillis());
+        handler.setBackOffFunction((record, exception) -> TransientFaults.isTransientFailure(exception) ? outage : null);
         handler.setRetryListeners(giveUp);
         return handler;
     }

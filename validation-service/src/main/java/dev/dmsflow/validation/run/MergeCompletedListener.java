@@ -2,11 +2,10 @@ package dev.dmsflow.validation.run;
 
 import dev.dmsflow.contracts.Topics;
 import dev.dmsflow.contracts.event.MergeCompleted;
-import java.sql.SQLException;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
-/** Thin: failures go to the shared error handler (bounded retries, then {@code dmsflow.merge-completed.dlt}). */
+/** Thin: the run skeleton ends every run in one outcome event; an outage goes to the shared error handler, which waits. */
 @Component
 class MergeCompletedListener {
 
@@ -17,7 +16,7 @@ class MergeCompletedListener {
     }
 
     @KafkaListener(topics = Topics.MERGE_COMPLETED)
-    void onMergeCompleted(MergeCompleted event) throws SQLException {
+    void onMergeCompleted(MergeCompleted event) {
         runner.handle(event);
     }
 }

@@ -4,70 +4,88 @@ import dev.dmsflow.contracts.event.CheckResult;
 import dev.dmsflow.contracts.event.TaskKind;
 import dev.dmsflow.validation.check.CheckReport;
 import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The service's record of validated runs: {@code validation_service.processed_requests} (its idempotency marker) and
- * {@code admin.validation_runs} / {@code admin.validation_checks} (what users query), written in one transaction.
+ * What users query of validated runs: {@code admin.validation_runs} / {@code admin.validation_checks}, written in the
+ * transaction that records the run's outcome (the run skeleton's {@code validation_service.validation_outcomes}).
  */
 public class RunStore {
 
     private final JdbcTemplate jdbc;
-    private final TransactionTemplate transactions;
 
-    public RunStore(JdbcTemplate jdbc, TransactionTemplate transactions) {
+    public RunStore(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-        this.transactions = transactions;
     }
 
     public Optional<RecordedRun> find(String requestId) {
         List<RecordedRun> runs = jdbc.query("""
-                SELECT request_id, outcome, kind, multi_stage, window_from, window_to, event_id, occurred_at, started_at, duration_millis, reason
+                SELECT request_id, attempt, outcome, kind, multi_stage, window_from, window_to, event_id, occurred_at, started_at, duration_millis,
+                       reason
                   FROM admin.validation_runs WHERE request_id = ?""", (row, n) -> run(row, checks(requestId)), requestId);
         return runs.stream().findFirst();
     }
 
     /**
-     * Records {@code run} unless its requestId is already processed, and returns what is recorded for it: {@code run}, or
-     * the earlier record when another delivery of the same event got there first.
+     * Records {@code run} in the caller's transaction, replacing what an earlier attempt of the same run recorded: users
+     * see the latest validation of a run.
      */
-    public RecordedRun record(RecordedRun run) {
-        return transactions.execute(status -> {
-            int inserted = jdbc.update("INSERT INTO validation_service.processed_requests (request_id) VALUES (?) ON CONFLICT DO NOTHING",
-                    run.requestId());
-            if (inserted == 0) {
-                return find(run.requestId()).orElseThrow(() -> new IllegalStateException("request " + run.requestId() + " is processed but has no run"));
-            }
-            jdbc.update("""
-                    INSERT INTO admin.validation_runs (request_id, outcome, kind, multi_stage, window_from, window_to, event_id, occurred_at,
-                                                       started_at, duration_millis, failed_checks, reason)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    run.requestId(), run.outcome().name(), run.kind().name(), run.multiStage(), utc(run.windowFrom()), utc(run.windowTo()),
-                    run.eventId(), utc(run.occurredAt()), utc(run.startedAt()), run.durationMillis(),
-                    run.checks().stream().filter(c -> !c.result().getPassed()).count(), run.reason());
-            List<Object[]> checks = new ArrayList<>();
+    public void record(Connection connection, RecordedRun run) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM admin.validation_runs WHERE request_id = ?")) {
+            delete.setString(1, run.requestId());
+            delete.executeUpdate();
+        }
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO admin.validation_runs (request_id, attempt, outcome, kind, multi_stage, window_from, window_to, event_id, occurred_at,
+                                                   started_at, duration_millis, failed_checks, reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            insert.setString(1, run.requestId());
+            insert.setInt(2, run.attempt());
+            insert.setString(3, run.outcome().name());
+            insert.setString(4, run.kind().name());
+            insert.setString(5, run.multiStage());
+            insert.setObject(6, utc(run.windowFrom()), Types.TIMESTAMP_WITH_TIMEZONE);
+            insert.setObject(7, utc(run.windowTo()), Types.TIMESTAMP_WITH_TIMEZONE);
+            insert.setObject(8, run.eventId());
+            insert.setObject(9, utc(run.occurredAt()));
+            insert.setObject(10, utc(run.startedAt()));
+            insert.setLong(11, run.durationMillis());
+            insert.setLong(12, run.checks().stream().filter(c -> !c.result().getPassed()).count());
+            insert.setString(13, run.reason());
+            insert.executeUpdate();
+        }
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO admin.validation_checks (request_id, ordinal, table_name, check_name, passed, expected, actual, sample_keys, in_flight,
+                                                     detail)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             for (int i = 0; i < run.checks().size(); i++) {
                 CheckResult check = run.checks().get(i).result();
-                checks.add(new Object[] {run.requestId(), i + 1, check.getTable(), check.getCheck(), check.getPassed(), check.getExpected(),
-                        check.getActual(), check.getSampleKeys().toArray(String[]::new), check.getInFlight(), run.checks().get(i).detail()});
+                insert.setString(1, run.requestId());
+                insert.setInt(2, i + 1);
+                insert.setString(3, check.getTable());
+                insert.setString(4, check.getCheck());
+                insert.setBoolean(5, check.getPassed());
+                insert.setString(6, check.getExpected());
+                insert.setString(7, check.getActual());
+                insert.setArray(8, connection.createArrayOf("text", check.getSampleKeys().toArray(String[]::new)));
+                insert.setLong(9, check.getInFlight());
+                insert.setString(10, run.checks().get(i).detail());
+                insert.addBatch();
             }
-            jdbc.batchUpdate("""
-                    INSERT INTO admin.validation_checks (request_id, ordinal, table_name, check_name, passed, expected, actual, sample_keys, in_flight,
-                                                         detail)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", checks);
-            return run;
-        });
+            insert.executeBatch();
+        }
     }
 
     private List<CheckReport> checks(String requestId) {
@@ -80,9 +98,9 @@ public class RunStore {
     }
 
     private static RecordedRun run(ResultSet row, List<CheckReport> checks) throws SQLException {
-        return new RecordedRun(row.getString(1), Outcome.valueOf(row.getString(2)), TaskKind.valueOf(row.getString(3)), row.getString(4),
-                instant(row.getTimestamp(5)), instant(row.getTimestamp(6)), row.getObject(7, UUID.class), instant(row.getTimestamp(8)),
-                instant(row.getTimestamp(9)), row.getLong(10), checks, row.getString(11));
+        return new RecordedRun(row.getString(1), row.getInt(2), Outcome.valueOf(row.getString(3)), TaskKind.valueOf(row.getString(4)),
+                row.getString(5), instant(row.getTimestamp(6)), instant(row.getTimestamp(7)), row.getObject(8, UUID.class),
+                instant(row.getTimestamp(9)), instant(row.getTimestamp(10)), row.getLong(11), checks, row.getString(12));
     }
 
     private static List<String> textList(Array array) throws SQLException {

@@ -1,6 +1,6 @@
 package dev.dmsflow.validation.run;
 
-import dev.dmsflow.contracts.Topics;
+import dev.dmsflow.contracts.catalog.QualifiedName;
 import dev.dmsflow.contracts.event.CheckResult;
 import dev.dmsflow.contracts.event.EventHeader;
 import dev.dmsflow.contracts.event.FailureStage;
@@ -10,13 +10,18 @@ import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.TimeWindow;
 import dev.dmsflow.contracts.event.ValidationFailed;
 import dev.dmsflow.contracts.event.ValidationPassed;
+import dev.dmsflow.support.run.RunSkeleton;
+import dev.dmsflow.support.run.RunSkeletons;
+import dev.dmsflow.support.run.StageWork;
 import dev.dmsflow.validation.check.CheckReport;
 import dev.dmsflow.validation.check.InvalidRunException;
 import dev.dmsflow.validation.check.Validator;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
@@ -24,43 +29,43 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Validates a merged run once per requestId: a requestId already recorded is not validated again, its recorded
- * outcome is published again with the same event id (this heals a crash between the commit and the publish).
+ * Validates a merged run through the {@link RunSkeleton}, once per (requestId, attempt): a redelivery publishes the
+ * recorded outcome again, with the same event id; a retried run is validated again. The results go to
+ * {@code admin.validation_runs} / {@code admin.validation_checks} in the transaction that records the outcome. A run
+ * the checks cannot describe is REJECTED (TaskFailed); a database error, a statement timeout included, ends in
+ * TaskFailed of the stage VALIDATION.
  */
-public final class ValidationRunner {
+public final class ValidationRunner implements StageWork<MergeCompleted> {
 
     static final String PRODUCER = "validation-service";
+    static final RunSkeleton.Stage STAGE = new RunSkeleton.Stage(FailureStage.VALIDATION, PRODUCER,
+            new QualifiedName("validation_service", "validation_outcomes"), "validation", Connection.TRANSACTION_READ_COMMITTED,
+            "dmsflow.validation-run");
     private static final Logger log = LoggerFactory.getLogger(ValidationRunner.class);
 
     private final Validator validator;
     private final RunStore store;
-    private final OutcomePublisher publisher;
     private final Clock clock;
+    private final RunSkeleton<MergeCompleted> skeleton;
 
-    public ValidationRunner(Validator validator, RunStore store, OutcomePublisher publisher, Clock clock) {
+    public ValidationRunner(RunSkeletons skeletons, Validator validator, RunStore store, Clock clock) {
         this.validator = validator;
         this.store = store;
-        this.publisher = publisher;
         this.clock = clock;
+        this.skeleton = skeletons.create(STAGE, this);
     }
 
-    public void handle(MergeCompleted run) throws SQLException {
-        String requestId = run.getHeader().getRequestId();
-        RecordedRun recorded = store.find(requestId).orElse(null);
-        if (recorded == null) {
-            recorded = store.record(validate(run));
-        } else {
-            log.info("Run {} was validated already ({}); publishing its outcome again", requestId, recorded.outcome());
-        }
-        publish(recorded, run);
+    public void handle(MergeCompleted run) {
+        skeleton.handle(run);
     }
 
-    private RecordedRun validate(MergeCompleted run) throws SQLException {
-        Instant started = clock.instant();
+    @Override
+    public SpecificRecord run(Connection connection, MergeCompleted run, Instant started) throws SQLException {
         List<CheckReport> checks;
         Outcome outcome;
         String reason = null;
         try {
+            // the checks read in snapshots of their own; this connection records what they found
             checks = validator.report(run);
             outcome = checks.stream().allMatch(c -> c.result().getPassed()) ? Outcome.PASSED : Outcome.FAILED;
         } catch (InvalidRunException e) {
@@ -68,42 +73,31 @@ public final class ValidationRunner {
             outcome = Outcome.REJECTED;
             reason = e.getMessage();
         }
-        Instant finished = clock.instant();
+        Instant finished = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         TimeWindow window = run.getWindow();
         log.info("Run {} validated: {} ({} checks, {} ms)", run.getHeader().getRequestId(), outcome, checks.size(),
                 Duration.between(started, finished).toMillis());
-        return new RecordedRun(run.getHeader().getRequestId(), outcome, run.getKind(), run.getMultiStage(),
-                window == null ? null : window.getFrom(), window == null ? null : window.getTo(), UUID.randomUUID(), finished, started,
-                Duration.between(started, finished).toMillis(), checks, reason);
+        RecordedRun recorded = new RecordedRun(run.getHeader().getRequestId(), run.getHeader().getAttempt(), outcome, run.getKind(),
+                run.getMultiStage(), window == null ? null : window.getFrom(), window == null ? null : window.getTo(), UUID.randomUUID(),
+                finished, started, Duration.between(started, finished).toMillis(), checks, reason);
+        store.record(connection, recorded);
+        return event(recorded, run);
     }
 
-    private void publish(RecordedRun recorded, MergeCompleted run) {
+    private static SpecificRecord event(RecordedRun recorded, MergeCompleted run) {
         EventHeader header = new EventHeader(recorded.eventId().toString(), recorded.requestId(), recorded.occurredAt(), PRODUCER,
-                run.getHeader().getAttempt());
-        TimeWindow window = recorded.windowFrom() == null ? null : new TimeWindow(recorded.windowFrom(), recorded.windowTo());
+                recorded.attempt());
         List<CheckResult> checks = recorded.checks().stream().map(CheckReport::result).toList();
-        SpecificRecord event;
-        String topic;
-        switch (recorded.outcome()) {
-            case PASSED -> {
-                topic = Topics.VALIDATION_PASSED;
-                event = ValidationPassed.newBuilder().setHeader(header).setKind(recorded.kind()).setWindow(window)
-                        .setChecks(checks).setDurationMillis(recorded.durationMillis()).build();
-            }
-            case FAILED -> {
-                topic = Topics.ALERTS;
-                event = ValidationFailed.newBuilder().setHeader(header).setKind(recorded.kind()).setWindow(window)
-                        .setFailures(checks.stream().filter(c -> !c.getPassed()).toList())
-                        .setPassedChecks(checks.stream().filter(CheckResult::getPassed).toList())
-                        .setDurationMillis(recorded.durationMillis()).build();
-            }
-            default -> {
-                topic = Topics.ALERTS;
-                event = TaskFailed.newBuilder().setHeader(header).setStage(FailureStage.VALIDATION).setReason(recorded.reason())
-                        .setRetryable(false).setErrorType("InvalidRun")
-                        .setTables(run.getTables().stream().map(TableMergeResult::getTable).map(t -> t.getName()).toList()).build();
-            }
-        }
-        publisher.publish(topic, recorded.requestId(), event);
+        return switch (recorded.outcome()) {
+            case PASSED -> ValidationPassed.newBuilder().setHeader(header).setKind(recorded.kind()).setWindow(run.getWindow())
+                    .setChecks(checks).setDurationMillis(recorded.durationMillis()).build();
+            case FAILED -> ValidationFailed.newBuilder().setHeader(header).setKind(recorded.kind()).setWindow(run.getWindow())
+                    .setFailures(checks.stream().filter(c -> !c.getPassed()).toList())
+                    .setPassedChecks(checks.stream().filter(CheckResult::getPassed).toList())
+                    .setDurationMillis(recorded.durationMillis()).build();
+            case REJECTED -> TaskFailed.newBuilder().setHeader(header).setStage(FailureStage.VALIDATION).setReason(recorded.reason())
+                    .setRetryable(false).setErrorType("InvalidRun")
+                    .setTables(run.getTables().stream().map(TableMergeResult::getTable).map(t -> t.getName()).toList()).build();
+        };
     }
 }

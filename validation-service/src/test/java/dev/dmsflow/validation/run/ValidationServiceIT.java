@@ -19,6 +19,9 @@ import dev.dmsflow.infra.DmsflowInfrastructure;
 import dev.dmsflow.infra.EmbeddedInfrastructureInitializer;
 import dev.dmsflow.validation.check.OrdersFixture;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -192,45 +195,92 @@ class ValidationServiceIT {
     }
 
     @Test
-    void aRunWhoseStatementsKeepFailingEndsWithTaskFailedOfValidationAndItsDeadLetterRecord() throws Exception {
+    void aRunWhoseStatementFailsEndsWithOneTaskFailedOfValidationAndNoDeadLetterRecord() throws Exception {
         String requestId = "vsit-broken-" + UUID.randomUUID();
         // production is read through a view whose every row fails: a statement failing on each attempt, as a bug would
         execute(db1(), "DROP SCHEMA IF EXISTS vsit_broken CASCADE", "CREATE SCHEMA vsit_broken",
                 "CREATE VIEW vsit_broken.orders AS SELECT order_id, customer_id, (amount + 1 / (order_id - order_id))::numeric(10,2) AS amount,"
                         + " note, code, created_at, updated_at FROM " + ORDERS.production());
-        try (KafkaConsumer<String, byte[]> deadLetters = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, DmsflowInfrastructure.shared().kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "validation-dlt-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            deadLetters.subscribe(List.of(Topics.deadLetterTopic(Topics.MERGE_COMPLETED)));
+        try (KafkaConsumer<String, byte[]> deadLetters = deadLetters()) {
             MergeCompleted merged = ORDERS.merged(requestId);
             merged.getTables().get(0).getTable().setTargetSchema("vsit_broken");
 
             kafka.send(Topics.MERGE_COMPLETED, requestId, merged).get();
 
-            // the run's controller hears of it (and releases its tables), not only the DLT
+            // the run's controller hears of it (and releases its tables) from the stage itself, once
             assertThat(outcomes(requestId, 1)).singleElement().isInstanceOfSatisfying(TaskFailed.class, failed -> {
                 assertThat(failed.getStage()).isEqualTo(FailureStage.VALIDATION);
-                assertThat(failed.getReason()).isEqualTo("gave up after 5 attempt(s): org.postgresql.util.PSQLException");
-                assertThat(failed.getRetryable()).isTrue();
+                assertThat(failed.getReason()).startsWith("validation of run " + requestId + " failed: database error 22012");
+                assertThat(failed.getRetryable()).isFalse();
+                assertThat(failed.getErrorType()).isEqualTo("PSQLException");
                 assertThat(failed.getTables()).containsExactly("orders");
                 assertThat(failed.getHeader().getProducer()).isEqualTo("validation-service");
             });
-            List<ConsumerRecord<String, byte[]>> dead = new CopyOnWriteArrayList<>();
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                deadLetters.poll(Duration.ofMillis(200)).forEach(record -> {
-                    if (requestId.equals(record.key())) {
-                        dead.add(record);
-                    }
-                });
-                return !dead.isEmpty();
-            });
-            MergeCompleted original = (MergeCompleted) new AvroEventDeserializer().deserialize(Topics.MERGE_COMPLETED, dead.get(0).value());
-            assertThat(original.getTables().get(0).getTable().getTargetSchema()).isEqualTo("vsit_broken");
+            assertThat(deadLettered(deadLetters, requestId)).isEmpty();
+            assertThat(outcomes(requestId, 1)).hasSize(1);
             assertThat(get(requestId).statusCode()).isEqualTo(404);
         } finally {
             execute(db1(), "DROP SCHEMA vsit_broken CASCADE");
         }
+    }
+
+    @Test
+    void aStatementCancelledByItsTimeoutEndsWithTaskFailedOfValidationNotARetryNorADeadLetter() throws Exception {
+        String requestId = "vsit-timeout-" + UUID.randomUUID();
+        try (KafkaConsumer<String, byte[]> deadLetters = deadLetters(); Connection blocker = db1().getConnection();
+             Statement statement = blocker.createStatement()) {
+            // a long transaction holds production: the validation's reads wait for it
+            blocker.setAutoCommit(false);
+            statement.execute("LOCK TABLE " + ORDERS.production() + " IN ACCESS EXCLUSIVE MODE");
+
+            kafka.send(Topics.MERGE_COMPLETED, requestId, ORDERS.merged(requestId)).get();
+
+            // what statement_timeout does to the waiting statement (both are 57014 query_canceled): the same
+            // statement would wait as long again, so it is not retried
+            await().atMost(Duration.ofSeconds(30)).until(() -> cancelWaitingOn(blocker) > 0);
+            assertThat(outcomes(requestId, 1)).singleElement().isInstanceOfSatisfying(TaskFailed.class, failed -> {
+                assertThat(failed.getStage()).isEqualTo(FailureStage.VALIDATION);
+                assertThat(failed.getReason()).startsWith("validation of run " + requestId + " failed: database error 57014");
+                assertThat(failed.getRetryable()).isFalse();
+                assertThat(failed.getTables()).containsExactly("orders");
+            });
+            blocker.rollback();
+            assertThat(deadLettered(deadLetters, requestId)).isEmpty();
+            assertThat(outcomes(requestId, 1)).hasSize(1);
+        }
+    }
+
+    /** Cancels the statements waiting for {@code blocker}'s locks, as their statement_timeout would; returns how many. */
+    private static int cancelWaitingOn(Connection blocker) throws Exception {
+        try (Statement statement = blocker.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FILTER (WHERE pg_cancel_backend(pid)) FROM pg_stat_activity"
+                     + " WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid))")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private static KafkaConsumer<String, byte[]> deadLetters() {
+        KafkaConsumer<String, byte[]> deadLetters = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, DmsflowInfrastructure.shared().kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "validation-dlt-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer());
+        deadLetters.subscribe(List.of(Topics.deadLetterTopic(Topics.MERGE_COMPLETED)));
+        return deadLetters;
+    }
+
+    /** The DLT records of the run, after reading the topic for a while (the shared error handler would be done by then). */
+    private static List<ConsumerRecord<String, byte[]>> deadLettered(KafkaConsumer<String, byte[]> deadLetters, String requestId) {
+        List<ConsumerRecord<String, byte[]>> dead = new CopyOnWriteArrayList<>();
+        long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < until) {
+            deadLetters.poll(Duration.ofMillis(200)).forEach(record -> {
+                if (requestId.equals(record.key())) {
+                    dead.add(record);
+                }
+            });
+        }
+        return dead;
     }
 
     @Test

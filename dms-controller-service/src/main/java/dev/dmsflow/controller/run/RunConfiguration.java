@@ -39,6 +39,11 @@ class RunConfiguration {
                         controller.sourceUpperCase(), controller.maxDeleteAttempts(), deadlines(controller.deadlines())));
     }
 
+    @Bean
+    RunTicker runTicker(ControllerInstance instance, RunCoordinator coordinator, ControllerProperties controller) {
+        return new RunTicker(instance, coordinator, controller.pollInterval());
+    }
+
     private static Map<FailureStage, Duration> deadlines(ControllerProperties.Deadlines deadlines) {
         Map<FailureStage, Duration> byStage = new EnumMap<>(FailureStage.class);
         byStage.put(FailureStage.LOAD, deadlines.load());

@@ -40,8 +40,10 @@ class RunConfiguration {
     }
 
     @Bean
-    RunTicker runTicker(ControllerInstance instance, RunCoordinator coordinator, ControllerProperties controller) {
-        return new RunTicker(instance, coordinator, controller.pollInterval());
+    RunTicker runTicker(ControllerInstance instance, RunCoordinator coordinator, ReplicationEngine engine, ControllerProperties controller) {
+        RunTicker ticker = new RunTicker(instance, coordinator, controller.pollInterval());
+        engine.onTaskEnd(ticker::wake);
+        return ticker;
     }
 
     private static Map<FailureStage, Duration> deadlines(ControllerProperties.Deadlines deadlines) {

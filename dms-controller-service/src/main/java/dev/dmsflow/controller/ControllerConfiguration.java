@@ -1,5 +1,6 @@
 package dev.dmsflow.controller;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.dmsflow.contracts.catalog.MigrationCatalog;
 import dev.dmsflow.controller.engine.ReplicationEngine;
 import dev.dmsflow.controller.engine.dms.AwsDmsEngine;
@@ -8,14 +9,15 @@ import dev.dmsflow.controller.engine.local.LocalEngineProperties;
 import dev.dmsflow.controller.engine.local.LocalJdbcEngine;
 import dev.dmsflow.controller.mapping.TaskSettingsProperties;
 import dev.dmsflow.controller.request.RequestResolver;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.scheduling.annotation.EnableScheduling;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -24,7 +26,6 @@ import software.amazon.awssdk.services.databasemigration.DatabaseMigrationClient
 import software.amazon.awssdk.services.databasemigration.DatabaseMigrationClientBuilder;
 
 @Configuration(proxyBeanMethods = false)
-@EnableScheduling
 @EnableConfigurationProperties({ControllerProperties.class, DmsProperties.class, LocalEngineProperties.class, TaskSettingsProperties.class})
 class ControllerConfiguration {
 
@@ -35,11 +36,39 @@ class ControllerConfiguration {
                 new MigrationCatalog("(none: set dmsflow.catalog.location)", Map.of(), Map.of())));
     }
 
+    /**
+     * The local engine's own connections to the staging database. A load holds one per table for the whole copy, so on
+     * the service's pool a few parallel loads would leave the heartbeat, the ticks and the listeners waiting (and an
+     * instance whose heartbeat cannot reach the database stops its loads). Loads beyond its size wait for a connection.
+     */
     @Bean
-    ReplicationEngine replicationEngine(ControllerProperties controller, DmsProperties dms, LocalEngineProperties local, DataSource dataSource) {
+    LocalEngineConnections localEngineConnections(ControllerProperties controller, DataSource dataSource, TaskSettingsProperties taskSettings) {
+        if (!"local-jdbc".equals(controller.engine())) {
+            return new LocalEngineConnections(null);
+        }
+        HikariDataSource pool = DataSourceBuilder.derivedFrom(dataSource).type(HikariDataSource.class).build();
+        pool.setPoolName("local-engine");
+        pool.setMaximumPoolSize(Math.max(8, 2 * taskSettings.maxFullLoadSubTasks()));
+        pool.setConnectionTimeout(Duration.ofMinutes(30).toMillis());
+        return new LocalEngineConnections(pool);
+    }
+
+    /** Closed with the context, after the engine's tasks were abandoned. */
+    record LocalEngineConnections(HikariDataSource pool) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (pool != null) {
+                pool.close();
+            }
+        }
+    }
+
+    @Bean
+    ReplicationEngine replicationEngine(ControllerProperties controller, DmsProperties dms, LocalEngineProperties local,
+                                        LocalEngineConnections localConnections) {
         return switch (controller.engine()) {
             case "aws-dms" -> new AwsDmsEngine(memoized(() -> dmsClient(dms)), memoized(() -> cloudWatchClient(dms)), dms);
-            case "local-jdbc" -> new LocalJdbcEngine(local, dataSource);
+            case "local-jdbc" -> new LocalJdbcEngine(local, localConnections.pool());
             default -> throw new IllegalStateException("dmsflow.controller.engine '" + controller.engine() + "' is none of aws-dms, local-jdbc");
         };
     }

@@ -1,14 +1,19 @@
 package dev.dmsflow.infra;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
@@ -16,7 +21,8 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 /**
  * A real Kafka broker (KRaft, in-process) and a real PostgreSQL server (zonky embedded binaries) holding the source,
  * database 1 and database 2 databases. Integration tests share one instance per JVM through {@link #shared()}; the
- * embedded runner starts its own with {@link #start(int)}.
+ * embedded runner starts its own with {@link #start(int)}. PostgreSQL can be stopped and started again on the same port
+ * and data directory ({@link #stopPostgres()}, {@link #startPostgres()}), as a database outage.
  */
 public final class DmsflowInfrastructure implements AutoCloseable {
 
@@ -25,10 +31,14 @@ public final class DmsflowInfrastructure implements AutoCloseable {
     private static DmsflowInfrastructure shared;
 
     private final EmbeddedKafkaKraftBroker kafka;
-    private final EmbeddedPostgres postgres;
+    private final Path dataDirectory;
+    private final int postgresPort;
+    private EmbeddedPostgres postgres;
 
-    private DmsflowInfrastructure(EmbeddedKafkaKraftBroker kafka, EmbeddedPostgres postgres) {
+    private DmsflowInfrastructure(EmbeddedKafkaKraftBroker kafka, Path dataDirectory, EmbeddedPostgres postgres) {
         this.kafka = kafka;
+        this.dataDirectory = dataDirectory;
+        this.postgresPort = postgres.getPort();
         this.postgres = postgres;
     }
 
@@ -53,18 +63,12 @@ public final class DmsflowInfrastructure implements AutoCloseable {
         kafka.brokerProperty("transaction.state.log.replication.factor", "1");
         kafka.brokerProperty("transaction.state.log.min.isr", "1");
         kafka.afterPropertiesSet();
+        Path dataDirectory;
         EmbeddedPostgres postgres;
         try {
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    .setServerConfig("max_connections", "200")
-                    // the server's log is relayed into this process's log: no DETAIL (row values) and no statements
-                    .setServerConfig("log_error_verbosity", "terse")
-                    .setServerConfig("log_min_error_statement", "panic");
-            if (postgresPort > 0) {
-                builder.setPort(postgresPort);
-            }
-            postgres = builder.start();
+            // our own data directory, kept when the server stops, so it can start again with its data
+            dataDirectory = Files.createTempDirectory("dmsflow-postgres");
+            postgres = startPostgres(postgresPort, dataDirectory.toFile());
         } catch (IOException e) {
             kafka.destroy();
             throw new UncheckedIOException("Embedded PostgreSQL did not start", e);
@@ -77,9 +81,44 @@ public final class DmsflowInfrastructure implements AutoCloseable {
         } catch (SQLException e) {
             kafka.destroy();
             closeQuietly(postgres);
+            deleteQuietly(dataDirectory);
             throw new IllegalStateException("Cannot create the dmsflow databases", e);
         }
-        return new DmsflowInfrastructure(kafka, postgres);
+        return new DmsflowInfrastructure(kafka, dataDirectory, postgres);
+    }
+
+    private static EmbeddedPostgres startPostgres(int port, File dataDirectory) throws IOException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .setServerConfig("max_connections", "200")
+                // the server's log is relayed into this process's log: no DETAIL (row values) and no statements
+                .setServerConfig("log_error_verbosity", "terse")
+                .setServerConfig("log_min_error_statement", "panic")
+                .setDataDirectory(dataDirectory)
+                .setCleanDataDirectory(false);
+        if (port > 0) {
+            builder.setPort(port);
+        }
+        return builder.start();
+    }
+
+    /** Stops the PostgreSQL server (fast shutdown: open connections are cut), keeping its data directory and port. */
+    public synchronized void stopPostgres() {
+        if (postgres != null) {
+            closeQuietly(postgres);
+            postgres = null;
+        }
+    }
+
+    /** Starts the PostgreSQL server stopped by {@link #stopPostgres()} again, on the same port with the same data. */
+    public synchronized void startPostgres() {
+        if (postgres == null) {
+            try {
+                postgres = startPostgres(postgresPort, dataDirectory.toFile());
+            } catch (IOException e) {
+                throw new UncheckedIOException("Embedded PostgreSQL did not start again on port " + postgresPort, e);
+            }
+        }
     }
 
     public String kafkaBootstrapServers() {
@@ -91,11 +130,11 @@ public final class DmsflowInfrastructure implements AutoCloseable {
     }
 
     public int postgresPort() {
-        return postgres.getPort();
+        return postgresPort;
     }
 
     public String jdbcUrl(Database database) {
-        return "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + database.databaseName();
+        return "jdbc:postgresql://localhost:" + postgresPort + "/" + database.databaseName();
     }
 
     public DataSource dataSource(Database database) {
@@ -118,7 +157,8 @@ public final class DmsflowInfrastructure implements AutoCloseable {
     @Override
     public void close() {
         kafka.destroy();
-        closeQuietly(postgres);
+        stopPostgres();
+        deleteQuietly(dataDirectory);
     }
 
     private static void closeQuietly(EmbeddedPostgres postgres) {
@@ -126,6 +166,14 @@ public final class DmsflowInfrastructure implements AutoCloseable {
             postgres.close();
         } catch (IOException e) {
             // the server process is gone either way; nothing left to release
+        }
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        } catch (IOException e) {
+            // a temporary directory; the next start uses a new one
         }
     }
 }

@@ -94,23 +94,15 @@ public final class EmbeddedDmsflow implements AutoCloseable {
         EmbeddedDmsflow dmsflow = new EmbeddedDmsflow(infrastructure, operator, contexts);
         try {
             int offset = 0;
-            for (var service : SERVICES.entrySet()) {
+            for (String service : SERVICES.keySet()) {
                 long serviceStarted = System.nanoTime();
                 int port = portBase == 0 ? 0 : portBase + offset++;
-                // above the service's own yml, which names the connections of a deployment
-                Map<String, Object> overrides = new LinkedHashMap<>(infrastructure.serviceProperties());
-                overrides.putAll(embeddedSettings(infrastructure, catalog));
-                overrides.putAll(ApiUser.serviceProperties(List.of(operator)));
-                overrides.put("server.port", port);
-                ConfigurableApplicationContext context = service.getValue().get()
-                        .bannerMode(Banner.Mode.OFF)
-                        .logStartupInfo(false)
-                        .initializers(app -> app.getEnvironment().getPropertySources()
-                                .addFirst(new MapPropertySource("dmsflow-embedded", overrides)))
-                        .run();
-                contexts.put(service.getKey(), context);
-                out.printf("  %-24s http://localhost:%d   Actuator http://localhost:%d   [%s]%n", service.getKey(),
-                        dmsflow.port(service.getKey()), dmsflow.managementPort(service.getKey()), seconds(serviceStarted));
+                Map<String, Object> settings = serviceSettings(infrastructure, catalog);
+                settings.putAll(ApiUser.serviceProperties(List.of(operator)));
+                settings.put("server.port", port);
+                contexts.put(service, startService(service, settings));
+                out.printf("  %-24s http://localhost:%d   Actuator http://localhost:%d   [%s]%n", service,
+                        dmsflow.port(service), dmsflow.managementPort(service), seconds(serviceStarted));
             }
         } catch (RuntimeException e) {
             dmsflow.close();
@@ -121,9 +113,31 @@ public final class EmbeddedDmsflow implements AutoCloseable {
         return dmsflow;
     }
 
-    /** The embedded default: the local engine, schema-service and validation read the source database; all share the catalog. */
-    private static Map<String, Object> embeddedSettings(DmsflowInfrastructure infrastructure, Path catalog) {
-        Map<String, Object> settings = new LinkedHashMap<>();
+    /** The names of the four services, in start order. */
+    public static List<String> serviceNames() {
+        return List.copyOf(SERVICES.keySet());
+    }
+
+    /**
+     * Starts one instance of a service as a Spring context of this JVM; {@code settings} (see
+     * {@link #serviceSettings}) rank above the service's own yml, which names the connections of a deployment.
+     */
+    public static ConfigurableApplicationContext startService(String service, Map<String, Object> settings) {
+        Map<String, Object> overrides = new LinkedHashMap<>(settings);
+        return SERVICES.get(service).get()
+                .bannerMode(Banner.Mode.OFF)
+                .logStartupInfo(false)
+                .initializers(app -> app.getEnvironment().getPropertySources()
+                        .addFirst(new MapPropertySource("dmsflow-embedded", overrides)))
+                .run();
+    }
+
+    /**
+     * What every service instance runs with on the embedded default (a mutable copy): Kafka and database 1, the local
+     * engine, the source database for schema-service and validation, and the shared catalog.
+     */
+    public static Map<String, Object> serviceSettings(DmsflowInfrastructure infrastructure, Path catalog) {
+        Map<String, Object> settings = new LinkedHashMap<>(infrastructure.serviceProperties());
         settings.put("dmsflow.catalog.location", catalog.toUri().toString());
         settings.put("dmsflow.controller.engine", "local-jdbc");
         settings.put("dmsflow.controller.local.source.url", infrastructure.jdbcUrl(Database.SOURCE));

@@ -46,4 +46,11 @@ public interface ReplicationEngine {
      */
     default void abandonLocalTasks() {
     }
+
+    /**
+     * Calls {@code listener} when a task of this process ends (loaded, failed or stopped), so the controller need not
+     * wait for its next poll to notice. Engines whose tasks run elsewhere (AWS DMS) never call it.
+     */
+    default void onTaskEnd(Runnable listener) {
+    }
 }

@@ -25,6 +25,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 final class ControllerInstance implements SmartLifecycle {
 
+    /** Its lifecycle phase: it starts before and stops after the {@link RunTicker} that ticks through it. */
+    static final int PHASE = Integer.MAX_VALUE - 1;
     private static final Logger log = LoggerFactory.getLogger(ControllerInstance.class);
 
     private final String id = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -112,6 +114,11 @@ final class ControllerInstance implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return heartbeat != null;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
     }
 
     private void stopHeartbeat() {

@@ -39,6 +39,13 @@ class RunConfiguration {
                         controller.sourceUpperCase(), controller.maxDeleteAttempts(), deadlines(controller.deadlines())));
     }
 
+    @Bean
+    RunTicker runTicker(ControllerInstance instance, RunCoordinator coordinator, ReplicationEngine engine, ControllerProperties controller) {
+        RunTicker ticker = new RunTicker(instance, coordinator, controller.pollInterval());
+        engine.onTaskEnd(ticker::wake);
+        return ticker;
+    }
+
     private static Map<FailureStage, Duration> deadlines(ControllerProperties.Deadlines deadlines) {
         Map<FailureStage, Duration> byStage = new EnumMap<>(FailureStage.class);
         byStage.put(FailureStage.LOAD, deadlines.load());

@@ -215,7 +215,7 @@ public final class RunCoordinator {
             store.find(requestId).ifPresent(this::deleteTask);
         }
         failOverdue();
-        for (String requestId : store.requestIds(RunStatus.QUEUED)) {
+        for (String requestId : store.leasableRequestIds()) {
             store.tryLease(requestId);
         }
         for (String requestId : store.ownedRequestIds(RunStatus.STARTING)) {

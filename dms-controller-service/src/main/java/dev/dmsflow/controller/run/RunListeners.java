@@ -9,30 +9,25 @@ import dev.dmsflow.contracts.event.ValidationFailed;
 import dev.dmsflow.contracts.event.ValidationPassed;
 import dev.dmsflow.contracts.event.WindowStaged;
 import org.apache.avro.specific.SpecificRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
 import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-/** Requests in, the pipeline's later events in (progress and outcomes), and the clock that advances runs. */
+/** Requests in, the pipeline's later events in (progress and outcomes); each wakes the ticker that advances runs. */
 @Component
 class RunListeners {
 
-    private static final Logger log = LoggerFactory.getLogger(RunListeners.class);
-
     private final RunCoordinator coordinator;
-    private final ControllerInstance instance;
+    private final RunTicker ticker;
 
-    RunListeners(RunCoordinator coordinator, ControllerInstance instance) {
+    RunListeners(RunCoordinator coordinator, RunTicker ticker) {
         this.coordinator = coordinator;
-        this.instance = instance;
+        this.ticker = ticker;
     }
 
     @KafkaListener(topics = Topics.TASK_REQUESTED)
     void onTaskRequested(TaskRequested request) {
         coordinator.onTaskRequested(request);
+        ticker.wake();
     }
 
     /** Outcomes release a run's leases; WindowStaged and MergeCompleted are its progress after the load. */
@@ -51,15 +46,7 @@ class RunListeners {
                 && failed.getStage() != FailureStage.REQUEST && failed.getStage() != FailureStage.LOAD) {
             coordinator.onOutcome(failed.getHeader().getRequestId(), failed.getHeader().getAttempt(), false);
         }
-    }
-
-    @Scheduled(fixedDelayString = "${dmsflow.controller.poll-interval:5s}")
-    void advanceRuns() {
-        try {
-            instance.tick(coordinator::tick);
-        } catch (DataAccessException e) {
-            // the run state is in the database: every step is taken again from it on the next tick once it is back
-            log.warn("Tick cut short, the run store is unreachable (tried again next tick): {}", e.getMessage());
-        }
+        // an outcome gives leases back: queued runs may start now
+        ticker.wake();
     }
 }

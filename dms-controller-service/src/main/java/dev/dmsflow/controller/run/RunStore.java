@@ -125,6 +125,16 @@ final class RunStore {
         jdbc.queryForList("SELECT 1 FROM dms_controller.runs LIMIT 1", Integer.class);
     }
 
+    /**
+     * QUEUED runs none of whose staging tables is leased, oldest first: the only ones {@link #tryLease} can start, so a
+     * tick does not spend a transaction on each of a long queue's waiting runs.
+     */
+    List<String> leasableRequestIds() {
+        return jdbc.queryForList("SELECT request_id FROM dms_controller.runs r WHERE status = 'QUEUED' AND NOT EXISTS"
+                + " (SELECT 1 FROM dms_controller.table_leases l WHERE l.staging_table = ANY (r.staging_tables))"
+                + " ORDER BY created_at, request_id", String.class);
+    }
+
     List<String> requestIds(RunStatus status) {
         return jdbc.queryForList("SELECT request_id FROM dms_controller.runs WHERE status = ? ORDER BY created_at, request_id",
                 String.class, status.name());

@@ -45,6 +45,8 @@ public final class LocalJdbcEngine implements ReplicationEngine {
     private final DataSource target;
     private final SourceDialect dialect;
     private final Map<String, LocalTask> tasks = new ConcurrentHashMap<>();
+    /** Told when a task ends: the controller's ticker, so a finished load does not wait for the next poll. */
+    private volatile Runnable taskEnded = () -> { };
 
     public LocalJdbcEngine(LocalEngineProperties properties, DataSource target) {
         if (properties.source() == null || properties.source().url() == null) {
@@ -53,6 +55,11 @@ public final class LocalJdbcEngine implements ReplicationEngine {
         this.properties = properties;
         this.target = target;
         this.dialect = SourceDialect.forUrl(properties.source().url());
+    }
+
+    @Override
+    public void onTaskEnd(Runnable listener) {
+        taskEnded = listener;
     }
 
     @Override
@@ -246,6 +253,7 @@ public final class LocalJdbcEngine implements ReplicationEngine {
             boolean done = tables.stream().allMatch(t -> t.end != null || (failure != null && t.start == null));
             if (done) {
                 status = failure == null ? "stopped" : "failed";
+                taskEnded.run();
             }
         }
 

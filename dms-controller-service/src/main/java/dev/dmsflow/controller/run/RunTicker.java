@@ -1,0 +1,91 @@
+package dev.dmsflow.controller.run;
+
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
+
+/**
+ * Advances runs: a tick every poll interval, and at once when something a tick acts on arrived (a request was queued,
+ * an outcome gave leases back), so a request does not wait a poll interval for its lease nor a queued run for the
+ * tick after its predecessor's outcome. One thread, so ticks of this instance never overlap.
+ */
+final class RunTicker implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(RunTicker.class);
+
+    private final ControllerInstance instance;
+    private final RunCoordinator coordinator;
+    private final Duration pollInterval;
+    private final Semaphore wake = new Semaphore(0);
+    private volatile Thread thread;
+
+    RunTicker(ControllerInstance instance, RunCoordinator coordinator, Duration pollInterval) {
+        this.instance = instance;
+        this.coordinator = coordinator;
+        this.pollInterval = pollInterval;
+    }
+
+    /** Asks for a tick now; wakes an idle ticker, or makes a busy one tick again right after. */
+    void wake() {
+        wake.release();
+    }
+
+    @Override
+    public void start() {
+        Thread ticker = new Thread(this::loop, "controller-tick");
+        ticker.setDaemon(true);
+        thread = ticker;
+        ticker.start();
+    }
+
+    /** Lets a running tick finish: interrupting it could cut an engine call or a COPY half-way. */
+    @Override
+    public void stop() {
+        Thread ticker = thread;
+        thread = null;
+        if (ticker == null) {
+            return;
+        }
+        wake.release();
+        try {
+            ticker.join(Duration.ofMinutes(1).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return thread != null;
+    }
+
+    /** Stops before the instance gives up its heartbeat and runs (its phase is lower, so it stops after this). */
+    @Override
+    public int getPhase() {
+        return ControllerInstance.PHASE + 1;
+    }
+
+    private void loop() {
+        while (thread == Thread.currentThread()) {
+            try {
+                instance.tick(coordinator::tick);
+            } catch (DataAccessException e) {
+                // the run state is in the database: every step is taken again from it on the next tick once it is back
+                log.warn("Tick cut short, the run store is unreachable (tried again next tick): {}", e.getMessage());
+            } catch (RuntimeException e) {
+                log.error("Tick failed (tried again next tick)", e);
+            }
+            try {
+                wake.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

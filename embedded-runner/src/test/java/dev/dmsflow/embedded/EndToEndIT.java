@@ -1,6 +1,7 @@
 package dev.dmsflow.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.dmsflow.contracts.event.CheckResult;
 import dev.dmsflow.contracts.event.FullLoadCompleted;
@@ -59,6 +60,8 @@ class EndToEndIT {
         Demo.RunResult window;
         Set<Long> deletedByCdc;
         try (CdcWriter cdc = new CdcWriter(dmsflow.infrastructure(), ORDERS)) {
+            // a reload can take well under a second: CDC has deleted before it starts and goes on deleting while it runs
+            await().atMost(Duration.ofSeconds(30)).until(() -> cdc.deletes() > 0);
             window = demo.windowReload("e2e-january");
             cdc.close();
             deletedByCdc = cdc.deletedOrderIds();

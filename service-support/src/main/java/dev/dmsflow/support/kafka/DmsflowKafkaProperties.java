@@ -22,6 +22,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                          consumers' {@code max.poll.interval.ms}: a consumer busy longer is evicted from its group
  *                          and its record handed to another consumer while the first still works on it
  * @param publishTimeout    how long publishing an event may take before the handler fails (and its record is redelivered)
+ * @param giveUpAlerts      whether a record given up on also ends its run with a TaskFailed ({@code failureStages});
+ *                          false for a service that only reads the topics (ops-console): its giving up says nothing
+ *                          about the run, and the run's own stage already reports it
  */
 @ConfigurationProperties("dmsflow.kafka")
 public record DmsflowKafkaProperties(@DefaultValue("3") int partitions,
@@ -29,7 +32,8 @@ public record DmsflowKafkaProperties(@DefaultValue("3") int partitions,
                                      @DefaultValue Retry retry,
                                      Map<String, FailureStage> failureStages,
                                      @DefaultValue("1h") Duration maxProcessingTime,
-                                     @DefaultValue("30s") Duration publishTimeout) {
+                                     @DefaultValue("30s") Duration publishTimeout,
+                                     @DefaultValue("true") boolean giveUpAlerts) {
 
     /** The stage each service's input topic belongs to: schema-service, merge-service, validation-service. */
     public static final Map<String, FailureStage> DEFAULT_FAILURE_STAGES = Map.of(
@@ -48,8 +52,11 @@ public record DmsflowKafkaProperties(@DefaultValue("3") int partitions,
                         @DefaultValue("30s") Duration outageMaxInterval) {
     }
 
-    /** {@link #DEFAULT_FAILURE_STAGES} with the configured entries added or replacing them. */
+    /** {@link #DEFAULT_FAILURE_STAGES} with the configured entries added or replacing them; none without {@code giveUpAlerts}. */
     public Map<String, FailureStage> stageByTopic() {
+        if (!giveUpAlerts) {
+            return Map.of();
+        }
         Map<String, FailureStage> stages = new LinkedHashMap<>(DEFAULT_FAILURE_STAGES);
         if (failureStages != null) {
             stages.putAll(failureStages);

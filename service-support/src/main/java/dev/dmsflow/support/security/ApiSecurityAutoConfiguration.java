@@ -65,6 +65,8 @@ public class ApiSecurityAutoConfiguration {
                         .requestMatchers(HttpMethod.POST, "/api/provision").hasRole(Roles.ADMIN)
                         .requestMatchers(HttpMethod.DELETE, "/api/leases/**").hasRole(Roles.ADMIN)
                         .requestMatchers(HttpMethod.GET, "/api/**").hasRole(Roles.READ)
+                        // ops-console's pages (HTML, CSS, JavaScript): they show what its read API answers
+                        .requestMatchers(HttpMethod.GET, "/console/**").hasRole(Roles.READ)
                         // an endpoint not named above is refused until it is given a role here
                         .anyRequest().denyAll());
         if (decoder != null) {

@@ -112,7 +112,7 @@ class ApiSecurityIT {
     /** Stand-ins for the services' endpoints: the rules are path rules, shared by all four. */
     @RestController
     static class Endpoints {
-        @GetMapping({"/api/runs/{id}", "/api/leases", "/api/validations/{id}", "/api/drift"})
+        @GetMapping({"/api/runs/{id}", "/api/leases", "/api/validations/{id}", "/api/drift", "/console/runs.html"})
         Map<String, String> read(Principal principal) {
             return Map.of("principal", principal.getName());
         }
@@ -157,6 +157,7 @@ class ApiSecurityIT {
             new Endpoint("GET", "/api/leases", Roles.READ),
             new Endpoint("GET", "/api/validations/r-1", Roles.READ),
             new Endpoint("GET", "/api/drift", Roles.READ),
+            new Endpoint("GET", "/console/runs.html", Roles.READ),
             new Endpoint("POST", "/api/reloads", Roles.RELOAD),
             new Endpoint("POST", "/api/runs/r-1/retry", Roles.RELOAD),
             new Endpoint("POST", "/api/runs/r-1/stop", Roles.RELOAD),

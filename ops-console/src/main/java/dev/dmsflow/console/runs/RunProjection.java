@@ -1,0 +1,233 @@
+package dev.dmsflow.console.runs;
+
+import dev.dmsflow.contracts.event.CheckResult;
+import dev.dmsflow.contracts.event.EventHeader;
+import dev.dmsflow.contracts.event.FullLoadCompleted;
+import dev.dmsflow.contracts.event.MergeCompleted;
+import dev.dmsflow.contracts.event.RequestedTable;
+import dev.dmsflow.contracts.event.StagedTable;
+import dev.dmsflow.contracts.event.TableLoadStatistics;
+import dev.dmsflow.contracts.event.TableMergeResult;
+import dev.dmsflow.contracts.event.TaskFailed;
+import dev.dmsflow.contracts.event.TaskKind;
+import dev.dmsflow.contracts.event.TaskProgress;
+import dev.dmsflow.contracts.event.TaskRequested;
+import dev.dmsflow.contracts.event.TimeWindow;
+import dev.dmsflow.contracts.event.ValidationFailed;
+import dev.dmsflow.contracts.event.ValidationPassed;
+import dev.dmsflow.contracts.event.WindowStaged;
+import dev.dmsflow.support.run.RunEvents;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Works out a run's view from all its events. A pure function of the set of events: events are taken in the order
+ * of the run (by what they are, then when they occurred), not in the order they arrived, and the same event twice
+ * counts once (by eventId), so out-of-order, duplicated and redelivered events give the same view.
+ *
+ * <p>Only the latest attempt's events make the run's stage, status, counts and checks (a retried run starts over);
+ * the timeline shows every attempt.
+ */
+final class RunProjection {
+
+    static final List<String> STAGES = List.of("LOAD", "STAGING", "MERGE", "VALIDATION");
+
+    private static final List<Class<?>> TYPE_ORDER = List.of(TaskRequested.class, TaskProgress.class, FullLoadCompleted.class,
+            WindowStaged.class, MergeCompleted.class, ValidationPassed.class, ValidationFailed.class, TaskFailed.class);
+
+    private RunProjection() {
+    }
+
+    static RunView project(String requestId, List<SpecificRecord> events) {
+        Map<String, SpecificRecord> byId = new LinkedHashMap<>();
+        for (SpecificRecord event : events) {
+            byId.putIfAbsent(header(event).getEventId(), event);
+        }
+        List<SpecificRecord> all = new ArrayList<>(byId.values());
+        all.sort(Comparator.comparing((SpecificRecord e) -> header(e).getOccurredAt())
+                .thenComparingInt(RunProjection::order)
+                .thenComparing(e -> header(e).getEventId()));
+        if (all.isEmpty()) {
+            throw new IllegalArgumentException("run " + requestId + " has no events");
+        }
+        int attempt = all.stream().mapToInt(e -> header(e).getAttempt()).max().orElse(1);
+        List<SpecificRecord> current = all.stream().filter(e -> header(e).getAttempt() == attempt).toList();
+
+        // what was asked: the request of this attempt, else any request (an earlier attempt's), else what later events carry
+        Optional<TaskRequested> request = first(current, TaskRequested.class).or(() -> first(all, TaskRequested.class));
+        Optional<FullLoadCompleted> loaded = first(current, FullLoadCompleted.class);
+        Optional<WindowStaged> staged = first(current, WindowStaged.class);
+        Optional<MergeCompleted> merged = first(current, MergeCompleted.class);
+        Optional<ValidationPassed> passed = first(current, ValidationPassed.class);
+        Optional<ValidationFailed> validationFailed = first(current, ValidationFailed.class);
+        Optional<TaskFailed> taskFailed = first(current, TaskFailed.class);
+        Optional<TaskProgress> progress = last(current, TaskProgress.class);
+
+        String kind = request.map(r -> r.getKind().name())
+                .or(() -> loaded.map(l -> l.getKind().name())).or(() -> staged.map(s -> s.getKind().name()))
+                .or(() -> merged.map(m -> m.getKind().name())).or(() -> passed.map(p -> p.getKind().name()))
+                .or(() -> validationFailed.map(v -> v.getKind().name())).orElse(null);
+        TimeWindow window = request.map(TaskRequested::getWindow)
+                .or(() -> loaded.map(FullLoadCompleted::getWindow)).or(() -> staged.map(WindowStaged::getWindow))
+                .or(() -> merged.map(MergeCompleted::getWindow)).orElse(null);
+
+        Set<String> tables = new LinkedHashSet<>();
+        request.ifPresent(r -> r.getTables().stream().map(RequestedTable::getName).forEach(tables::add));
+        for (SpecificRecord event : current) {
+            tables.addAll(RunEvents.tables(event));
+        }
+
+        Instant requestedAt = request.map(r -> header(r).getOccurredAt())
+                .orElse(header(current.get(0)).getOccurredAt());
+        Instant[] milestones = {requestedAt, at(loaded), at(staged), at(merged),
+                passed.map(RunProjection::at).orElse(validationFailed.map(RunProjection::at).orElse(null))};
+
+        RunView.Failure failure = failure(taskFailed, validationFailed);
+        String status = failure != null ? "FAILED" : passed.isPresent() ? "PASSED" : "RUNNING";
+        String stage;
+        if (failure != null) {
+            stage = failure.stage();
+        } else if (passed.isPresent()) {
+            stage = "DONE";
+        } else if (milestones[3] != null) {
+            stage = "VALIDATION";
+        } else if (milestones[2] != null) {
+            stage = "MERGE";
+        } else if (milestones[1] != null) {
+            stage = "STAGING";
+        } else {
+            stage = request.isPresent() ? "LOAD" : "REQUEST";
+        }
+        Instant finishedAt = failure != null ? failure.at() : passed.map(RunProjection::at).orElse(null);
+        Instant lastEventAt = header(all.get(all.size() - 1)).getOccurredAt();
+        boolean replicating = TaskKind.FULL_LOAD_AND_CDC.name().equals(kind);
+        boolean loadingBegan = progress.isPresent() || loaded.isPresent();
+        boolean holdsLeases = loadingBegan && failure == null && (passed.isEmpty() || replicating);
+
+        return new RunView(requestId, kind, List.copyOf(tables), window == null ? null : window.getFrom(),
+                window == null ? null : window.getTo(), request.map(TaskRequested::getRequestedBy).orElse(null), attempt, stage,
+                status, requestedAt, finishedAt, finishedAt == null ? null : Duration.between(requestedAt, finishedAt).toMillis(),
+                lastEventAt, progress.map(TaskProgress::getPercentComplete).orElse(null),
+                progress.map(p -> p.getEngine().name()).or(() -> loaded.map(l -> l.getEngine().name())).orElse(null), holdsLeases,
+                stages(milestones, failure), tableCounts(tables, loaded, staged, merged, checks(passed, validationFailed)),
+                checks(passed, validationFailed), failure, timeline(all));
+    }
+
+    private static List<RunView.StageSpan> stages(Instant[] milestones, RunView.Failure failure) {
+        List<RunView.StageSpan> spans = new ArrayList<>();
+        boolean open = false;
+        for (int i = 0; i < STAGES.size(); i++) {
+            String name = STAGES.get(i);
+            Instant start = milestones[i];
+            Instant end = milestones[i + 1];
+            boolean failedHere = failure != null && name.equals(failure.stage());
+            if (failedHere) {
+                spans.add(span(name, start, failure.at(), "FAILED"));
+            } else if (end != null) {
+                spans.add(span(name, start, end, "DONE"));
+            } else if (failure == null && !open && start != null) {
+                // the first stage without an end is the one the run is in; any later one is not reached yet
+                open = true;
+                spans.add(span(name, start, null, "RUNNING"));
+            } else {
+                spans.add(new RunView.StageSpan(name, null, null, null, "PENDING"));
+            }
+        }
+        return spans;
+    }
+
+    private static RunView.StageSpan span(String stage, Instant start, Instant end, String state) {
+        Long millis = start != null && end != null ? Duration.between(start, end).toMillis() : null;
+        return new RunView.StageSpan(stage, start, end, millis, state);
+    }
+
+    private static List<RunView.TableCounts> tableCounts(Set<String> tables, Optional<FullLoadCompleted> loaded, Optional<WindowStaged> staged,
+                                                         Optional<MergeCompleted> merged, List<RunView.Check> checks) {
+        Map<String, TableLoadStatistics> loads = loaded.map(l -> l.getTables().stream()
+                .collect(Collectors.toMap(t -> t.getTable().getName(), t -> t, (a, b) -> a))).orElse(Map.of());
+        Map<String, StagedTable> stagings = staged.map(s -> s.getTables().stream()
+                .collect(Collectors.toMap(t -> t.getTable().getName(), t -> t, (a, b) -> a))).orElse(Map.of());
+        Map<String, TableMergeResult> merges = merged.map(m -> m.getTables().stream()
+                .collect(Collectors.toMap(t -> t.getTable().getName(), t -> t, (a, b) -> a))).orElse(Map.of());
+        Instant mergedAt = merged.map(RunProjection::at).orElse(null);
+        List<RunView.TableCounts> counts = new ArrayList<>();
+        for (String table : tables) {
+            TableLoadStatistics load = loads.get(table);
+            StagedTable stage = stagings.get(table);
+            TableMergeResult merge = merges.get(table);
+            List<RunView.Check> own = checks.stream().filter(c -> c.table().equals(table)).toList();
+            String validation = own.isEmpty() ? null : own.stream().allMatch(RunView.Check::passed) ? "PASSED" : "FAILED";
+            counts.add(new RunView.TableCounts(table, load == null ? null : load.getFullLoadRows(),
+                    stage == null ? null : stage.getStagedRows(), merge == null ? null : merge.getInserted(),
+                    merge == null ? null : merge.getUpdated(), merge == null ? null : merge.getSkippedStale(),
+                    merge == null ? null : merge.getDuplicates(), merge == null ? null : merge.getSkippedDeleted(),
+                    merge == null ? null : mergedAt, validation));
+        }
+        return counts;
+    }
+
+    private static List<RunView.Check> checks(Optional<ValidationPassed> passed, Optional<ValidationFailed> failed) {
+        List<CheckResult> results = new ArrayList<>();
+        passed.ifPresent(p -> results.addAll(p.getChecks()));
+        failed.ifPresent(f -> {
+            results.addAll(f.getFailures());
+            results.addAll(f.getPassedChecks());
+        });
+        return results.stream().map(c -> new RunView.Check(c.getTable(), c.getCheck(), c.getPassed(), c.getExpected(), c.getActual(),
+                List.copyOf(c.getSampleKeys()), c.getInFlight(), c.getDetail())).toList();
+    }
+
+    private static RunView.Failure failure(Optional<TaskFailed> taskFailed, Optional<ValidationFailed> validationFailed) {
+        if (taskFailed.isPresent()) {
+            TaskFailed failed = taskFailed.get();
+            return new RunView.Failure(failed.getStage().name(), failed.getReason(), failed.getErrorType(), failed.getRetryable(), at(failed));
+        }
+        return validationFailed.map(v -> new RunView.Failure("VALIDATION", Summaries.failedChecks(v), "ValidationFailed", false, at(v)))
+                .orElse(null);
+    }
+
+    private static List<RunView.TimelineEntry> timeline(List<SpecificRecord> events) {
+        return events.stream().map(e -> new RunView.TimelineEntry(e.getClass().getSimpleName(), header(e).getOccurredAt(),
+                header(e).getAttempt(), header(e).getProducer(), Summaries.of(e))).toList();
+    }
+
+    /** The run's order of event types: ties in occurredAt (millisecond clocks) are broken by it. */
+    private static int order(SpecificRecord event) {
+        int index = TYPE_ORDER.indexOf(event.getClass());
+        return index < 0 ? TYPE_ORDER.size() : index;
+    }
+
+    private static <T> Optional<T> first(List<SpecificRecord> events, Class<T> type) {
+        return events.stream().filter(type::isInstance).map(type::cast).findFirst();
+    }
+
+    private static <T> Optional<T> last(List<SpecificRecord> events, Class<T> type) {
+        return events.stream().filter(type::isInstance).map(type::cast).reduce((a, b) -> b);
+    }
+
+    private static Instant at(Optional<? extends SpecificRecord> event) {
+        return event.map(RunProjection::at).orElse(null);
+    }
+
+    private static Instant at(SpecificRecord event) {
+        return header(event).getOccurredAt();
+    }
+
+    static EventHeader header(SpecificRecord event) {
+        EventHeader header = RunEvents.header(event);
+        if (header == null) {
+            throw new IllegalArgumentException(event.getSchema().getFullName() + " has no header");
+        }
+        return header;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.dmsflow.console.runs;
+
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+
+/** Where {@link ReadModel} keeps events and run views. */
+interface RunStore {
+
+    /** Holds the run's lock until the transaction ends. */
+    void lockRun(String requestId);
+
+    /** Stores the event unless one with its eventId is stored; true when it was new. */
+    boolean append(String topic, SpecificRecord event);
+
+    List<SpecificRecord> events(String requestId);
+
+    /** Replaces the run's row and its tables' rows. */
+    void save(RunView view);
+}

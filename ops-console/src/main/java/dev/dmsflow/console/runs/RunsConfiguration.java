@@ -1,0 +1,16 @@
+package dev.dmsflow.console.runs;
+
+import dev.dmsflow.console.alerts.AlertRaised;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration
+class RunsConfiguration {
+
+    /** New alerts go out as {@link AlertRaised} inside the event's transaction; the live feed sends them once it commits. */
+    @Bean
+    ReadModel readModel(RunStore store, ApplicationEventPublisher events) {
+        return new ReadModel(store, alert -> events.publishEvent(new AlertRaised(alert)));
+    }
+}

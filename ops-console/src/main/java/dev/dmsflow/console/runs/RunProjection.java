@@ -124,21 +124,22 @@ final class RunProjection {
     }
 
     private static List<RunView.StageSpan> stages(Instant[] milestones, RunView.Failure failure) {
+        // a later milestone means every stage before it is done, even while the events telling so are still on their way
+        int last = 0;
+        for (int i = 1; i < milestones.length; i++) {
+            if (milestones[i] != null) {
+                last = i;
+            }
+        }
         List<RunView.StageSpan> spans = new ArrayList<>();
-        boolean open = false;
         for (int i = 0; i < STAGES.size(); i++) {
             String name = STAGES.get(i);
-            Instant start = milestones[i];
-            Instant end = milestones[i + 1];
-            boolean failedHere = failure != null && name.equals(failure.stage());
-            if (failedHere) {
-                spans.add(span(name, start, failure.at(), "FAILED"));
-            } else if (end != null) {
-                spans.add(span(name, start, end, "DONE"));
-            } else if (failure == null && !open && start != null) {
-                // the first stage without an end is the one the run is in; any later one is not reached yet
-                open = true;
-                spans.add(span(name, start, null, "RUNNING"));
+            if (failure != null && name.equals(failure.stage())) {
+                spans.add(span(name, milestones[i], failure.at(), "FAILED"));
+            } else if (i < last) {
+                spans.add(span(name, milestones[i], milestones[i + 1], "DONE"));
+            } else if (i == last && failure == null) {
+                spans.add(span(name, milestones[i], null, "RUNNING"));
             } else {
                 spans.add(new RunView.StageSpan(name, null, null, null, "PENDING"));
             }

@@ -1,6 +1,7 @@
 package dev.dmsflow.console.alerts;
 
 import dev.dmsflow.console.ConsoleProperties;
+import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,6 +39,13 @@ class AlertFeed {
 
     void onDeadLetter(DeadLetter deadLetter) {
         broadcast("dead-letter", deadLetter);
+    }
+
+    /** Ends every open feed when the console stops, rather than holding the server's shutdown up until they time out. */
+    @PreDestroy
+    void close() {
+        subscribers.forEach(SseEmitter::complete);
+        subscribers.clear();
     }
 
     private void broadcast(String name, Object data) {

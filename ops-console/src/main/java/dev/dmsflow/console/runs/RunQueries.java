@@ -39,8 +39,8 @@ class RunQueries {
     }
 
     RunPage page(Filter filter, int page, int size) {
-        long total = bind(jdbc.sql("SELECT count(*) FROM ops_console.runs" + WHERE), filter).query(Long.class).single();
-        List<RunRow> runs = bind(jdbc.sql("SELECT * FROM ops_console.runs" + WHERE
+        long total = bind(jdbc.sql("SELECT count(*) FROM ops_console.runs " + WHERE), filter).query(Long.class).single();
+        List<RunRow> runs = bind(jdbc.sql("SELECT * FROM ops_console.runs " + WHERE
                 + " ORDER BY requested_at DESC, request_id LIMIT :limit OFFSET :offset"), filter)
                 .param("limit", size)
                 .param("offset", (long) page * size)

@@ -1,5 +1,6 @@
 package dev.dmsflow.embedded;
 
+import dev.dmsflow.console.ConsoleApplication;
 import dev.dmsflow.controller.DmsControllerApplication;
 import dev.dmsflow.infra.ApiUser;
 import dev.dmsflow.infra.Database;
@@ -31,11 +32,11 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * dmsflow on the embedded default: a Kafka broker (KRaft) and a PostgreSQL server with the source (standing in for
  * Oracle), database 1 and database 2, demo data, and the four services, all in this JVM; the controller runs the
- * local JDBC engine. Then the main job: a January window reload while CDC keeps writing, and a multi-stage load,
+ * local JDBC engine; and ops-console, reading the event streams from the beginning. Then the main job: a January window reload while CDC keeps writing, and a multi-stage load,
  * with the event timeline and a summary per table. Exit status 0 when both runs validate, 1 otherwise.
  *
- * <p>{@code --orders=N} demo orders (default 100000); {@code --port-base=N} puts the services on ports N..N+3
- * and their Actuator on N+1000..N+1003 (default 8081; 0 = free ports); {@code --serve} keeps everything running after
+ * <p>{@code --orders=N} demo orders (default 100000); {@code --port-base=N} puts the services on ports N..N+3, the
+ * console on N+4, and their Actuator on N+1000..N+1004 (default 8081; 0 = free ports); {@code --serve} keeps everything running after
  * the demo, until Ctrl-C; {@code --exit-when-healthy} only starts everything and checks health.
  *
  * <p>The API takes the user {@value #OPERATOR} (role admin) with a password made up at each start and printed with a
@@ -108,8 +109,25 @@ public final class EmbeddedDmsflow implements AutoCloseable {
             dmsflow.close();
             throw e;
         }
+        try {
+            // the console last: the topics exist by now, and it reads them from the beginning whenever it starts
+            long consoleStarted = System.nanoTime();
+            Map<String, Object> settings = new LinkedHashMap<>(infrastructure.serviceProperties());
+            settings.putAll(ApiUser.serviceProperties(List.of(operator)));
+            settings.put("dmsflow.catalog.location", catalog.toUri().toString());
+            settings.put("server.port", portBase == 0 ? 0 : portBase + SERVICES.size());
+            contexts.put(ConsoleApplication.NAME, ConsoleApplication.application().bannerMode(Banner.Mode.OFF).logStartupInfo(false)
+                    .initializers(app -> app.getEnvironment().getPropertySources().addFirst(new MapPropertySource("dmsflow-embedded", settings)))
+                    .run());
+            out.printf("  %-24s %s   Actuator http://localhost:%d   [%s]%n", ConsoleApplication.NAME, dmsflow.consoleUrl(),
+                    dmsflow.managementPort(ConsoleApplication.NAME), seconds(consoleStarted));
+        } catch (RuntimeException e) {
+            dmsflow.close();
+            throw e;
+        }
         out.printf("  API user    %s (role admin), password %s, made up for this run:%n", operator.name(), operator.password());
         out.printf("              %s%n", dmsflow.curlExample("/api/leases"));
+        out.printf("              console: open %s and sign in as %s%n", dmsflow.consoleUrl(), operator.name());
         return dmsflow;
     }
 
@@ -164,6 +182,11 @@ public final class EmbeddedDmsflow implements AutoCloseable {
     /** The port of a service's Actuator. */
     public int managementPort(String service) {
         return Integer.parseInt(contexts.get(service).getEnvironment().getRequiredProperty("local.management.port"));
+    }
+
+    /** The ops console's runs page. */
+    public String consoleUrl() {
+        return "http://localhost:" + port(ConsoleApplication.NAME) + "/console/runs.html";
     }
 
     /** The user the services' API takes, with this run's password. */
@@ -230,7 +253,8 @@ public final class EmbeddedDmsflow implements AutoCloseable {
             dmsflow.close();
             System.exit(1);
         }
-        System.out.printf("dmsflow is up: Kafka, PostgreSQL and %d services healthy in %s.%n", dmsflow.services().size(), seconds(started));
+        System.out.printf("dmsflow is up: Kafka, PostgreSQL, %d services and the console healthy in %s.%n", dmsflow.services().size() - 1,
+                seconds(started));
         if (exitWhenHealthy) {
             dmsflow.close();
             System.exit(0);
@@ -243,7 +267,8 @@ public final class EmbeddedDmsflow implements AutoCloseable {
             dmsflow.close();
             System.exit(passed ? 0 : 1);
         }
-        System.out.println("Still running (--serve): try " + dmsflow.curlExample("/api/runs/<requestId>") + ". Ctrl-C stops.");
+        System.out.println("Still running (--serve): try " + dmsflow.curlExample("/api/runs/<requestId>") + " or open "
+                + dmsflow.consoleUrl() + ". Ctrl-C stops.");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             dmsflow.close();

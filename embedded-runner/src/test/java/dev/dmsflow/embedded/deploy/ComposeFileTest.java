@@ -58,7 +58,8 @@ class ComposeFileTest {
 
     static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     static final Path COMPOSE_FILE = REPO.resolve("docker-compose.yml");
-    static final List<String> SERVICES = List.of("dms-controller-service", "schema-service", "merge-service", "validation-service");
+    static final List<String> SERVICES = List.of("dms-controller-service", "schema-service", "merge-service", "validation-service",
+            "ops-console");
     static final String SHARED_DEFAULTS = "dmsflow-service-defaults.properties";
     static final String ACTUATOR_BASE_PATH = "/actuator";
     static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-zA-Z0-9][a-zA-Z0-9._\\-]*)");

@@ -298,6 +298,7 @@ public final class EmbeddedDmsflow implements AutoCloseable {
             demo.printSummary(multiStage);
             boolean passed = window.passed() && multiStage.passed();
             out.println(passed ? "\nBoth runs validated." : "\nFAILED: " + (window.passed() ? multiStage.reason() : window.reason()));
+            out.println("Their stages, counts and checks: " + consoleUrl());
             return passed;
         }
     }

@@ -12,8 +12,6 @@ import dev.dmsflow.contracts.event.TimeWindow;
 import dev.dmsflow.contracts.serde.AvroEventSerializer;
 import dev.dmsflow.embedded.EmbeddedDmsflow;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,7 +57,7 @@ class ConsoleBrowserIT {
 
     @BeforeAll
     static void start() throws IOException {
-        dmsflow = EmbeddedDmsflow.start(0, 2000, new PrintStream(OutputStream.nullOutputStream()));
+        dmsflow = SharedEmbeddedDmsflow.get();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(Path.of("/usr/bin/chromium").toFile());
         options.addArguments("--headless=new", "--window-size=1400,1000", "--disable-dev-shm-usage", "--disable-gpu");
@@ -80,11 +78,9 @@ class ConsoleBrowserIT {
 
     @AfterAll
     static void stop() {
+        // the embedded default stays up for the other tests of this JVM (SharedEmbeddedDmsflow)
         if (browser != null) {
             browser.quit();
-        }
-        if (dmsflow != null) {
-            dmsflow.close();
         }
     }
 

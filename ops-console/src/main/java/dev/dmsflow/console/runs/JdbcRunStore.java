@@ -54,6 +54,12 @@ class JdbcRunStore implements RunStore {
     }
 
     @Override
+    public String status(String requestId) {
+        return jdbc.sql("SELECT status FROM ops_console.runs WHERE request_id = :id").param("id", requestId).query(String.class)
+                .optional().orElse(null);
+    }
+
+    @Override
     public void save(RunView view) {
         jdbc.sql("""
                         INSERT INTO ops_console.runs (request_id, kind, tables, window_from, window_to, requested_by, attempt, stage, status,

@@ -13,11 +13,16 @@ final class ReadModel {
 
     private final RunStore store;
     private final Consumer<SpecificRecord> newAlerts;
+    private final Consumer<RunView> endedRuns;
 
-    /** @param newAlerts told of each TaskFailed and ValidationFailed the first time it arrives */
-    ReadModel(RunStore store, Consumer<SpecificRecord> newAlerts) {
+    /**
+     * @param newAlerts told of each TaskFailed and ValidationFailed the first time it arrives
+     * @param endedRuns told of a run once, when an event first gives it an outcome (PASSED or FAILED)
+     */
+    ReadModel(RunStore store, Consumer<SpecificRecord> newAlerts, Consumer<RunView> endedRuns) {
         this.store = store;
         this.newAlerts = newAlerts;
+        this.endedRuns = endedRuns;
     }
 
     /** Records an event of {@code topic}; false when it was there already (a duplicate or a redelivery). */
@@ -29,7 +34,12 @@ final class ReadModel {
         if (!store.append(topic, event)) {
             return false;
         }
-        store.save(RunProjection.project(requestId, store.events(requestId)));
+        String before = store.status(requestId);
+        RunView view = RunProjection.project(requestId, store.events(requestId));
+        store.save(view);
+        if (!"RUNNING".equals(view.status()) && (before == null || "RUNNING".equals(before))) {
+            endedRuns.accept(view);
+        }
         if (event instanceof TaskFailed || event instanceof ValidationFailed) {
             newAlerts.accept(event);
         }

@@ -14,6 +14,9 @@ interface RunStore {
 
     List<SpecificRecord> events(String requestId);
 
+    /** The status saved for the run (RUNNING, PASSED, FAILED), null before its first event. */
+    String status(String requestId);
+
     /** Replaces the run's row and its tables' rows. */
     void save(RunView view);
 }

@@ -10,7 +10,7 @@ class RunsConfiguration {
 
     /** New alerts go out as {@link AlertRaised} inside the event's transaction; the live feed sends them once it commits. */
     @Bean
-    ReadModel readModel(RunStore store, ApplicationEventPublisher events) {
-        return new ReadModel(store, alert -> events.publishEvent(new AlertRaised(alert)));
+    ReadModel readModel(RunStore store, ApplicationEventPublisher events, RunMetrics metrics) {
+        return new ReadModel(store, alert -> events.publishEvent(new AlertRaised(alert)), metrics::ended);
     }
 }

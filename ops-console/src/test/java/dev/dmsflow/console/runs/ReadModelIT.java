@@ -39,6 +39,7 @@ class ReadModelIT {
     private static TransactionTemplate transactions;
 
     private final List<SpecificRecord> alerts = new CopyOnWriteArrayList<>();
+    private final List<RunView> ended = new CopyOnWriteArrayList<>();
     private ReadModel readModel;
 
     @BeforeAll
@@ -52,7 +53,7 @@ class ReadModelIT {
 
     private ReadModel readModel() {
         if (readModel == null) {
-            readModel = new ReadModel(new JdbcRunStore(jdbc), alerts::add);
+            readModel = new ReadModel(new JdbcRunStore(jdbc), alerts::add, ended::add);
         }
         return readModel;
     }
@@ -107,6 +108,8 @@ class ReadModelIT {
         RunView actual = readModel().run(id(shuffled));
 
         assertThat(withoutIds(actual)).isEqualTo(withoutIds(expected));
+        // each run is told as ended once, whatever came twice
+        assertThat(ended).extracting(RunView::requestId).containsExactlyInAnyOrder(id(inOrder), id(shuffled));
         assertThat(jdbc.sql("SELECT count(*) FROM ops_console.events WHERE request_id = :id").param("id", id(shuffled)).query(Long.class).single())
                 .isEqualTo(6);
         Map<String, Object> expectedRow = storedRun(id(inOrder));
@@ -156,6 +159,7 @@ class ReadModelIT {
                         org.assertj.core.groups.Tuple.tuple("FAILED", 800L), org.assertj.core.groups.Tuple.tuple("PENDING", null));
         assertThat(view.holdsLeases()).isFalse();
         assertThat(alerts).hasSize(1).first().isInstanceOf(TaskFailed.class);
+        assertThat(ended).singleElement().extracting(RunView::status).isEqualTo("FAILED");
     }
 
     @Test
@@ -175,6 +179,7 @@ class ReadModelIT {
         RunEventsFixture retry = run.retried(START.plus(1, ChronoUnit.HOURS));
         List.of(retry.requested(), retry.progress()).forEach(this::accept);
         RunView retried = readModel().run(id(run));
+        assertThat(ended).singleElement().extracting(RunView::status).isEqualTo("FAILED");
         assertThat(retried.attempt()).isEqualTo(2);
         assertThat(retried.status()).isEqualTo("RUNNING");
         assertThat(retried.stage()).isEqualTo("LOAD");

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ContextConfiguration;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,6 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
 /** The console against the embedded broker and PostgreSQL: real events published, the API read as the read role. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, useMainMethod = SpringBootTest.UseMainMethod.ALWAYS)
 @ContextConfiguration(initializers = EmbeddedInfrastructureInitializer.class)
+// closed after the class, while the broker still runs: left to the JVM's exit, its consumers wait 30 s for a broker gone
+@DirtiesContext
 class ConsoleApiIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();

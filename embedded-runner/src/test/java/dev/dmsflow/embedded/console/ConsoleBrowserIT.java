@@ -33,6 +33,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -47,6 +48,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * done and its validation checks; a failure arrives on the alerts page's live feed while the page stays open. Each
  * page's screenshot is saved under {@code target/console-screenshots/}.
  */
+@ExtendWith(SharedEmbeddedDmsflow.class)
 class ConsoleBrowserIT {
 
     private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
@@ -56,8 +58,8 @@ class ConsoleBrowserIT {
     private static ChromeDriver browser;
 
     @BeforeAll
-    static void start() throws IOException {
-        dmsflow = SharedEmbeddedDmsflow.get();
+    static void start(EmbeddedDmsflow shared) throws IOException {
+        dmsflow = shared;
         ChromeOptions options = new ChromeOptions();
         options.setBinary(Path.of("/usr/bin/chromium").toFile());
         options.addArguments("--headless=new", "--window-size=1400,1000", "--disable-dev-shm-usage", "--disable-gpu");

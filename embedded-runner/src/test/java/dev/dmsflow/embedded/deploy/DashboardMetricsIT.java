@@ -35,6 +35,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every metric the Grafana dashboard (deploy/grafana/dashboards/dmsflow.json) queries is one the services export:
@@ -42,13 +43,13 @@ import org.junit.jupiter.api.Test;
  * what every service's {@code /actuator/prometheus} shows holds each of them. A metric with labels appears only once
  * something counted it, hence the runs first.
  */
+@ExtendWith(SharedEmbeddedDmsflow.class)
 class DashboardMetricsIT {
 
     private static final TimeWindow JANUARY = new TimeWindow(Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-02-01T00:00:00Z"));
 
     @Test
-    void everyMetricTheDashboardQueriesIsExported() throws Exception {
-        EmbeddedDmsflow dmsflow = SharedEmbeddedDmsflow.get();
+    void everyMetricTheDashboardQueriesIsExported(EmbeddedDmsflow dmsflow) throws Exception {
         Set<String> queried = MonitoringFilesTest.dashboardMetrics();
         String suffix = UUID.randomUUID().toString().substring(0, 8);
 

@@ -1,10 +1,11 @@
 package dev.dmsflow.console.alerts;
 
 import dev.dmsflow.console.ConsoleProperties;
-import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -41,8 +42,11 @@ class AlertFeed {
         broadcast("dead-letter", deadLetter);
     }
 
-    /** Ends every open feed when the console stops, rather than holding the server's shutdown up until they time out. */
-    @PreDestroy
+    /**
+     * Ends every open feed as soon as the console begins to stop: the server's graceful shutdown would otherwise wait
+     * its whole timeout for these never-ending requests. The pages reconnect (to another instance, or once it is back).
+     */
+    @EventListener(ContextClosedEvent.class)
     void close() {
         subscribers.forEach(SseEmitter::complete);
         subscribers.clear();

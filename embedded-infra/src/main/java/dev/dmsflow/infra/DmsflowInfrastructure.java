@@ -144,14 +144,6 @@ public final class DmsflowInfrastructure implements AutoCloseable {
         return kafka;
     }
 
-    /**
-     * The KRaft controller's listener, for an Admin client's {@code bootstrap.controllers}: it stays PLAINTEXT when
-     * the client listener asks for SASL, so a test can create the SASL users there before any client logs in.
-     */
-    public String kafkaBootstrapControllers() {
-        return kafka.getCluster().bootstrapControllers();
-    }
-
     public int postgresPort() {
         return postgresPort;
     }

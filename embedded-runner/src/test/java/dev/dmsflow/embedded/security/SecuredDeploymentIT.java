@@ -1,0 +1,282 @@
+package dev.dmsflow.embedded.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dmsflow.contracts.event.TaskFailed;
+import dev.dmsflow.contracts.event.ValidationFailed;
+import dev.dmsflow.contracts.event.ValidationPassed;
+import dev.dmsflow.controller.DmsControllerApplication;
+import dev.dmsflow.embedded.EmbeddedDmsflow;
+import dev.dmsflow.embedded.load.ControllerClient;
+import dev.dmsflow.embedded.load.ControllerClient.Reload;
+import dev.dmsflow.embedded.load.EventLog;
+import dev.dmsflow.embedded.load.LoadData;
+import dev.dmsflow.embedded.load.ServiceInstances;
+import dev.dmsflow.infra.ApiCalls;
+import dev.dmsflow.infra.ApiUser;
+import dev.dmsflow.infra.Database;
+import dev.dmsflow.infra.DmsflowInfrastructure;
+import dev.dmsflow.merge.MergeServiceApplication;
+import dev.dmsflow.schema.SchemaServiceApplication;
+import dev.dmsflow.validation.ValidationServiceApplication;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The four services as a locked-down deployment runs them, on one broker and one database: Kafka only through a
+ * SASL/SCRAM-SHA-512 listener, set by {@code spring.kafka.properties.*} alone; each service in PostgreSQL as its own
+ * role of {@code deploy/postgres/db1-roles.sql} (run here as users run it) with a password of its own, every JDBC URL
+ * with {@code sslmode}. A reload runs end to end; each role is refused what README's role table does not grant it;
+ * no password shows in any service's {@code /actuator/env} or {@code /actuator/configprops}; and a service given a
+ * wrong Kafka password is DOWN, naming the user the broker refused.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class SecuredDeploymentIT {
+
+    static final Path ROLES_SCRIPT = Path.of("..", "deploy", "postgres", "db1-roles.sql");
+    static final LoadData DATA = new LoadData(1, 2000);
+    static final String TABLE = DATA.tableNames().get(0);
+    static final String PRODUCTION = "production." + TABLE;
+    static final String STAGING = "staging." + TABLE;
+
+    static final String KAFKA_USER = "dmsflow";
+    static final String KAFKA_PASSWORD = "kafka-Secret-4721";
+    static final String SOURCE_PASSWORD = "source-Secret-4722";
+    /** Each service's role in database 1. */
+    static final Map<String, String> ROLES = Map.of(
+            DmsControllerApplication.NAME, "dmsflow_controller",
+            SchemaServiceApplication.NAME, "dmsflow_schema",
+            MergeServiceApplication.NAME, "dmsflow_merge",
+            ValidationServiceApplication.NAME, "dmsflow_validation");
+    static final String DMS_USER = "dms_user";
+    // the embedded server trusts local connections, so any password logs in: these must merely show up nowhere
+    static final List<String> SECRETS = secrets();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path directory;
+
+    static DmsflowInfrastructure infrastructure;
+    static Path catalog;
+    static ServiceInstances services;
+    static EventLog events;
+
+    @BeforeAll
+    static void start() throws Exception {
+        infrastructure = DmsflowInfrastructure.start(0, ScramKafka.brokerProperties());
+        ScramKafka.createUser(infrastructure, KAFKA_USER, KAFKA_PASSWORD);
+        DATA.create(infrastructure);
+        // as an admin runs it once production exists: the file as it is, in one go
+        try (Connection connection = infrastructure.dataSource(Database.DB1).getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(Files.readString(ROLES_SCRIPT));
+        }
+        catalog = Files.writeString(directory.resolve("catalog.yaml"), DATA.catalog());
+        services = ServiceInstances.start(infrastructure, DATA.catalog(), 1, service -> settings(service, KAFKA_PASSWORD));
+        events = new EventLog(infrastructure.kafkaBootstrapServers(), ScramKafka.clientProperties(KAFKA_USER, KAFKA_PASSWORD));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (events != null) {
+            events.close();
+        }
+        if (services != null) {
+            services.close();
+        }
+        infrastructure.close();
+    }
+
+    /** A service's settings: its Kafka login and its database role, configuration only; sslmode in every JDBC URL. */
+    static Map<String, Object> settings(String service, String kafkaPassword) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        ScramKafka.clientProperties(KAFKA_USER, kafkaPassword).forEach((key, value) -> settings.put("spring.kafka.properties." + key, value));
+        // the embedded server has no TLS; a deployment says sslmode=verify-full&sslrootcert=... here (README, Security)
+        settings.put("spring.datasource.url", infrastructure.jdbcUrl(Database.DB1) + "?sslmode=disable");
+        settings.put("spring.datasource.username", ROLES.get(service));
+        settings.put("spring.datasource.password", password(ROLES.get(service)));
+        String source = infrastructure.jdbcUrl(Database.SOURCE) + "?sslmode=disable";
+        for (String prefix : List.of("dmsflow.controller.local.source", "dmsflow.schema.source", "dmsflow.validation.source")) {
+            settings.put(prefix + ".url", source);
+            settings.put(prefix + ".password", SOURCE_PASSWORD);
+        }
+        settings.put("dmsflow.schema.dms-user", DMS_USER);
+        return settings;
+    }
+
+    static String password(String role) {
+        return role + "-Secret-4723";
+    }
+
+    static List<String> secrets() {
+        List<String> secrets = new ArrayList<>(List.of(KAFKA_PASSWORD, SOURCE_PASSWORD));
+        ROLES.values().forEach(role -> secrets.add(password(role)));
+        ApiUser.TEST_USERS.forEach(user -> secrets.add(user.password()));
+        return secrets;
+    }
+
+    @Test
+    void aReloadRunsEndToEndOverSaslWithEachServiceInItsOwnRole() {
+        String requestId = "secured-reload";
+        ControllerClient controller = new ControllerClient(services.controllerPorts().get(0));
+
+        assertThat(controller.post(new Reload(requestId, DATA.tableNames(), LoadData.day(0), LoadData.day(30)))).isEqualTo(202);
+
+        await().atMost(Duration.ofMinutes(2)).until(() -> !events.events(requestId, ValidationPassed.class).isEmpty()
+                || !events.events(requestId, ValidationFailed.class).isEmpty() || !events.events(requestId, TaskFailed.class).isEmpty());
+        assertThat(events.events(requestId, TaskFailed.class)).isEmpty();
+        assertThat(events.events(requestId, ValidationFailed.class)).isEmpty();
+        assertThat(events.of(requestId).stream().map(e -> e.event().getSchema().getName()).filter(name -> !name.equals("TaskProgress")))
+                .containsExactly("TaskRequested", "FullLoadCompleted", "WindowStaged", "MergeCompleted", "ValidationPassed");
+        assertThat(events.deadLetters()).isEmpty();
+    }
+
+    /** What each role must not do; README's role table says why it needs what it has. */
+    static Stream<Arguments> refused() {
+        List<Arguments> cases = new ArrayList<>();
+        // the DMS user: staging only
+        writes(PRODUCTION, "id").forEach(sql -> cases.add(Arguments.of(DMS_USER, sql)));
+        cases.add(Arguments.of(DMS_USER, "SELECT count(*) FROM " + PRODUCTION));
+        for (String admin : List.of("admin.merge_logs", "admin.merge_summary", "admin.validation_runs", "admin.validation_checks")) {
+            writes(admin, "request_id").forEach(sql -> cases.add(Arguments.of(DMS_USER, sql)));
+        }
+        cases.add(Arguments.of(DMS_USER, "CREATE TABLE staging.dms_own (id int)"));
+        // validation reads business tables and never writes one, nor merge's records
+        for (String table : List.of(PRODUCTION, STAGING)) {
+            writes(table, "id").forEach(sql -> cases.add(Arguments.of("dmsflow_validation", sql)));
+        }
+        for (String admin : List.of("admin.merge_logs", "admin.merge_summary")) {
+            writes(admin, "request_id").forEach(sql -> cases.add(Arguments.of("dmsflow_validation", sql)));
+        }
+        // merge inserts and updates production, never deletes or empties it, and leaves staging to the load
+        cases.add(Arguments.of("dmsflow_merge", "DELETE FROM " + PRODUCTION));
+        cases.add(Arguments.of("dmsflow_merge", "TRUNCATE " + PRODUCTION));
+        writes(STAGING, "id").forEach(sql -> cases.add(Arguments.of("dmsflow_merge", sql)));
+        writes("admin.validation_runs", "request_id").forEach(sql -> cases.add(Arguments.of("dmsflow_merge", sql)));
+        // the controller loads staging (as the DMS user) and keeps its own schema; production is not its business
+        cases.add(Arguments.of("dmsflow_controller", "SELECT count(*) FROM " + PRODUCTION));
+        writes(PRODUCTION, "id").forEach(sql -> cases.add(Arguments.of("dmsflow_controller", sql)));
+        writes("admin.merge_logs", "request_id").forEach(sql -> cases.add(Arguments.of("dmsflow_controller", sql)));
+        // schema-service builds staging from production's catalog entries, without reading or writing its rows
+        cases.add(Arguments.of("dmsflow_schema", "SELECT count(*) FROM " + PRODUCTION));
+        writes(PRODUCTION, "id").forEach(sql -> cases.add(Arguments.of("dmsflow_schema", sql)));
+        return cases.stream();
+    }
+
+    private static List<String> writes(String table, String column) {
+        return List.of("INSERT INTO " + table + " DEFAULT VALUES", "UPDATE " + table + " SET " + column + " = " + column,
+                "DELETE FROM " + table, "TRUNCATE " + table);
+    }
+
+    @ParameterizedTest(name = "{0} may not: {1}")
+    @MethodSource("refused")
+    void eachRoleIsRefusedWhatItIsNotGranted(String role, String sql) {
+        assertThat(sqlState(role, sql)).as("SQLSTATE of %s as %s (42501: insufficient privilege)", sql, role).isEqualTo("42501");
+    }
+
+    /** The other side: the grants the refusals stand next to are real, so a refusal is not a role that cannot log in. */
+    static Stream<Arguments> granted() {
+        return Stream.of(
+                Arguments.of(DMS_USER, "TRUNCATE " + STAGING),
+                Arguments.of(DMS_USER, "INSERT INTO " + STAGING + " (id) VALUES (-1)"),
+                Arguments.of(DMS_USER, "UPDATE " + STAGING + " SET status = status"),
+                Arguments.of(DMS_USER, "DELETE FROM " + STAGING),
+                Arguments.of("dmsflow_controller", "TRUNCATE " + STAGING),
+                Arguments.of("dmsflow_merge", "UPDATE " + PRODUCTION + " SET status = status"),
+                Arguments.of("dmsflow_merge", "SELECT count(*) FROM " + STAGING),
+                Arguments.of("dmsflow_validation", "SELECT count(*) FROM " + PRODUCTION),
+                Arguments.of("dmsflow_validation", "SELECT count(*) FROM " + STAGING));
+    }
+
+    @ParameterizedTest(name = "{0} may: {1}")
+    @MethodSource("granted")
+    void eachRoleMayDoWhatItIsGranted(String role, String sql) {
+        assertThat(sqlState(role, sql)).as("SQLSTATE of %s as %s", sql, role).isNull();
+    }
+
+    /** The SQLSTATE the statement fails with as that role, null when it succeeds; rolled back either way. */
+    private static String sqlState(String role, String sql) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(infrastructure.jdbcUrl(Database.DB1));
+        dataSource.setUser(role);
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+                return null;
+            } catch (SQLException e) {
+                return e.getSQLState();
+            } finally {
+                connection.rollback();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot connect as " + role + ": " + e.getMessage(), e);
+        }
+    }
+
+    static Stream<String> serviceNames() {
+        return EmbeddedDmsflow.serviceNames().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("serviceNames")
+    void noPasswordShowsInActuatorEnvOrConfigprops(String service) {
+        int port = services.managementPorts(service).get(0);
+        for (String endpoint : List.of("/actuator/env", "/actuator/configprops")) {
+            HttpResponse<String> response = ApiCalls.send(port, "GET", endpoint, ApiUser.OPS);
+
+            assertThat(response.statusCode()).as(endpoint).isEqualTo(200);
+            // the keys are there, so their values were looked at: masked
+            assertThat(response.body()).as(endpoint).contains("spring.datasource", "sasl.jaas.config");
+            SECRETS.forEach(secret -> assertThat(response.body()).as("%s of %s", endpoint, service).doesNotContain(secret));
+        }
+    }
+
+    @Test
+    void aWrongKafkaPasswordMakesHealthDownNamingTheRefusedUser(CapturedOutput output) throws IOException {
+        String wrongPassword = "wrong-Secret-4724";
+        Map<String, Object> settings = EmbeddedDmsflow.serviceSettings(infrastructure, catalog);
+        settings.putAll(ApiUser.serviceProperties(ApiUser.TEST_USERS));
+        settings.put("server.port", 0);
+        settings.putAll(settings(MergeServiceApplication.NAME, wrongPassword));
+
+        try (ConfigurableApplicationContext merge = EmbeddedDmsflow.startService(MergeServiceApplication.NAME, settings)) {
+            int port = Integer.parseInt(merge.getEnvironment().getRequiredProperty("local.management.port"));
+            JsonNode health = await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(ApiCalls.send(port, "GET", "/actuator/health", ApiUser.OPS).body()),
+                    body -> "DOWN".equals(body.path("components").path("kafka").path("status").asText()));
+
+            assertThat(health.path("status").asText()).isEqualTo("DOWN");
+            assertThat(health.path("components").path("db").path("status").asText()).isEqualTo("UP");
+            assertThat(health.path("components").path("kafka").path("details").path("error").asText())
+                    .startsWith("authentication failed for SASL user 'dmsflow' (SCRAM-SHA-512 over SASL_PLAINTEXT)")
+                    .doesNotContain(wrongPassword);
+        }
+        assertThat(output.getAll()).doesNotContain(wrongPassword);
+    }
+}

@@ -31,6 +31,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,14 +48,16 @@ import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
 
 /**
  * The four services as a locked-down deployment runs them, on one broker and one database: Kafka only through a
  * SASL/SCRAM-SHA-512 listener, set by {@code spring.kafka.properties.*} alone; each service in PostgreSQL as its own
  * role of {@code deploy/postgres/db1-roles.sql} (run here as users run it) with a password of its own, every JDBC URL
  * with {@code sslmode}. A reload runs end to end; each role is refused what README's role table does not grant it;
- * no password shows in any service's {@code /actuator/env} or {@code /actuator/configprops}; and a service given a
- * wrong Kafka password is DOWN, naming the user the broker refused.
+ * no password shows in any service's {@code /actuator/env} or {@code /actuator/configprops}; and a service whose Kafka
+ * password the broker refuses is DOWN, naming the user, until the broker takes it.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SecuredDeploymentIT {
@@ -98,7 +101,7 @@ class SecuredDeploymentIT {
             statement.execute(Files.readString(ROLES_SCRIPT));
         }
         catalog = Files.writeString(directory.resolve("catalog.yaml"), DATA.catalog());
-        services = ServiceInstances.start(infrastructure, DATA.catalog(), 1, service -> settings(service, KAFKA_PASSWORD));
+        services = ServiceInstances.start(infrastructure, DATA.catalog(), 1, service -> settings(service, KAFKA_USER, KAFKA_PASSWORD));
         events = new EventLog(infrastructure.kafkaBootstrapServers(), ScramKafka.clientProperties(KAFKA_USER, KAFKA_PASSWORD));
     }
 
@@ -114,9 +117,9 @@ class SecuredDeploymentIT {
     }
 
     /** A service's settings: its Kafka login and its database role, configuration only; sslmode in every JDBC URL. */
-    static Map<String, Object> settings(String service, String kafkaPassword) {
+    static Map<String, Object> settings(String service, String kafkaUser, String kafkaPassword) {
         Map<String, Object> settings = new LinkedHashMap<>();
-        ScramKafka.clientProperties(KAFKA_USER, kafkaPassword).forEach((key, value) -> settings.put("spring.kafka.properties." + key, value));
+        ScramKafka.clientProperties(kafkaUser, kafkaPassword).forEach((key, value) -> settings.put("spring.kafka.properties." + key, value));
         // the embedded server has no TLS; a deployment says sslmode=verify-full&sslrootcert=... here (README, Security)
         settings.put("spring.datasource.url", infrastructure.jdbcUrl(Database.DB1) + "?sslmode=disable");
         settings.put("spring.datasource.username", ROLES.get(service));
@@ -258,25 +261,50 @@ class SecuredDeploymentIT {
         }
     }
 
+    /**
+     * A password rotated on the broker after the service was given its new one: until then the broker refuses the
+     * login, health is DOWN naming the user, and the consumers keep trying (auth-exception-retry-interval) instead of
+     * stopping; once the broker takes the password, the service is UP and consuming without a restart.
+     */
     @Test
-    void aWrongKafkaPasswordMakesHealthDownNamingTheRefusedUser(CapturedOutput output) throws IOException {
-        String wrongPassword = "wrong-Secret-4724";
+    void aWrongKafkaPasswordMakesHealthDownNamingTheRefusedUserUntilTheBrokerTakesIt(CapturedOutput output) throws Exception {
+        String user = "dmsflow-rotated";
+        String newPassword = "new-Secret-4724";
+        ScramKafka.createUser(infrastructure, user, "old-Secret-4725");
         Map<String, Object> settings = EmbeddedDmsflow.serviceSettings(infrastructure, catalog);
         settings.putAll(ApiUser.serviceProperties(ApiUser.TEST_USERS));
         settings.put("server.port", 0);
-        settings.putAll(settings(MergeServiceApplication.NAME, wrongPassword));
+        settings.putAll(settings(MergeServiceApplication.NAME, user, newPassword));
+        // the default is 10s; shorter here only to keep the test short
+        settings.put("spring.kafka.listener.auth-exception-retry-interval", "1s");
 
         try (ConfigurableApplicationContext merge = EmbeddedDmsflow.startService(MergeServiceApplication.NAME, settings)) {
             int port = Integer.parseInt(merge.getEnvironment().getRequiredProperty("local.management.port"));
-            JsonNode health = await().atMost(Duration.ofSeconds(30)).until(() -> JSON.readTree(ApiCalls.send(port, "GET", "/actuator/health", ApiUser.OPS).body()),
-                    body -> "DOWN".equals(body.path("components").path("kafka").path("status").asText()));
+            JsonNode health = await().atMost(Duration.ofSeconds(30)).until(() -> health(port), body -> "DOWN".equals(kafka(body).path("status").asText()));
 
             assertThat(health.path("status").asText()).isEqualTo("DOWN");
             assertThat(health.path("components").path("db").path("status").asText()).isEqualTo("UP");
-            assertThat(health.path("components").path("kafka").path("details").path("error").asText())
-                    .startsWith("authentication failed for SASL user 'dmsflow' (SCRAM-SHA-512 over SASL_PLAINTEXT)")
-                    .doesNotContain(wrongPassword);
+            assertThat(kafka(health).path("details").path("error").asText())
+                    .startsWith("authentication failed for SASL user 'dmsflow-rotated' (SCRAM-SHA-512 over SASL_PLAINTEXT)")
+                    .doesNotContain(newPassword);
+            Collection<MessageListenerContainer> consumers = merge.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers();
+            assertThat(consumers).isNotEmpty().allMatch(MessageListenerContainer::isRunning);
+
+            ScramKafka.createUser(infrastructure, user, newPassword);
+
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(kafka(health(port)).path("status").asText()).isEqualTo("UP");
+                assertThat(consumers).anyMatch(consumer -> consumer.getAssignedPartitions() != null && !consumer.getAssignedPartitions().isEmpty());
+            });
         }
-        assertThat(output.getAll()).doesNotContain(wrongPassword);
+        assertThat(output.getAll()).doesNotContain(newPassword);
+    }
+
+    private static JsonNode health(int managementPort) throws IOException {
+        return JSON.readTree(ApiCalls.send(managementPort, "GET", "/actuator/health", ApiUser.OPS).body());
+    }
+
+    private static JsonNode kafka(JsonNode health) {
+        return health.path("components").path("kafka");
     }
 }

@@ -48,6 +48,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
@@ -120,8 +121,9 @@ class SecuredDeploymentIT {
     static Map<String, Object> settings(String service, String kafkaUser, String kafkaPassword) {
         Map<String, Object> settings = new LinkedHashMap<>();
         ScramKafka.clientProperties(kafkaUser, kafkaPassword).forEach((key, value) -> settings.put("spring.kafka.properties." + key, value));
-        // the embedded server has no TLS; a deployment says sslmode=verify-full&sslrootcert=... here (README, Security)
-        settings.put("spring.datasource.url", infrastructure.jdbcUrl(Database.DB1) + "?sslmode=disable");
+        // the embedded server has no TLS; a deployment says sslmode=verify-full&sslrootcert=... here (README, Security);
+        // ApplicationName shows in pg_stat_activity: that the URL's parameters reached the driver
+        settings.put("spring.datasource.url", infrastructure.jdbcUrl(Database.DB1) + "?sslmode=disable&ApplicationName=" + service);
         settings.put("spring.datasource.username", ROLES.get(service));
         settings.put("spring.datasource.password", password(ROLES.get(service)));
         String source = infrastructure.jdbcUrl(Database.SOURCE) + "?sslmode=disable";
@@ -158,6 +160,15 @@ class SecuredDeploymentIT {
         assertThat(events.of(requestId).stream().map(e -> e.event().getSchema().getName()).filter(name -> !name.equals("TaskProgress")))
                 .containsExactly("TaskRequested", "FullLoadCompleted", "WindowStaged", "MergeCompleted", "ValidationPassed");
         assertThat(events.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void everyServiceConnectsWithTheParametersOfItsJdbcUrl() {
+        JdbcTemplate postgres = new JdbcTemplate(infrastructure.dataSource(Database.DB1));
+        for (Map.Entry<String, String> service : ROLES.entrySet()) {
+            assertThat(postgres.queryForList("SELECT application_name FROM pg_stat_activity WHERE usename = ? AND datname = current_database()",
+                    String.class, service.getValue())).as(service.getKey()).isNotEmpty().containsOnly(service.getKey());
+        }
     }
 
     /** What each role must not do; README's role table says why it needs what it has. */

@@ -65,3 +65,6 @@ CREATE SCHEMA IF NOT EXISTS production;
 GRANT USAGE ON SCHEMA production TO dmsflow_schema, dmsflow_merge, dmsflow_validation;
 GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA production TO dmsflow_merge;
 GRANT SELECT ON ALL TABLES IN SCHEMA production TO dmsflow_validation;
+-- and the tables schema-service creates there from Oracle, once it may (GRANT CREATE ON SCHEMA production TO dmsflow_schema)
+ALTER DEFAULT PRIVILEGES FOR ROLE dmsflow_schema IN SCHEMA production GRANT SELECT, INSERT, UPDATE ON TABLES TO dmsflow_merge;
+ALTER DEFAULT PRIVILEGES FOR ROLE dmsflow_schema IN SCHEMA production GRANT SELECT ON TABLES TO dmsflow_validation;

@@ -114,7 +114,9 @@ class SecuredDeploymentIT {
         if (services != null) {
             services.close();
         }
-        infrastructure.close();
+        if (infrastructure != null) {
+            infrastructure.close();
+        }
     }
 
     /** A service's settings: its Kafka login and its database role, configuration only; sslmode in every JDBC URL. */

@@ -92,8 +92,11 @@ class SecuredDeploymentIT {
     static ServiceInstances services;
     static EventLog events;
 
+    /** What the services logged while they started: their configuration read, connections made. */
+    static String startupLog;
+
     @BeforeAll
-    static void start() throws Exception {
+    static void start(CapturedOutput output) throws Exception {
         infrastructure = DmsflowInfrastructure.start(0, ScramKafka.brokerProperties());
         ScramKafka.createUser(infrastructure, KAFKA_USER, KAFKA_PASSWORD);
         DATA.create(infrastructure);
@@ -104,6 +107,7 @@ class SecuredDeploymentIT {
         catalog = Files.writeString(directory.resolve("catalog.yaml"), DATA.catalog());
         services = ServiceInstances.start(infrastructure, DATA.catalog(), 1, service -> settings(service, KAFKA_USER, KAFKA_PASSWORD));
         events = new EventLog(infrastructure.kafkaBootstrapServers(), ScramKafka.clientProperties(KAFKA_USER, KAFKA_PASSWORD));
+        startupLog = output.getAll();
     }
 
     @AfterAll
@@ -279,6 +283,12 @@ class SecuredDeploymentIT {
      * login, health is DOWN naming the user, and the consumers keep trying (auth-exception-retry-interval) instead of
      * stopping; once the broker takes the password, the service is UP and consuming without a restart.
      */
+    @Test
+    void noPasswordShowsInWhatTheServicesLoggedWhileStarting() {
+        assertThat(startupLog).contains("Provisioned catalog", "Controller instance");
+        SECRETS.forEach(secret -> assertThat(startupLog).doesNotContain(secret));
+    }
+
     @Test
     void aWrongKafkaPasswordMakesHealthDownNamingTheRefusedUserUntilTheBrokerTakesIt(CapturedOutput output) throws Exception {
         String user = "dmsflow-rotated";

@@ -68,7 +68,7 @@ class ControllerConfiguration {
                                         LocalEngineConnections localConnections) {
         return switch (controller.engine()) {
             case "aws-dms" -> new AwsDmsEngine(memoized(() -> dmsClient(dms)), memoized(() -> cloudWatchClient(dms)), dms);
-            case "local-jdbc" -> new LocalJdbcEngine(local, localConnections.pool());
+            case "local-jdbc" -> new LocalJdbcEngine(local, localConnections.pool(), localConnections.pool().getMaximumPoolSize());
             default -> throw new IllegalStateException("dmsflow.controller.engine '" + controller.engine() + "' is none of aws-dms, local-jdbc");
         };
     }

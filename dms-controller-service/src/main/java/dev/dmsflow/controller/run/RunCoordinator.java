@@ -40,6 +40,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
@@ -79,6 +84,8 @@ public final class RunCoordinator {
     private final ControllerEvents events;
     private final Clock clock;
     private final Settings settings;
+    /** Runs whose step is under way on the step executor. */
+    private final Set<String> stepping = ConcurrentHashMap.newKeySet();
 
     RunCoordinator(RunStore store, RequestResolver resolver, ReplicationEngine engine, ControllerEvents events, Clock clock, Settings settings) {
         this.store = store;
@@ -206,8 +213,11 @@ public final class RunCoordinator {
         return store.view(requestId);
     }
 
-    /** One pass over every unfinished run: queued runs are leased by anyone, loading runs advanced by their owner. */
-    public void tick() {
+    /**
+     * One pass over every unfinished run: queued runs are leased by anyone, loading runs advanced by their owner, each
+     * in a step of its own on {@code steps}.
+     */
+    public void tick(Executor steps) {
         publishStoredOutcomes();
         store.claimOrphans().forEach((requestId, previous) -> log.info("Run {}: taken over from {}", requestId,
                 previous.isEmpty() ? "no owner" : "instance " + previous + ", whose heartbeat stopped"));
@@ -218,16 +228,34 @@ public final class RunCoordinator {
         for (String requestId : store.leasableRequestIds()) {
             store.tryLease(requestId);
         }
-        for (String requestId : store.ownedRequestIds(RunStatus.STARTING)) {
-            store.find(requestId).ifPresent(run -> guarded(run, () -> advanceStarting(run)));
+        steps(steps, RunStatus.STARTING, this::advanceStarting);
+        steps(steps, RunStatus.RUNNING, this::poll);
+        steps(steps, RunStatus.REPLICATING, this::replicate);
+    }
+
+    /**
+     * Each owned run of the status takes its step on the executor, and the tick does not wait for them: one slow engine
+     * call holds up neither the other runs nor the next tick (which leases what an outcome just gave back). A run whose
+     * last step is still under way is left to a later tick, so no run takes two steps at once.
+     */
+    private void steps(Executor steps, RunStatus status, Consumer<StoredRun> step) {
+        for (String requestId : store.ownedRequestIds(status)) {
+            if (!stepping.add(requestId)) {
+                continue;
+            }
+            try {
+                steps.execute(() -> {
+                    try {
+                        store.find(requestId).ifPresent(run -> guarded(run, () -> step.accept(run)));
+                    } finally {
+                        stepping.remove(requestId);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                stepping.remove(requestId);
+                throw e;
+            }
         }
-        for (String requestId : store.ownedRequestIds(RunStatus.RUNNING)) {
-            store.find(requestId).ifPresent(run -> guarded(run, () -> poll(run)));
-        }
-        for (String requestId : store.ownedRequestIds(RunStatus.REPLICATING)) {
-            store.find(requestId).ifPresent(run -> guarded(run, () -> replicate(run)));
-        }
-        publishStoredOutcomes();
     }
 
     private void advanceStarting(StoredRun run) {

@@ -1,8 +1,11 @@
 package dev.dmsflow.controller.run;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -11,7 +14,8 @@ import org.springframework.dao.DataAccessException;
 /**
  * Advances runs: a tick every poll interval, and at once when something a tick acts on arrived (a request was queued,
  * an outcome gave leases back), so a request does not wait a poll interval for its lease nor a queued run for the
- * tick after its predecessor's outcome. One thread, so ticks of this instance never overlap.
+ * tick after its predecessor's outcome. One thread, so ticks of this instance never overlap; within a tick the runs
+ * advance in parallel on a few step threads, so a slow engine call of one run does not hold up the others.
  */
 final class RunTicker implements SmartLifecycle {
 
@@ -20,8 +24,12 @@ final class RunTicker implements SmartLifecycle {
     private final ControllerInstance instance;
     private final RunCoordinator coordinator;
     private final Duration pollInterval;
+    /** How many runs advance at once within a tick; each holds a database connection while it does. */
+    private static final int STEP_THREADS = 4;
+
     private final Semaphore wake = new Semaphore(0);
     private volatile Thread thread;
+    private volatile ExecutorService steps;
 
     RunTicker(ControllerInstance instance, RunCoordinator coordinator, Duration pollInterval) {
         this.instance = instance;
@@ -36,6 +44,12 @@ final class RunTicker implements SmartLifecycle {
 
     @Override
     public void start() {
+        AtomicInteger stepThreads = new AtomicInteger();
+        steps = Executors.newFixedThreadPool(STEP_THREADS, runnable -> {
+            Thread step = new Thread(runnable, "controller-step-" + stepThreads.incrementAndGet());
+            step.setDaemon(true);
+            return step;
+        });
         Thread ticker = new Thread(this::loop, "controller-tick");
         ticker.setDaemon(true);
         thread = ticker;
@@ -56,6 +70,13 @@ final class RunTicker implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // the run steps a last tick handed out finish before the instance stops its local tasks and gives up its runs
+        steps.shutdown();
+        try {
+            steps.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -69,15 +90,29 @@ final class RunTicker implements SmartLifecycle {
         return ControllerInstance.PHASE + 1;
     }
 
+    private static void logged(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            logFailure(e);
+        }
+    }
+
+    private static void logFailure(RuntimeException e) {
+        if (e instanceof DataAccessException) {
+            // the run state is in the database: every step is taken again from it on the next tick once it is back
+            log.warn("Tick cut short, the run store is unreachable (tried again next tick): {}", e.getMessage());
+        } else {
+            log.error("Tick failed (tried again next tick)", e);
+        }
+    }
+
     private void loop() {
         while (thread == Thread.currentThread()) {
             try {
-                instance.tick(coordinator::tick);
-            } catch (DataAccessException e) {
-                // the run state is in the database: every step is taken again from it on the next tick once it is back
-                log.warn("Tick cut short, the run store is unreachable (tried again next tick): {}", e.getMessage());
+                instance.tick(() -> coordinator.tick(step -> steps.execute(() -> logged(step))));
             } catch (RuntimeException e) {
-                log.error("Tick failed (tried again next tick)", e);
+                logFailure(e);
             }
             try {
                 wake.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);

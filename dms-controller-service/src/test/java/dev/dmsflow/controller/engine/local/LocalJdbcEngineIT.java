@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -37,7 +38,12 @@ class LocalJdbcEngineIT {
             + " shipped_at timestamptz, payload bytea, note text, _dms_loaded_at timestamptz DEFAULT now())";
 
     private final LocalJdbcEngine engine = new LocalJdbcEngine(new LocalEngineProperties(
-            new LocalEngineProperties.Source(INFRA.jdbcUrl(Database.SOURCE), DmsflowInfrastructure.USER, ""), 2), INFRA.dataSource(Database.DB1));
+            new LocalEngineProperties.Source(INFRA.jdbcUrl(Database.SOURCE), DmsflowInfrastructure.USER, ""), 2), INFRA.dataSource(Database.DB1), 4);
+
+    @AfterEach
+    void closeEngine() {
+        engine.close();
+    }
 
     @BeforeAll
     static void source() {

@@ -61,7 +61,7 @@ class OracleSourceIT {
         staging.execute("CREATE TABLE ora_staging.orders (order_id bigint PRIMARY KEY, name varchar(20), empty_text varchar(10), amount numeric,"
                 + " created timestamp(0), updated_at timestamp(6), shipped_at timestamptz, notes text, payload bytea, token bytea)");
         LocalJdbcEngine engine = new LocalJdbcEngine(new LocalEngineProperties(new LocalEngineProperties.Source(url, "APP", "app"), 1000),
-                DmsflowInfrastructure.shared().dataSource(Database.DB1));
+                DmsflowInfrastructure.shared().dataSource(Database.DB1), 4);
         TableRef orders = TableRef.newBuilder().setName("orders").setSourceSchema("APP").setSourceTable("ORDERS")
                 .setStagingSchema("ora_staging").setStagingTable("orders").setTargetSchema("production").setTargetTable("orders")
                 .setKeyColumns(List.of("order_id")).setWindowColumn("created").build();

@@ -106,7 +106,7 @@ public final class LocalEngineBenchmark {
     private static long engineLoad(String sourceUrl, String targetUrl) throws Exception {
         PGSimpleDataSource target = new PGSimpleDataSource();
         target.setUrl(targetUrl);
-        ReplicationEngine engine = new LocalJdbcEngine(new LocalEngineProperties(new LocalEngineProperties.Source(sourceUrl, "postgres", ""), 5000), target);
+        ReplicationEngine engine = new LocalJdbcEngine(new LocalEngineProperties(new LocalEngineProperties.Source(sourceUrl, "postgres", ""), 5000), target, 8);
         TableRef orders = TableRef.newBuilder().setName("orders").setSourceSchema("APP").setSourceTable("ORDERS")
                 .setStagingSchema("staging").setStagingTable("orders").setTargetSchema("production").setTargetTable("orders")
                 .setKeyColumns(List.of("order_id")).setWindowColumn("updated_at").build();

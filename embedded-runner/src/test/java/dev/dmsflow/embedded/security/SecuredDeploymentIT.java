@@ -79,6 +79,11 @@ class SecuredDeploymentIT {
             MergeServiceApplication.NAME, "dmsflow_merge",
             ValidationServiceApplication.NAME, "dmsflow_validation");
     static final String DMS_USER = "dms_user";
+    /** The source connections' settings, and the ApplicationName each one's URL carries. */
+    static final Map<String, String> SOURCES = Map.of(
+            "dmsflow.controller.local.source", "local-engine-source",
+            "dmsflow.schema.source", "schema-source",
+            "dmsflow.validation.source", "validation-source");
     // the embedded server trusts local connections, so any password logs in: these must merely show up nowhere
     static final List<String> SECRETS = secrets();
 
@@ -132,10 +137,9 @@ class SecuredDeploymentIT {
         settings.put("spring.datasource.url", infrastructure.jdbcUrl(Database.DB1) + "?sslmode=disable&ApplicationName=" + service);
         settings.put("spring.datasource.username", ROLES.get(service));
         settings.put("spring.datasource.password", password(ROLES.get(service)));
-        String source = infrastructure.jdbcUrl(Database.SOURCE) + "?sslmode=disable";
-        for (String prefix : List.of("dmsflow.controller.local.source", "dmsflow.schema.source", "dmsflow.validation.source")) {
-            settings.put(prefix + ".url", source);
-            settings.put(prefix + ".password", SOURCE_PASSWORD);
+        for (Map.Entry<String, String> source : SOURCES.entrySet()) {
+            settings.put(source.getKey() + ".url", infrastructure.jdbcUrl(Database.SOURCE) + "?sslmode=disable&ApplicationName=" + source.getValue());
+            settings.put(source.getKey() + ".password", SOURCE_PASSWORD);
         }
         settings.put("dmsflow.schema.dms-user", DMS_USER);
         return settings;
@@ -166,6 +170,11 @@ class SecuredDeploymentIT {
         assertThat(events.of(requestId).stream().map(e -> e.event().getSchema().getName()).filter(name -> !name.equals("TaskProgress")))
                 .containsExactly("TaskRequested", "FullLoadCompleted", "WindowStaged", "MergeCompleted", "ValidationPassed");
         assertThat(events.deadLetters()).isEmpty();
+        // the load and the source check read the source through pools (idle for a while after the run) opened with
+        // their URLs' parameters: sslmode there reaches the driver too
+        assertThat(new JdbcTemplate(infrastructure.dataSource(Database.SOURCE)).queryForList(
+                "SELECT application_name FROM pg_stat_activity WHERE datname = current_database()", String.class))
+                .contains(SOURCES.get("dmsflow.controller.local.source"), SOURCES.get("dmsflow.validation.source"));
     }
 
     @Test

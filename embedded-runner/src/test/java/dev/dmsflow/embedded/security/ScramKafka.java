@@ -18,8 +18,9 @@ import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 /**
  * A broker whose client listener takes SASL logins only (SASL_PLAINTEXT; the KRaft controller's listener stays
  * PLAINTEXT), its SCRAM-SHA-512 users, and the client settings a dmsflow service is given for them. SCRAM users live
- * in the cluster's metadata and are created through a logged-in client, so the broker also takes one PLAIN login, its
- * own: the admin that creates them (what {@code kafka-storage format --add-scram} does for a real cluster).
+ * in the cluster's metadata and are created through a logged-in client (a KRaft controller refuses
+ * AlterUserScramCredentials from an Admin on {@code bootstrap.controllers}), so the broker also takes one PLAIN login,
+ * its own, which creates them; a real cluster gets its first SCRAM users with {@code kafka-storage format --add-scram}.
  */
 final class ScramKafka {
 

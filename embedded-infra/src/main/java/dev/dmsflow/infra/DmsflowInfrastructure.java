@@ -27,6 +27,10 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 public final class DmsflowInfrastructure implements AutoCloseable {
 
     public static final String USER = "postgres";
+    /** The listener clients connect to (Kafka's test kit names it), e.g. for {@code listener.name.external.*} settings. */
+    public static final String BROKER_LISTENER = "EXTERNAL";
+    /** The KRaft controller's listener. */
+    public static final String CONTROLLER_LISTENER = "CONTROLLER";
 
     private static DmsflowInfrastructure shared;
 
@@ -57,11 +61,22 @@ public final class DmsflowInfrastructure implements AutoCloseable {
      * @param postgresPort fixed PostgreSQL port, or 0 for a free one
      */
     public static DmsflowInfrastructure start(int postgresPort) {
+        return start(postgresPort, Map.of());
+    }
+
+    /**
+     * Starts a broker with {@code brokerProperties} above the defaults (e.g. a SASL listener; the client listener is
+     * named {@value #BROKER_LISTENER}, the KRaft controller's {@value #CONTROLLER_LISTENER}) and a PostgreSQL server.
+     *
+     * @param postgresPort fixed PostgreSQL port, or 0 for a free one
+     */
+    public static DmsflowInfrastructure start(int postgresPort, Map<String, String> brokerProperties) {
         EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 3);
         // one broker: internal topics cannot have more replicas than that
         kafka.brokerProperty("offsets.topic.replication.factor", "1");
         kafka.brokerProperty("transaction.state.log.replication.factor", "1");
         kafka.brokerProperty("transaction.state.log.min.isr", "1");
+        brokerProperties.forEach(kafka::brokerProperty);
         kafka.afterPropertiesSet();
         Path dataDirectory;
         EmbeddedPostgres postgres;

@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.Set;
@@ -215,18 +216,25 @@ public final class RunCoordinator {
 
     /**
      * One pass over every unfinished run: queued runs are leased by anyone, loading runs advanced by their owner, each
-     * in a step of its own on {@code steps}.
+     * in a step of its own on {@code steps}. With {@code housekeeping}, first what only time brings about: outcomes left
+     * unpublished, runs of instances that stopped, task deletes to retry, deadlines passed (each engine call a step too,
+     * so a slow DMS API holds up no lease).
      */
-    public void tick(Executor steps) {
-        publishStoredOutcomes();
-        store.claimOrphans().forEach((requestId, previous) -> log.info("Run {}: taken over from {}", requestId,
-                previous.isEmpty() ? "no owner" : "instance " + previous + ", whose heartbeat stopped"));
-        for (String requestId : store.pendingTaskDeletes()) {
-            store.find(requestId).ifPresent(this::deleteTask);
+    public void tick(Executor steps, boolean housekeeping) {
+        if (housekeeping) {
+            publishStoredOutcomes();
+            store.claimOrphans().forEach((requestId, previous) -> log.info("Run {}: taken over from {}", requestId,
+                    previous.isEmpty() ? "no owner" : "instance " + previous + ", whose heartbeat stopped"));
+            for (String requestId : store.pendingTaskDeletes()) {
+                step(steps, requestId, this::deleteTask);
+            }
+            failOverdue(steps);
         }
-        failOverdue();
         for (String requestId : store.leasableRequestIds()) {
-            store.tryLease(requestId);
+            if (store.tryLease(requestId)) {
+                // its task is created and started now, not after the other leases and the queries below
+                step(steps, requestId, this::advanceStarting);
+            }
         }
         steps(steps, RunStatus.STARTING, this::advanceStarting);
         steps(steps, RunStatus.RUNNING, this::poll);
@@ -240,21 +248,25 @@ public final class RunCoordinator {
      */
     private void steps(Executor steps, RunStatus status, Consumer<StoredRun> step) {
         for (String requestId : store.ownedRequestIds(status)) {
-            if (!stepping.add(requestId)) {
-                continue;
-            }
-            try {
-                steps.execute(() -> {
-                    try {
-                        store.find(requestId).ifPresent(run -> guarded(run, () -> step.accept(run)));
-                    } finally {
-                        stepping.remove(requestId);
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                stepping.remove(requestId);
-                throw e;
-            }
+            step(steps, requestId, step);
+        }
+    }
+
+    private void step(Executor steps, String requestId, Consumer<StoredRun> step) {
+        if (!stepping.add(requestId)) {
+            return;
+        }
+        try {
+            steps.execute(() -> {
+                try {
+                    store.find(requestId).ifPresent(run -> guarded(run, () -> step.accept(run)));
+                } finally {
+                    stepping.remove(requestId);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            stepping.remove(requestId);
+            throw e;
         }
     }
 
@@ -327,7 +339,9 @@ public final class RunCoordinator {
         Instant now = clock.instant();
         boolean due = run.lastProgressAt() == null || !run.lastProgressAt().plus(settings.progressInterval()).isAfter(now);
         if (!due) {
-            store.progress(run.requestId(), status.status(), status.percent(), null, false);
+            if (!Objects.equals(status.status(), run.taskStatus()) || status.percent() != run.progress()) {
+                store.progress(run.requestId(), status.status(), status.percent(), null, false);
+            }
             return;
         }
         List<TableLoadStatistics> tables = tableStatistics(run, engine.tableStatistics(run.handle()));
@@ -358,11 +372,14 @@ public final class RunCoordinator {
         deleteTask(run);
     }
 
-    /** Runs without progress for longer than their stage's deadline fail, so their leases go back. */
-    private void failOverdue() {
+    /**
+     * Runs without progress for longer than their stage's deadline fail, so their leases go back; in steps, as stopping
+     * a task is an engine call (and a run whose step is under way is failed by a later tick, not beside it).
+     */
+    private void failOverdue(Executor steps) {
         settings.deadlines().forEach((stage, deadline) -> {
             for (String requestId : store.overdue(stage, deadline)) {
-                store.find(requestId).ifPresent(run -> fail(run, stage, stage.name().toLowerCase(Locale.ROOT)
+                step(steps, requestId, run -> fail(run, stage, stage.name().toLowerCase(Locale.ROOT)
                         + " timed out: no progress for " + deadline.toString().substring(2).toLowerCase(Locale.ROOT), true, "Timeout", false));
             }
         });

@@ -30,13 +30,18 @@ class RunListeners {
         ticker.wake();
     }
 
-    /** Outcomes release a run's leases; WindowStaged and MergeCompleted are its progress after the load. */
+    /**
+     * Outcomes release a run's leases, and wake the ticker for the queued runs that wait for them; WindowStaged and
+     * MergeCompleted are a run's progress after its load, which no tick acts on.
+     */
     @KafkaListener(topics = {Topics.VALIDATION_PASSED, Topics.ALERTS, Topics.WINDOW_STAGED, Topics.MERGE_COMPLETED})
     void onPipelineEvent(SpecificRecord outcome) {
         if (outcome instanceof WindowStaged staged) {
             coordinator.onStage(staged.getHeader().getRequestId(), staged.getHeader().getAttempt(), FailureStage.MERGE);
+            return;
         } else if (outcome instanceof MergeCompleted merged) {
             coordinator.onStage(merged.getHeader().getRequestId(), merged.getHeader().getAttempt(), FailureStage.VALIDATION);
+            return;
         } else if (outcome instanceof ValidationPassed passed) {
             coordinator.onOutcome(passed.getHeader().getRequestId(), passed.getHeader().getAttempt(), true);
         } else if (outcome instanceof ValidationFailed failed) {

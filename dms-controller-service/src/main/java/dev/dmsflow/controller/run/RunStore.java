@@ -437,7 +437,7 @@ final class RunStore {
                 tables(rs), precisions, RunStatus.valueOf(rs.getString("status")), rs.getString("migration_type"),
                 arn == null ? null : new TaskHandle(rs.getString("task_id"), arn, rs.getString("migration_type")),
                 rs.getInt("engine_errors"), rs.getInt("attempt"), instant(rs, "started_at"), instant(rs, "last_progress_at"),
-                rs.getString("stage"));
+                rs.getString("stage"), rs.getString("task_status"), rs.getInt("progress"));
     }
 
     private static List<TableRef> tables(ResultSet rs) throws SQLException {

@@ -107,10 +107,19 @@ final class RunTicker implements SmartLifecycle {
         }
     }
 
+    /**
+     * A tick every poll interval does the housekeeping too; one a wake brings about in between only leases and steps,
+     * which is all a request or an outcome changes (and keeps frequent wakes from repeating the housekeeping queries).
+     */
     private void loop() {
+        long lastHousekeeping = System.nanoTime() - pollInterval.toNanos();
         while (thread == Thread.currentThread()) {
+            boolean housekeeping = System.nanoTime() - lastHousekeeping >= pollInterval.toNanos();
+            if (housekeeping) {
+                lastHousekeeping = System.nanoTime();
+            }
             try {
-                instance.tick(() -> coordinator.tick(step -> steps.execute(() -> logged(step))));
+                instance.tick(() -> coordinator.tick(step -> steps.execute(() -> logged(step)), housekeeping));
             } catch (RuntimeException e) {
                 logFailure(e);
             }

@@ -83,7 +83,7 @@ class RunTransitionsIT {
             return new TaskStatus(TaskPhase.FAILED, "failed", 40, "task deleted");
         };
 
-        coordinator.tick(Runnable::run);
+        coordinator.tick(Runnable::run, true);
 
         assertThat(ControllerTestSupport.status(jdbc, requestId)).isEqualTo("LOADED");
         assertThat(jdbc.queryForObject("SELECT failure IS NULL AND outcome IS NULL FROM dms_controller.runs WHERE request_id = ?",
@@ -103,7 +103,7 @@ class RunTransitionsIT {
             return new TaskStatus(TaskPhase.FULL_LOAD_COMPLETE, "stopped", 100, null);
         };
 
-        coordinator.tick(Runnable::run);
+        coordinator.tick(Runnable::run, true);
 
         assertThat(ControllerTestSupport.status(jdbc, requestId)).isEqualTo("FAILED");
         assertThat(published).isEmpty();
@@ -117,12 +117,12 @@ class RunTransitionsIT {
         jdbc.update("UPDATE dms_controller.runs SET task_id = NULL, task_arn = NULL WHERE request_id = ?", requestId);
         describe = () -> new TaskStatus(TaskPhase.READY, "ready", 0, null);
 
-        coordinator.tick(Runnable::run);
+        coordinator.tick(Runnable::run, true);
         assertThat(engineCalls).isEmpty();
         assertThat(ControllerTestSupport.status(jdbc, requestId)).isEqualTo("STARTING");
 
         beat("instance-b", Duration.ofSeconds(21));
-        coordinator.tick(Runnable::run);
+        coordinator.tick(Runnable::run, true);
         assertThat(engineCalls).startsWith("create", "describe", "start").containsOnlyOnce("create", "start");
         assertThat(jdbc.queryForObject("SELECT status || ' ' || owner FROM dms_controller.runs WHERE request_id = ?", String.class, requestId))
                 .isEqualTo("RUNNING instance-a");

@@ -1,7 +1,6 @@
 package dev.dmsflow.embedded.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.dmsflow.contracts.event.EventHeader;
 import dev.dmsflow.contracts.event.FullLoadCompleted;
 import dev.dmsflow.contracts.event.MergeCompleted;
 import dev.dmsflow.contracts.event.TableLoadStatistics;
@@ -38,7 +37,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.IntStream;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -56,7 +54,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  *
  * <p>Prints runs completed (a duplicate counts when its run completed and the controller's view of the run counts it
  * as ignored), runs failed, leases still held after every run ended, end-to-end p50/p95 (TaskRequested to
- * ValidationPassed, header timestamps), and per stage the event overhead: from when the stage could take up the run's
+ * ValidationPassed, as published), and per stage the event overhead: from when the stage could take up the run's
  * input event to its output event, minus the SQL time inside it. A stage can take up an event once it is published
  * and the stage is done with the record before it on its partition; the load once the leases it waited for came back.
  * SQL time: the load's table copy (the tables' load start and end), the staging check from its transaction's start
@@ -268,7 +266,7 @@ public final class LoadBenchmark {
             return Optional.empty();
         }
         EventLog.Entry requested = entries.stream().filter(e -> e.event() instanceof TaskRequested)
-                .min(Comparator.comparing(e -> occurredAt(e))).orElse(null);
+                .min(Comparator.comparing(e -> publishedAt(e))).orElse(null);
         return Optional.of(new Run(requestId, requested, first(entries, FullLoadCompleted.class), first(entries, WindowStaged.class),
                 first(entries, MergeCompleted.class), outcome.get()));
     }
@@ -327,16 +325,16 @@ public final class LoadBenchmark {
                 .filter(e -> e instanceof ValidationPassed || e instanceof ValidationFailed || e instanceof TaskFailed).count() - 1).sum();
 
         List<Run> passed = runs.values().stream().filter(Run::passed).toList();
-        List<Long> endToEnd = passed.stream().map(r -> millis(occurredAt(r.requested()), occurredAt(r.outcome()))).toList();
+        List<Long> endToEnd = passed.stream().map(r -> millis(publishedAt(r.requested()), publishedAt(r.outcome()))).toList();
         Map<String, Instant> checkedAt = stagingChecks(db1);
         Map<String, List<Long>> overheads = new LinkedHashMap<>();
-        overheads.put("load", passed.stream().map(r -> millis(loadReady(r, runs.values()), occurredAt(r.loaded()))
+        overheads.put("load", passed.stream().map(r -> millis(loadReady(r, runs.values()), publishedAt(r.loaded()))
                 - millis(r.loadStart(), r.loadEnd())).toList());
         overheads.put("staging", passed.stream().filter(r -> checkedAt.containsKey(r.requestId()))
                 .map(r -> millis(ready(r, Run::loaded, Run::staged, runs.values()), checkedAt.get(r.requestId()))).toList());
-        overheads.put("merge", passed.stream().map(r -> millis(ready(r, Run::staged, Run::merged, runs.values()), occurredAt(r.merged()))
+        overheads.put("merge", passed.stream().map(r -> millis(ready(r, Run::staged, Run::merged, runs.values()), publishedAt(r.merged()))
                 - ((MergeCompleted) r.merged().event()).getDurationMillis()).toList());
-        overheads.put("validation", passed.stream().map(r -> millis(ready(r, Run::merged, Run::outcome, runs.values()), occurredAt(r.outcome()))
+        overheads.put("validation", passed.stream().map(r -> millis(ready(r, Run::merged, Run::outcome, runs.values()), publishedAt(r.outcome()))
                 - ((ValidationPassed) r.outcome().event()).getDurationMillis()).toList());
         long worstOverhead = overheads.values().stream().mapToLong(o -> percentile(o, 95)).max().orElse(0);
 
@@ -352,8 +350,8 @@ public final class LoadBenchmark {
         System.out.printf("  load before the copy p50/p95 ms: %d/%d, after it: %d/%d%n",
                 percentile(passed.stream().map(r -> millis(loadReady(r, runs.values()), r.loadStart())).toList(), 50),
                 percentile(passed.stream().map(r -> millis(loadReady(r, runs.values()), r.loadStart())).toList(), 95),
-                percentile(passed.stream().map(r -> millis(r.loadEnd(), occurredAt(r.loaded()))).toList(), 50),
-                percentile(passed.stream().map(r -> millis(r.loadEnd(), occurredAt(r.loaded()))).toList(), 95));
+                percentile(passed.stream().map(r -> millis(r.loadEnd(), publishedAt(r.loaded()))).toList(), 50),
+                percentile(passed.stream().map(r -> millis(r.loadEnd(), publishedAt(r.loaded()))).toList(), 95));
         long acceptedRuns = IntStream.range(0, plan.size()).filter(i -> !plan.get(i).duplicate() && statuses.get(i) == 202).count();
         System.out.printf("runs without an outcome: %d, outcome events beyond one per run: %d, dead letters: %d, stage SQL (ms, sum over runs): merge %d, validation %d%n",
                 acceptedRuns - runs.size(), extraOutcomes, events.deadLetters().size(),
@@ -370,11 +368,11 @@ public final class LoadBenchmark {
      * ended before its load began (the lease it waited for).
      */
     private static Instant loadReady(Run run, Collection<Run> all) {
-        Instant ready = occurredAt(run.requested());
+        Instant ready = publishedAt(run.requested());
         for (Run other : all) {
             if (other != run && other.loaded() != null && !Collections.disjoint(other.tables(), run.tables())
-                    && occurredAt(other.outcome()).isBefore(run.loadStart()) && occurredAt(other.outcome()).isAfter(ready)) {
-                ready = occurredAt(other.outcome());
+                    && publishedAt(other.outcome()).isBefore(run.loadStart()) && publishedAt(other.outcome()).isAfter(ready)) {
+                ready = publishedAt(other.outcome());
             }
         }
         return ready;
@@ -386,14 +384,14 @@ public final class LoadBenchmark {
      */
     private static Instant ready(Run run, Function<Run, EventLog.Entry> input, Function<Run, EventLog.Entry> output, Collection<Run> all) {
         EventLog.Entry in = input.apply(run);
-        Instant ready = occurredAt(in);
-        Instant done = occurredAt(output.apply(run));
+        Instant ready = publishedAt(in);
+        Instant done = publishedAt(output.apply(run));
         for (Run other : all) {
             EventLog.Entry otherIn = input.apply(other);
             EventLog.Entry otherOut = output.apply(other);
             if (other != run && otherIn != null && otherOut != null && otherIn.partition() == in.partition() && otherIn.offset() < in.offset()
-                    && occurredAt(otherOut).isAfter(ready) && occurredAt(otherOut).isBefore(done)) {
-                ready = occurredAt(otherOut);
+                    && publishedAt(otherOut).isAfter(ready) && publishedAt(otherOut).isBefore(done)) {
+                ready = publishedAt(otherOut);
             }
         }
         return ready;
@@ -446,9 +444,12 @@ public final class LoadBenchmark {
         return outcome.getSchema().getName();
     }
 
-    /** The event's own timestamp, header.occurredAt. */
-    private static Instant occurredAt(EventLog.Entry entry) {
-        return ((EventHeader) ((GenericRecord) entry.event()).get("header")).getOccurredAt();
+    /**
+     * When the event was published: its record's timestamp, set as the producing service sent it. Not header.occurredAt:
+     * a stage stamps its event before its transaction commits and sends it after, and that time is the stage's own.
+     */
+    private static Instant publishedAt(EventLog.Entry entry) {
+        return entry.timestamp();
     }
 
     private static long millis(Instant from, Instant to) {

@@ -5,6 +5,7 @@ import dev.dmsflow.contracts.serde.AvroEventDeserializer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -36,6 +37,11 @@ public final class EventLog implements AutoCloseable {
     private volatile boolean running = true;
 
     public EventLog(String bootstrapServers) {
+        this(bootstrapServers, Map.of());
+    }
+
+    /** @param clientProperties further consumer settings, e.g. a SASL login */
+    public EventLog(String bootstrapServers, Map<String, Object> clientProperties) {
         List<String> topics = new ArrayList<>();
         for (String topic : Topics.VALUE_TYPES.keySet()) {
             topics.add(topic);
@@ -43,10 +49,11 @@ public final class EventLog implements AutoCloseable {
         }
         AvroEventDeserializer events = new AvroEventDeserializer();
         events.configure(Map.of(), false);
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "event-log-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> config = new HashMap<>(clientProperties);
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "event-log-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(topics);
         thread = new Thread(() -> {
             try (consumer) {

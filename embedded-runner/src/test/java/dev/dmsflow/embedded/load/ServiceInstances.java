@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -33,6 +34,15 @@ public final class ServiceInstances implements AutoCloseable {
      * embedded default's settings and {@code extraSettings} above them.
      */
     public static ServiceInstances start(DmsflowInfrastructure infrastructure, String catalogYaml, int count, Map<String, Object> extraSettings) {
+        return start(infrastructure, catalogYaml, count, service -> extraSettings);
+    }
+
+    /**
+     * Starts {@code count} instances of every service as {@link #start(DmsflowInfrastructure, String, int, Map)} does,
+     * each service with its own settings above the embedded default's (its own database user, say).
+     */
+    public static ServiceInstances start(DmsflowInfrastructure infrastructure, String catalogYaml, int count,
+                                         Function<String, Map<String, Object>> extraSettings) {
         Path catalog;
         try {
             catalog = Files.createTempFile("dmsflow-load-catalog", ".yaml");
@@ -49,7 +59,7 @@ public final class ServiceInstances implements AutoCloseable {
                     Map<String, Object> settings = EmbeddedDmsflow.serviceSettings(infrastructure, catalog);
                     settings.put("server.port", 0);
                     settings.putAll(ApiUser.serviceProperties(ApiUser.TEST_USERS));
-                    settings.putAll(extraSettings);
+                    settings.putAll(extraSettings.apply(service));
                     contexts.add(EmbeddedDmsflow.startService(service, settings));
                 }
             }
@@ -64,6 +74,12 @@ public final class ServiceInstances implements AutoCloseable {
     public List<Integer> ports(String service) {
         return instances.get(service).stream()
                 .map(context -> Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"))).toList();
+    }
+
+    /** The Actuator ports of a service's instances, in start order. */
+    public List<Integer> managementPorts(String service) {
+        return instances.get(service).stream()
+                .map(context -> Integer.parseInt(context.getEnvironment().getRequiredProperty("local.management.port"))).toList();
     }
 
     public List<Integer> controllerPorts() {

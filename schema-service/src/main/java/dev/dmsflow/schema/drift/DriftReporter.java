@@ -3,7 +3,7 @@ package dev.dmsflow.schema.drift;
 import dev.dmsflow.contracts.catalog.CatalogTable;
 import dev.dmsflow.contracts.catalog.MigrationCatalog;
 import dev.dmsflow.schema.drift.DriftReport.TableDrift;
-import dev.dmsflow.schema.provision.PgCatalog;
+import dev.dmsflow.schema.ddl.PgCatalog;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;

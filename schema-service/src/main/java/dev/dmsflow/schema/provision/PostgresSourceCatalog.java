@@ -1,5 +1,6 @@
 package dev.dmsflow.schema.provision;
 
+import dev.dmsflow.schema.ddl.ProvisionException;
 import dev.dmsflow.contracts.catalog.QualifiedName;
 import dev.dmsflow.schema.provision.OracleDictionary.SourceTable;
 import java.sql.Connection;

@@ -1,5 +1,6 @@
 package dev.dmsflow.schema.provision;
 
+import dev.dmsflow.schema.ddl.ProvisionException;
 import dev.dmsflow.contracts.catalog.MigrationCatalog;
 import dev.dmsflow.schema.SchemaProperties;
 import dev.dmsflow.schema.fdw.FdwPasswords;

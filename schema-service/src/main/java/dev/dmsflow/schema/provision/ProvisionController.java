@@ -1,5 +1,6 @@
 package dev.dmsflow.schema.provision;
 
+import dev.dmsflow.schema.ddl.ProvisionReport;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;

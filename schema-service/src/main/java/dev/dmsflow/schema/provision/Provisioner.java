@@ -1,5 +1,9 @@
 package dev.dmsflow.schema.provision;
 
+import dev.dmsflow.schema.ddl.PgCatalog;
+import dev.dmsflow.schema.ddl.Steps;
+import dev.dmsflow.schema.ddl.SchemaObjects;
+import dev.dmsflow.schema.ddl.ProvisionReport;
 import static dev.dmsflow.contracts.catalog.Identifiers.quote;
 
 import dev.dmsflow.contracts.catalog.CatalogTable;
@@ -10,8 +14,8 @@ import dev.dmsflow.schema.drift.TablePair;
 import dev.dmsflow.schema.drift.TypeVerification;
 import dev.dmsflow.schema.fdw.MultiStageProvisioner;
 import dev.dmsflow.schema.provision.MonitoringViews.StatusTable;
-import dev.dmsflow.schema.provision.PgCatalog.PgColumn;
-import dev.dmsflow.schema.provision.ProvisionReport.Outcome;
+import dev.dmsflow.schema.ddl.PgCatalog.PgColumn;
+import dev.dmsflow.schema.ddl.ProvisionReport.Outcome;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

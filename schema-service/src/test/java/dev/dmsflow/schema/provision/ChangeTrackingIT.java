@@ -1,13 +1,15 @@
 package dev.dmsflow.schema.provision;
 
+import dev.dmsflow.schema.ddl.Steps;
+import dev.dmsflow.schema.ddl.ProvisionReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dmsflow.contracts.catalog.CatalogTable;
 import dev.dmsflow.contracts.catalog.QualifiedName;
 import dev.dmsflow.infra.Database;
 import dev.dmsflow.infra.DmsflowInfrastructure;
-import dev.dmsflow.schema.provision.ProvisionReport.Outcome;
-import dev.dmsflow.schema.provision.ProvisionReport.Step;
+import dev.dmsflow.schema.ddl.ProvisionReport.Outcome;
+import dev.dmsflow.schema.ddl.ProvisionReport.Step;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;

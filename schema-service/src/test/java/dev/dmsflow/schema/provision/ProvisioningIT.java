@@ -1,5 +1,6 @@
 package dev.dmsflow.schema.provision;
 
+import dev.dmsflow.schema.ddl.ProvisionReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dmsflow.infra.ApiUser;
@@ -7,7 +8,7 @@ import dev.dmsflow.infra.Database;
 import dev.dmsflow.infra.DmsflowInfrastructure;
 import dev.dmsflow.schema.SchemaServiceTest;
 import dev.dmsflow.schema.TestCatalog;
-import dev.dmsflow.schema.provision.ProvisionReport.Outcome;
+import dev.dmsflow.schema.ddl.ProvisionReport.Outcome;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,5 +1,7 @@
 package dev.dmsflow.schema.provision;
 
+import dev.dmsflow.schema.ddl.Steps;
+import dev.dmsflow.schema.ddl.ProvisionException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

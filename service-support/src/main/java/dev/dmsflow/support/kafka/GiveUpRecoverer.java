@@ -4,7 +4,6 @@ import dev.dmsflow.contracts.Topics;
 import dev.dmsflow.contracts.event.EventHeader;
 import dev.dmsflow.contracts.event.FailureStage;
 import dev.dmsflow.contracts.event.TaskFailed;
-import dev.dmsflow.support.run.RunEvents;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -75,7 +74,7 @@ final class GiveUpRecoverer implements ConsumerAwareRecordRecoverer, RetryListen
             return;
         }
         IndexedRecord event = record.value() instanceof IndexedRecord decoded ? decoded : null;
-        EventHeader header = event == null ? null : RunEvents.header(event);
+        EventHeader header = event == null ? null : EventEnvelope.header(event);
         String requestId = header != null ? header.getRequestId() : record.key() instanceof String key && !key.isBlank() ? key : null;
         if (requestId == null) {
             log.warn("Gave up on record {}-{}@{}: no requestId to report it as TaskFailed; it is on the DLT only",
@@ -91,7 +90,7 @@ final class GiveUpRecoverer implements ConsumerAwareRecordRecoverer, RetryListen
                 .setReason("gave up after " + attemptsOf(record) + " attempt(s): " + cause.getClass().getName())
                 // the same bytes will never decode; anything else (an outage, a bug fixed since) may pass when the run is sent again
                 .setRetryable(!undecodable)
-                .setTables(event == null ? List.of() : RunEvents.tables(event))
+                .setTables(event == null ? List.of() : EventEnvelope.tables(event))
                 .setErrorType(cause.getClass().getSimpleName())
                 .build();
         try {

@@ -128,6 +128,7 @@ public class KafkaSupportAutoConfiguration {
 
     @Bean
     KafkaHealthIndicator kafkaHealthIndicator(KafkaAdmin kafkaAdmin) {
-        return new KafkaHealthIndicator(Admin.create(kafkaAdmin.getConfigurationProperties()));
+        Map<String, Object> config = kafkaAdmin.getConfigurationProperties();
+        return new KafkaHealthIndicator(Admin.create(config), KafkaLogin.of(config));
     }
 }

@@ -5,6 +5,7 @@ import dev.dmsflow.contracts.event.EventHeader;
 import dev.dmsflow.contracts.event.FailureStage;
 import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.support.jdbc.TransientFaults;
+import dev.dmsflow.support.kafka.EventEnvelope;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -83,7 +84,7 @@ public final class RunSkeleton<E extends SpecificRecord> {
      *                                 delivered again later
      */
     public void handle(E event) {
-        EventHeader header = RunEvents.header(event);
+        EventHeader header = EventEnvelope.header(event);
         if (header == null) {
             throw new IllegalArgumentException(event.getSchema().getName() + " has no header");
         }
@@ -162,7 +163,7 @@ public final class RunSkeleton<E extends SpecificRecord> {
                 .setStage(stage.stage())
                 .setReason(stage.activity() + " of run " + key.requestId() + " failed: " + detail)
                 .setRetryable(transientFault)
-                .setTables(RunEvents.tables(event))
+                .setTables(EventEnvelope.tables(event))
                 .setErrorType(failure.getClass().getSimpleName())
                 .build();
         log.error("{} of run {} (attempt {}) failed (retryable: {}): {}", stage.activity(), key.requestId(), key.attempt(), transientFault,

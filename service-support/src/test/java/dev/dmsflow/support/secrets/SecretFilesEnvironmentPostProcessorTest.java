@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
@@ -30,6 +31,23 @@ class SecretFilesEnvironmentPostProcessorTest {
 
         assertThat(environment.getProperty("spring.datasource.password")).isEqualTo("s3cret-from-file");
         assertThat(Binder.get(environment).bind("dmsflow.controller.local.source.password", String.class).get()).isEqualTo("s3cret-from-file");
+    }
+
+    @Test
+    void kafkasSaslLoginComesFromAFileIntoTheKafkaClientProperties() throws IOException {
+        // the whole JAAS line is the secret: Kafka takes the password only inside it
+        String jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"dmsflow-merge\" password=\"s3cret\";";
+        Path secret = Files.writeString(dir.resolve("kafka-jaas"), jaas + "\n");
+        StandardEnvironment environment = environment(Map.of("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG_FILE", secret.toString(),
+                "SPRING_KAFKA_PROPERTIES_SECURITY_PROTOCOL", "SASL_SSL", "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM", "SCRAM-SHA-512"));
+
+        new SecretFilesEnvironmentPostProcessor().postProcessEnvironment(environment, new SpringApplication());
+
+        // what Boot's KafkaProperties.properties (spring.kafka.properties.*) binds: the Kafka client's own keys
+        assertThat(Binder.get(environment).bind("spring.kafka.properties", Bindable.mapOf(String.class, String.class)).get())
+                .containsEntry("sasl.jaas.config", jaas)
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
     }
 
     @Test

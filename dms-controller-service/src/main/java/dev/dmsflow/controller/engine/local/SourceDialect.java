@@ -1,8 +1,5 @@
 package dev.dmsflow.controller.engine.local;
 
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Locale;
 
 /**
@@ -26,8 +23,11 @@ abstract class SourceDialect {
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
-    /** Window values are UTC; the session reads and compares in UTC too. */
-    abstract void prepare(Connection connection) throws SQLException;
+    /** Window values are UTC; the session reads and compares in UTC too (run once per pooled connection). */
+    abstract String sessionSetup();
+
+    /** Whether source connections commit every statement; false where a cursor (and so the fetch size) needs a transaction. */
+    abstract boolean autoCommit();
 
     /**
      * SQL that turns the bound string into a value comparable with a column of this database type. The value itself
@@ -49,13 +49,13 @@ abstract class SourceDialect {
 
     static final class Postgres extends SourceDialect {
         @Override
-        void prepare(Connection connection) throws SQLException {
-            // a cursor (and so the fetch size) needs a transaction
-            connection.setAutoCommit(false);
-            connection.setReadOnly(true);
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SET TIME ZONE 'UTC'");
-            }
+        String sessionSetup() {
+            return "SET TIME ZONE 'UTC'";
+        }
+
+        @Override
+        boolean autoCommit() {
+            return false;
         }
 
         @Override
@@ -73,11 +73,13 @@ abstract class SourceDialect {
 
     static final class Oracle extends SourceDialect {
         @Override
-        void prepare(Connection connection) throws SQLException {
-            connection.setReadOnly(true);
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("ALTER SESSION SET TIME_ZONE = 'UTC'");
-            }
+        String sessionSetup() {
+            return "ALTER SESSION SET TIME_ZONE = 'UTC'";
+        }
+
+        @Override
+        boolean autoCommit() {
+            return true;
         }
 
         /** DMS-style literals carry as many fractional digits as the column has, none for a DATE. */

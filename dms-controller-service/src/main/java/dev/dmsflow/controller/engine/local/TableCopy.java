@@ -138,16 +138,17 @@ record TableCopy(String sourceSchema, String sourceTable, String targetSchema, S
      * turned into literals by the source server itself ({@code quote_literal}), never by string building here.
      */
     private long copyStream(Connection source, Connection target, String copy, int commitRate, AtomicLong rows) throws SQLException {
-        String select = select(new SourceDialect.Postgres());
+        List<String> literals = new ArrayList<>();
         for (String value : binds) {
             try (PreparedStatement quote = source.prepareStatement("SELECT quote_literal(?)")) {
                 quote.setString(1, value);
                 try (ResultSet rs = quote.executeQuery()) {
                     rs.next();
-                    select = select.replaceFirst("\\?", java.util.regex.Matcher.quoteReplacement(rs.getString(1)));
+                    literals.add(rs.getString(1));
                 }
             }
         }
+        String select = inline(select(new SourceDialect.Postgres()), literals);
         org.postgresql.copy.CopyOut copyOut = source.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + select + ") TO STDOUT");
         // The source keeps streaming while staging commits: a reader thread cuts the rows into 64 KiB chunks (ending
         // at each CommitRate boundary) and hands them over through a small bounded queue, so memory stays bounded.
@@ -315,6 +316,37 @@ record TableCopy(String sourceSchema, String sourceTable, String targetSchema, S
     }
 
     /** The source query: the selected columns, the filters with their placeholders. */
+    /**
+     * The SQL with each placeholder replaced by the next literal, in one pass: a {@code ?} inside a quoted identifier
+     * or a string literal is no placeholder, and an inlined literal is never searched again (one holding a {@code ?}
+     * would otherwise take the next value).
+     */
+    static String inline(String sql, List<String> literals) {
+        StringBuilder inlined = new StringBuilder(sql.length());
+        int next = 0;
+        char quote = 0;
+        for (int i = 0; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (quote != 0) {
+                // a doubled quote inside a quoted part reads as closing and reopening it: the same result
+                quote = c == quote ? 0 : quote;
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '?') {
+                if (next == literals.size()) {
+                    throw new IllegalStateException("more placeholders than the " + literals.size() + " filter values");
+                }
+                inlined.append(literals.get(next++));
+                continue;
+            }
+            inlined.append(c);
+        }
+        if (next != literals.size()) {
+            throw new IllegalStateException(literals.size() + " filter values for " + next + " placeholders");
+        }
+        return inlined.toString();
+    }
+
     String select(SourceDialect dialect) {
         return "SELECT " + sourceColumns.stream().map(dialect::quote).collect(Collectors.joining(", "))
                 + " FROM " + dialect.quote(sourceSchema) + "." + dialect.quote(sourceTable) + where;

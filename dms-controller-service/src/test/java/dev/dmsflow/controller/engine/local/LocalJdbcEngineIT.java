@@ -115,6 +115,40 @@ class LocalJdbcEngineIT {
                 engine.tableStatistics(handle).get(0).fullLoadStartTime(), engine.tableStatistics(handle).get(0).fullLoadEndTime()));
     }
 
+    /** Filter values are inlined into the source's COPY: a {@code ?} in a value or an identifier takes no other value's place. */
+    @Test
+    void filterValuesAndIdentifiersWithQuestionMarksAndQuotesSelectExactlyTheirRows() {
+        SOURCE.execute("DROP TABLE IF EXISTS \"LE\".\"QMARK\"");
+        SOURCE.execute("CREATE TABLE \"LE\".\"QMARK\" (\"ID\" bigint PRIMARY KEY, \"NOTE?\" text)");
+        SOURCE.update("INSERT INTO \"LE\".\"QMARK\" VALUES (1, 'a?b'), (2, 'it''s ?'), (3, 'other'), (4, 'a?b'), (5, '?')");
+        STAGING.execute("DROP TABLE IF EXISTS le_staging.qmark");
+        STAGING.execute("CREATE TABLE le_staging.qmark (id bigint PRIMARY KEY, \"note?\" text)");
+        // DMS: the conditions of one filter are ORed, the filters ANDed
+        String mappings = """
+                {"rules": [
+                  {"rule-type": "selection", "rule-id": "1", "rule-name": "select-qmark", "rule-action": "include",
+                   "object-locator": {"schema-name": "LE", "table-name": "QMARK"},
+                   "filters": [
+                     {"filter-type": "source", "column-name": "NOTE?", "filter-conditions": [
+                       {"filter-operator": "eq", "value": "a?b"}, {"filter-operator": "eq", "value": "it's ?"}]},
+                     {"filter-type": "source", "column-name": "ID", "filter-conditions": [
+                       {"filter-operator": "between", "start-value": "1", "end-value": "3"}]}]},
+                  {"rule-type": "transformation", "rule-id": "2", "rule-name": "schema", "rule-action": "rename", "rule-target": "schema",
+                   "object-locator": {"schema-name": "LE"}, "value": "le_staging"},
+                  {"rule-type": "transformation", "rule-id": "3", "rule-name": "table", "rule-action": "rename", "rule-target": "table",
+                   "object-locator": {"schema-name": "LE", "table-name": "QMARK"}, "value": "qmark"},
+                  {"rule-type": "transformation", "rule-id": "4", "rule-name": "lower", "rule-action": "convert-lowercase", "rule-target": "column",
+                   "object-locator": {"schema-name": "LE", "table-name": "QMARK", "column-name": "%"}}]}
+                """;
+        String settings = TaskDocuments.taskSettings(new TaskSettingsProperties("TRUNCATE_BEFORE_LOAD", 1, 100, 600, true, false, 64, true, 32, true), "le_staging");
+
+        TaskHandle handle = run(new LoadTask("le-qmark", LoadTask.FULL_LOAD, mappings, settings, Map.of()));
+
+        assertThat(engine.describe(handle).phase()).as(engine.describe(handle).failureMessage()).isEqualTo(TaskPhase.FULL_LOAD_COMPLETE);
+        assertThat(STAGING.queryForList("SELECT id || '|' || \"note?\" FROM le_staging.qmark ORDER BY id", String.class))
+                .containsExactly("1|a?b", "2|it's ?");
+    }
+
     @Test
     void tablesLoadInParallelAndARetriedRunStartsClean() {
         TableRef[] tables = {table("orders_b", "ORDERS_B"), table("orders_c", "ORDERS_C")};

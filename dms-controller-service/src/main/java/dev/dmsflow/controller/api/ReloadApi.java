@@ -1,4 +1,4 @@
-package dev.dmsflow.controller.request;
+package dev.dmsflow.controller.api;
 
 import dev.dmsflow.contracts.Topics;
 import dev.dmsflow.contracts.event.EventHeader;
@@ -8,6 +8,7 @@ import dev.dmsflow.contracts.event.TaskRequested;
 import dev.dmsflow.contracts.event.TimeWindow;
 import dev.dmsflow.controller.ControllerProperties;
 import dev.dmsflow.controller.engine.EngineException;
+import dev.dmsflow.controller.request.RequestResolver;
 import dev.dmsflow.controller.run.RunCoordinator;
 import dev.dmsflow.controller.run.RunView;
 import java.security.Principal;

@@ -1,4 +1,4 @@
-package dev.dmsflow.controller.lease;
+package dev.dmsflow.controller.api;
 
 import dev.dmsflow.controller.run.LeaseView;
 import dev.dmsflow.controller.run.RunCoordinator;

@@ -1,4 +1,4 @@
-package dev.dmsflow.schema.provision;
+package dev.dmsflow.schema.ddl;
 
 import java.util.List;
 

@@ -1,7 +1,7 @@
-package dev.dmsflow.schema.provision;
+package dev.dmsflow.schema.ddl;
 
-import dev.dmsflow.schema.provision.ProvisionReport.Outcome;
-import dev.dmsflow.schema.provision.ProvisionReport.Step;
+import dev.dmsflow.schema.ddl.ProvisionReport.Outcome;
+import dev.dmsflow.schema.ddl.ProvisionReport.Step;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,7 +28,7 @@ public final class Steps {
         steps.add(new Step(object, outcome, detail));
     }
 
-    List<Step> all() {
+    public List<Step> all() {
         return List.copyOf(steps);
     }
 
@@ -66,7 +66,7 @@ public final class Steps {
         }
     }
 
-    static String sha256(String text) {
+    public static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
         } catch (NoSuchAlgorithmException e) {

@@ -1,9 +1,9 @@
-package dev.dmsflow.schema.provision;
+package dev.dmsflow.schema.ddl;
 
 import static dev.dmsflow.contracts.catalog.Identifiers.quote;
 
 import dev.dmsflow.contracts.catalog.QualifiedName;
-import dev.dmsflow.schema.provision.ProvisionReport.Outcome;
+import dev.dmsflow.schema.ddl.ProvisionReport.Outcome;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;

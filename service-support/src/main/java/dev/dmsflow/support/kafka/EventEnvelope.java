@@ -1,4 +1,4 @@
-package dev.dmsflow.support.run;
+package dev.dmsflow.support.kafka;
 
 import dev.dmsflow.contracts.event.EventHeader;
 import java.util.ArrayList;
@@ -8,9 +8,9 @@ import org.apache.avro.generic.IndexedRecord;
 import org.jspecify.annotations.Nullable;
 
 /** What every dmsflow event carries, read without knowing its type: its header and the catalog names of its tables. */
-public final class RunEvents {
+public final class EventEnvelope {
 
-    private RunEvents() {
+    private EventEnvelope() {
     }
 
     public static @Nullable EventHeader header(IndexedRecord event) {

@@ -1,4 +1,4 @@
-package dev.dmsflow.schema.provision;
+package dev.dmsflow.schema.ddl;
 
 /** An object that cannot be provisioned as the catalog asks; the message says which and why, never a secret. */
 public class ProvisionException extends RuntimeException {

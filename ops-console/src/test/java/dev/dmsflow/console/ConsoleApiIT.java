@@ -168,7 +168,7 @@ class ConsoleApiIT {
     private static void publish(SpecificRecord... records) throws Exception {
         for (SpecificRecord record : records) {
             String topic = Topics.VALUE_TYPES.entrySet().stream().filter(e -> e.getValue().contains(record.getClass())).findFirst().orElseThrow().getKey();
-            String key = dev.dmsflow.support.run.RunEvents.header(record).getRequestId();
+            String key = dev.dmsflow.support.kafka.EventEnvelope.header(record).getRequestId();
             events.send(new ProducerRecord<>(topic, key, record)).get(30, TimeUnit.SECONDS);
         }
     }

@@ -21,7 +21,7 @@ import java.util.List;
 @AnalyzeClasses(packages = "dev.dmsflow", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
-    private static final List<String> SERVICES = List.of("controller", "schema", "merge", "validation");
+    private static final List<String> SERVICES = List.of("controller", "schema", "merge", "validation", "console");
 
     /**
      * Packages that hold the services' logic: adapters (REST, listeners) and wiring live beside them. Configuration
@@ -53,6 +53,13 @@ class ArchitectureTest {
             .should().dependOnClassesThat(resideInAnyPackage("org.springframework..", "org.apache.kafka..")
                     .and(not(resideInAPackage("org.springframework.boot.context.properties.."))))
             .because("a service's logic is called by a thin adapter and tested without a container");
+
+    /** ops-console's read model: its Kafka listeners and JDBC store are the adapters around it. */
+    @ArchTest
+    static final ArchRule consoleReadModelUsesNeitherSpringNorKafka = noClasses().that()
+            .haveNameMatching("dev\\.dmsflow\\.console\\.runs\\.(ReadModel|RunProjection|RunView|RunStore|Summaries)(\\$.*)?")
+            .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "org.apache.kafka..")
+            .because("the read model is called by a thin listener and tested against PostgreSQL without a container");
 
     @ArchTest
     static void noServiceDependsOnAnother(JavaClasses classes) {

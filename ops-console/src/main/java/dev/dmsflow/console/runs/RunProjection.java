@@ -16,7 +16,7 @@ import dev.dmsflow.contracts.event.TimeWindow;
 import dev.dmsflow.contracts.event.ValidationFailed;
 import dev.dmsflow.contracts.event.ValidationPassed;
 import dev.dmsflow.contracts.event.WindowStaged;
-import dev.dmsflow.support.run.RunEvents;
+import dev.dmsflow.support.kafka.EventEnvelope;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,7 +84,7 @@ final class RunProjection {
         Set<String> tables = new LinkedHashSet<>();
         request.ifPresent(r -> r.getTables().stream().map(RequestedTable::getName).forEach(tables::add));
         for (SpecificRecord event : current) {
-            tables.addAll(RunEvents.tables(event));
+            tables.addAll(EventEnvelope.tables(event));
         }
 
         Instant requestedAt = request.map(r -> header(r).getOccurredAt())
@@ -225,7 +225,7 @@ final class RunProjection {
     }
 
     static EventHeader header(SpecificRecord event) {
-        EventHeader header = RunEvents.header(event);
+        EventHeader header = EventEnvelope.header(event);
         if (header == null) {
             throw new IllegalArgumentException(event.getSchema().getFullName() + " has no header");
         }

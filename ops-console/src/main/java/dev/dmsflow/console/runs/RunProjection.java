@@ -106,7 +106,8 @@ final class RunProjection {
         } else if (milestones[1] != null) {
             stage = "STAGING";
         } else {
-            stage = request.isPresent() ? "LOAD" : "REQUEST";
+            // a run is taken up at once or refused (TaskFailed, stage REQUEST): a live run without milestones is loading
+            stage = "LOAD";
         }
         Instant finishedAt = failure != null ? failure.at() : passed.map(RunProjection::at).orElse(null);
         Instant lastEventAt = header(all.get(all.size() - 1)).getOccurredAt();

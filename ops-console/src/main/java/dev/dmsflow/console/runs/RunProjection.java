@@ -86,6 +86,9 @@ final class RunProjection {
         for (SpecificRecord event : current) {
             tables.addAll(EventEnvelope.tables(event));
         }
+        // a validation names its tables in its checks only
+        List<RunView.Check> checks = checks(passed, validationFailed);
+        checks.forEach(check -> tables.add(check.table()));
 
         Instant requestedAt = request.map(r -> header(r).getOccurredAt())
                 .orElse(header(current.get(0)).getOccurredAt());
@@ -120,8 +123,7 @@ final class RunProjection {
                 status, requestedAt, finishedAt, finishedAt == null ? null : Duration.between(requestedAt, finishedAt).toMillis(),
                 lastEventAt, progress.map(TaskProgress::getPercentComplete).orElse(null),
                 progress.map(p -> p.getEngine().name()).or(() -> loaded.map(l -> l.getEngine().name())).orElse(null), holdsLeases,
-                stages(milestones, failure), tableCounts(tables, loaded, staged, merged, checks(passed, validationFailed)),
-                checks(passed, validationFailed), failure, timeline(all));
+                stages(milestones, failure), tableCounts(tables, loaded, staged, merged, checks), checks, failure, timeline(all));
     }
 
     private static List<RunView.StageSpan> stages(Instant[] milestones, RunView.Failure failure) {

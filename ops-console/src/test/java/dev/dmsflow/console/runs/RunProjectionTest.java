@@ -87,6 +87,14 @@ class RunProjectionTest {
     }
 
     @Test
+    void aValidationSeenAloneNamesTheTablesOfItsChecks() {
+        RunView view = RunProjection.project("r-1", List.of(run.validationFailed()));
+
+        assertThat(view.tables()).containsExactly("orders");
+        assertThat(view.tableCounts()).singleElement().extracting(RunView.TableCounts::validation).isEqualTo("FAILED");
+    }
+
+    @Test
     void aRunHasAtLeastOneEvent() {
         assertThatIllegalArgumentException().isThrownBy(() -> RunProjection.project("r-1", List.of()));
     }

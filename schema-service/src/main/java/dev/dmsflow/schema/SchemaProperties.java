@@ -1,5 +1,6 @@
 package dev.dmsflow.schema;
 
+import dev.dmsflow.support.jdbc.JdbcSource;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -47,9 +48,14 @@ public record SchemaProperties(@DefaultValue("true") boolean provisionOnStartup,
             return url != null && url.startsWith("jdbc:postgresql:") ? "postgresql" : "oracle";
         }
 
+        /** The connection part, which prints without its password and opens the pool. */
+        public JdbcSource jdbc() {
+            return new JdbcSource(url, username, password);
+        }
+
         @Override
         public String toString() {
-            return "Source[url=" + url + ", username=" + username + ", dictionary=" + dictionary + "]";
+            return "Source[" + jdbc() + ", dictionary=" + dictionary + "]";
         }
     }
 
@@ -57,7 +63,7 @@ public record SchemaProperties(@DefaultValue("true") boolean provisionOnStartup,
     public String toString() {
         // passwords stay out of anything that prints the properties
         return "SchemaProperties[provisionOnStartup=" + provisionOnStartup + ", adminSchema=" + adminSchema + ", dmsUser=" + dmsUser
-                + ", raw16AsUuid=" + raw16AsUuid + ", source=" + source.url() + ", fdwPasswords for " + fdwPasswords.keySet()
+                + ", raw16AsUuid=" + raw16AsUuid + ", source=" + source.jdbc().redactedUrl() + ", fdwPasswords for " + fdwPasswords.keySet()
                 + "]";
     }
 }

@@ -30,7 +30,7 @@ class ProvisionConfiguration {
                                 + server.name() + " nor the environment variable " + variable + " (its passwordEnv) is set"))));
         return new Provisioner(dataSource, catalog,
                 new TableProvisioner(new OracleTypeMapping(properties.raw16AsUuid()), source, dmsUser),
-                new MultiStageProvisioner(passwords, dmsUser), properties.adminSchema());
+                new MultiStageProvisioner(passwords, dmsUser));
     }
 
     private static SourceCatalog sourceCatalog(SchemaProperties.Source source, DataSource dataSource) {

@@ -1,5 +1,6 @@
 package dev.dmsflow.schema;
 
+import dev.dmsflow.support.jdbc.JdbcSource;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -10,7 +11,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code dmsflow.kafka.publish-timeout}.
  *
  * @param provisionOnStartup provision the catalog's structures when the service starts (before it consumes events)
- * @param adminSchema        schema of the monitoring views (the seed's {@code admin})
  * @param dmsUser            PostgreSQL role DMS connects as: gets the seed's grants on the provisioned objects and a
  *                           user mapping on each foreign server; none when unset
  * @param raw16AsUuid        map Oracle RAW(16) columns to uuid instead of bytea when creating tables
@@ -21,7 +21,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("dmsflow.schema")
 public record SchemaProperties(@DefaultValue("true") boolean provisionOnStartup,
-                        @DefaultValue("admin") String adminSchema,
                         String dmsUser,
                         @DefaultValue("false") boolean raw16AsUuid,
                         @DefaultValue Source source,
@@ -47,17 +46,22 @@ public record SchemaProperties(@DefaultValue("true") boolean provisionOnStartup,
             return url != null && url.startsWith("jdbc:postgresql:") ? "postgresql" : "oracle";
         }
 
+        /** The connection part, which prints without its password and opens the pool. */
+        public JdbcSource jdbc() {
+            return new JdbcSource(url, username, password);
+        }
+
         @Override
         public String toString() {
-            return "Source[url=" + url + ", username=" + username + ", dictionary=" + dictionary + "]";
+            return "Source[" + jdbc() + ", dictionary=" + dictionary + "]";
         }
     }
 
     @Override
     public String toString() {
         // passwords stay out of anything that prints the properties
-        return "SchemaProperties[provisionOnStartup=" + provisionOnStartup + ", adminSchema=" + adminSchema + ", dmsUser=" + dmsUser
-                + ", raw16AsUuid=" + raw16AsUuid + ", source=" + source.url() + ", fdwPasswords for " + fdwPasswords.keySet()
+        return "SchemaProperties[provisionOnStartup=" + provisionOnStartup + ", dmsUser=" + dmsUser
+                + ", raw16AsUuid=" + raw16AsUuid + ", source=" + source.jdbc().redactedUrl() + ", fdwPasswords for " + fdwPasswords.keySet()
                 + "]";
     }
 }

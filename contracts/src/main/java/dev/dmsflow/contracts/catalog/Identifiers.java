@@ -1,6 +1,9 @@
 package dev.dmsflow.contracts.catalog;
 
+import java.util.Collection;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** Plain SQL identifiers: the only names dmsflow accepts from a catalog or a request, and it always quotes them. */
 public final class Identifiers {
@@ -22,6 +25,19 @@ public final class Identifiers {
             throw new IllegalArgumentException("Not a plain identifier: " + name);
         }
         return '"' + name + '"';
+    }
+
+    /**
+     * Any name double-quoted, a quote inside it doubled: for names a database's own catalog or a DMS table mapping
+     * gives (an Oracle source's {@code ORDER#}), never for one a request or the catalog file gives ({@link #quote}).
+     */
+    public static String escape(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
+    }
+
+    /** Each name quoted ({@link #quote}) and handed to {@code render}, joined with ", ": column lists of generated SQL. */
+    public static String list(Collection<String> names, Function<String, String> render) {
+        return names.stream().map(name -> render.apply(quote(name))).collect(Collectors.joining(", "));
     }
 
     /** schema.table, both quoted. */

@@ -17,7 +17,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -131,7 +130,7 @@ final class SyncTrigger {
     String functionBody() {
         Map<String, String> keys = stagingKeys();
         String deleted = "DELETE FROM " + shape.target().quoted() + " p USING (SELECT DISTINCT "
-                + list(keys.keySet(), k -> "o." + quote(keys.get(k)) + " AS " + quote(k)) + " FROM " + OLD_ROWS + " o%s) o"
+                + keys.entrySet().stream().map(k -> "o." + quote(k.getValue()) + " AS " + quote(k.getKey())).collect(Collectors.joining(", ")) + " FROM " + OLD_ROWS + " o%s) o"
                 + " WHERE " + keys.keySet().stream().map(k -> "p." + quote(k) + " = o." + quote(k)).collect(Collectors.joining(" AND "))
                 + " AND NOT EXISTS (SELECT 1 FROM " + staging.quoted() + " s WHERE "
                 + keys.keySet().stream().map(k -> "s." + quote(keys.get(k)) + " = o." + quote(k)).collect(Collectors.joining(" AND ")) + ")";
@@ -164,7 +163,7 @@ final class SyncTrigger {
         Set<String> foreignColumns = new LinkedHashSet<>();
         join.forEach(j -> foreignColumns.add(j.foreignColumn()));
         definition.view().columns().stream().filter(c -> c.from() == Side.FOREIGN).forEach(c -> foreignColumns.add(c.column()));
-        String foreign = "SELECT " + list(foreignColumns, c -> "f." + quote(c)) + " FROM " + definition.foreignTable().local().quoted() + " f WHERE "
+        String foreign = "SELECT " + Identifiers.list(foreignColumns, c -> "f." + c) + " FROM " + definition.foreignTable().local().quoted() + " f WHERE "
                 + join.stream().map(j -> "f." + quote(j.foreignColumn()) + " = ANY (ARRAY(SELECT DISTINCT n." + quote(j.stagingColumn())
                         + " FROM " + NEW_ROWS + " n WHERE n." + quote(j.stagingColumn()) + " IS NOT NULL))").collect(Collectors.joining(" AND "));
         String viewRows = "SELECT " + definition.view().columns().stream()
@@ -172,7 +171,7 @@ final class SyncTrigger {
                 .collect(Collectors.joining(", "))
                 + " FROM " + NEW_ROWS + " s JOIN dmsflow_foreign f ON "
                 + join.stream().map(j -> "s." + quote(j.stagingColumn()) + " = f." + quote(j.foreignColumn())).collect(Collectors.joining(" AND "));
-        String keys = list(shape.keyColumns(), Identifiers::quote);
+        String keys = Identifiers.list(shape.keyColumns(), Function.identity());
         String newestFirst = shape.windowColumn().map(w -> quote(w) + " DESC NULLS LAST").orElse(keys);
         return "WITH dmsflow_foreign AS MATERIALIZED (" + foreign + "),\n"
                 + "      dmsflow_joined AS (SELECT DISTINCT ON (" + keys + ") * FROM (" + viewRows + ") v ORDER BY " + keys + ", " + newestFirst + ")\n"
@@ -246,9 +245,5 @@ final class SyncTrigger {
 
     private String function() {
         return Identifiers.qualified(staging.schema(), name()) + "()";
-    }
-
-    private static String list(Collection<String> columns, Function<String, String> render) {
-        return columns.stream().map(render).collect(Collectors.joining(", "));
     }
 }

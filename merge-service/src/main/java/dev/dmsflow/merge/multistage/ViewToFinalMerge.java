@@ -2,6 +2,7 @@ package dev.dmsflow.merge.multistage;
 
 import static dev.dmsflow.contracts.catalog.Identifiers.quote;
 
+import dev.dmsflow.contracts.catalog.Identifiers;
 import dev.dmsflow.contracts.catalog.MultiStageDefinition;
 import dev.dmsflow.contracts.catalog.QualifiedName;
 import dev.dmsflow.contracts.event.TableRef;
@@ -19,7 +20,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * A multi-stage run's last stage: the cross-database view (staging joined with the foreign table) loaded into the
@@ -104,12 +104,12 @@ public final class ViewToFinalMerge implements MergeStep {
      * a key twice), upserted; returns {@code source rows, distinct keys, inserted, updated}.
      */
     static String upsert(TableShape shape, boolean windowed) {
-        String keys = list(shape.keyColumns(), Function.identity());
+        String keys = Identifiers.list(shape.keyColumns(), Function.identity());
         String newestFirst = shape.windowColumn().map(w -> quote(w) + " DESC NULLS LAST").orElse(keys);
         String filter = windowed
                 ? " WHERE s." + quote(shape.windowColumn().orElseThrow()) + " >= ? AND s." + quote(shape.windowColumn().orElseThrow()) + " < ?"
                 : "";
-        return "WITH src AS MATERIALIZED (SELECT " + list(shape.columns(), c -> "s." + c) + " FROM " + shape.source().quoted() + " s" + filter + ")"
+        return "WITH src AS MATERIALIZED (SELECT " + Identifiers.list(shape.columns(), c -> "s." + c) + " FROM " + shape.source().quoted() + " s" + filter + ")"
                 + ", newest AS MATERIALIZED (SELECT DISTINCT ON (" + keys + ") * FROM src ORDER BY " + keys + ", " + newestFirst + ")"
                 + ", upserted AS (" + upsertFrom(shape, "newest") + " RETURNING (xmax = 0) AS inserted)"
                 + " SELECT (SELECT count(*) FROM src), (SELECT count(*) FROM newest),"
@@ -118,18 +118,14 @@ public final class ViewToFinalMerge implements MergeStep {
 
     /** {@code INSERT INTO final ... SELECT ... FROM <from> ON CONFLICT (key) DO UPDATE ... WHERE newer}. */
     static String upsertFrom(TableShape shape, String from) {
-        String columns = list(shape.columns(), Function.identity());
+        String columns = Identifiers.list(shape.columns(), Function.identity());
         List<String> updatable = shape.updatableColumns();
         String onConflict = updatable.isEmpty()
                 ? " DO NOTHING"
-                : " DO UPDATE SET " + list(updatable, c -> c + " = EXCLUDED." + c) + " WHERE " + NewerWins.condition(shape, "p", "EXCLUDED");
+                : " DO UPDATE SET " + Identifiers.list(updatable, c -> c + " = EXCLUDED." + c) + " WHERE " + NewerWins.condition(shape, "p", "EXCLUDED");
         return "INSERT INTO " + shape.target().quoted() + " AS p (" + columns + ")"
                 + (shape.overridingSystemValue() ? " OVERRIDING SYSTEM VALUE" : "")
                 + " SELECT " + columns + " FROM " + from
-                + " ON CONFLICT (" + list(shape.keyColumns(), Function.identity()) + ")" + onConflict;
-    }
-
-    private static String list(List<String> columns, Function<String, String> render) {
-        return columns.stream().map(c -> render.apply(quote(c))).collect(Collectors.joining(", "));
+                + " ON CONFLICT (" + Identifiers.list(shape.keyColumns(), Function.identity()) + ")" + onConflict;
     }
 }

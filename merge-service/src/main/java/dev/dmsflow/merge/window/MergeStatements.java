@@ -3,10 +3,10 @@ package dev.dmsflow.merge.window;
 import static dev.dmsflow.contracts.catalog.Identifiers.quote;
 
 import dev.dmsflow.contracts.catalog.ChangeLog;
+import dev.dmsflow.contracts.catalog.Identifiers;
 import dev.dmsflow.contracts.catalog.QualifiedName;
 import java.util.List;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The SQL of a newer-wins merge of one table, built from its {@link TableShape}. Every identifier is quoted (and was
@@ -54,10 +54,10 @@ final class MergeStatements {
      * window column go to the row stored last. Its row count is the number of distinct keys.
      */
     String deduplicateInto(String tempTable) {
-        String keys = list(shape.keyColumns(), c -> S + "." + quote(c));
+        String keys = Identifiers.list(shape.keyColumns(), c -> S + "." + c);
         String newestFirst = shape.windowColumn().map(w -> S + "." + quote(w) + " DESC NULLS LAST, ").orElse("");
         return "CREATE TEMP TABLE " + quote(tempTable) + " ON COMMIT DROP AS SELECT DISTINCT ON (" + keys + ") "
-                + list(shape.columns(), c -> S + "." + quote(c)) + " FROM " + shape.source().quoted() + " " + S + windowFilter()
+                + Identifiers.list(shape.columns(), c -> S + "." + c) + " FROM " + shape.source().quoted() + " " + S + windowFilter()
                 + " ORDER BY " + keys + ", " + newestFirst + S + ".ctid DESC";
     }
 
@@ -87,17 +87,17 @@ final class MergeStatements {
         List<String> updatable = shape.updatableColumns();
         String update = updatable.isEmpty() ? "SELECT WHERE false"
                 : "UPDATE " + shape.target().quoted() + " " + P + " SET "
-                + list(updatable, c -> quote(c) + " = " + S + "." + quote(c))
+                + Identifiers.list(updatable, c -> c + " = " + S + "." + c)
                 + " FROM " + source(from) + " " + S
                 + " WHERE " + keyMatch(P, S) + " AND " + keyBound()
                 + " AND " + newer() + unchangedSince()
                 + " RETURNING 1";
-        String insert = "INSERT INTO " + shape.target().quoted() + " (" + list(shape.columns(), c -> quote(c)) + ")"
+        String insert = "INSERT INTO " + shape.target().quoted() + " (" + Identifiers.list(shape.columns(), Function.identity()) + ")"
                 + (shape.overridingSystemValue() ? " OVERRIDING SYSTEM VALUE" : "")
-                + " SELECT " + list(shape.columns(), c -> S + "." + quote(c)) + " FROM " + source(from) + " " + S
+                + " SELECT " + Identifiers.list(shape.columns(), c -> S + "." + c) + " FROM " + source(from) + " " + S
                 + " WHERE NOT EXISTS (SELECT 1 FROM " + shape.target().quoted() + " " + P + " WHERE " + keyMatch(P, S)
                 + " AND " + keyBound() + ")" + unchangedSince()
-                + (cdcSafeInsert ? " ON CONFLICT (" + list(shape.keyColumns(), c -> quote(c)) + ") DO NOTHING" : "")
+                + (cdcSafeInsert ? " ON CONFLICT (" + Identifiers.list(shape.keyColumns(), Function.identity()) + ") DO NOTHING" : "")
                 + " RETURNING 1";
         return "WITH updated AS (" + update + "), inserted AS (" + insert + ")"
                 + " SELECT (SELECT count(*) FROM updated), (SELECT count(*) FROM inserted)";
@@ -124,7 +124,7 @@ final class MergeStatements {
      * window when read from staging.
      */
     String skippedDeleted(String from) {
-        String keys = list(shape.keyColumns(), c -> "c." + quote(c));
+        String keys = Identifiers.list(shape.keyColumns(), c -> "c." + c);
         return "SELECT count(*) FROM (SELECT DISTINCT " + keys + " FROM " + changeLog.quoted() + " c WHERE c."
                 + quote(ChangeLog.CHANGED_AT) + " >= ?) c"
                 + " WHERE NOT EXISTS (SELECT 1 FROM " + shape.target().quoted() + " " + P + " WHERE " + keyMatch(P, "c") + ")"
@@ -146,7 +146,7 @@ final class MergeStatements {
 
     private String source(String from) {
         return from == null
-                ? "(SELECT " + list(shape.columns(), c -> S + "." + quote(c)) + " FROM " + shape.source().quoted() + " " + S + windowFilter() + ")"
+                ? "(SELECT " + Identifiers.list(shape.columns(), c -> S + "." + c) + " FROM " + shape.source().quoted() + " " + S + windowFilter() + ")"
                 : quote(from);
     }
 
@@ -181,9 +181,5 @@ final class MergeStatements {
 
     boolean windowed() {
         return windowed;
-    }
-
-    private static String list(List<String> columns, Function<String, String> render) {
-        return columns.stream().map(render).collect(Collectors.joining(", "));
     }
 }

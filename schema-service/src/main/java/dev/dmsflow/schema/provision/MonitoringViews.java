@@ -2,6 +2,7 @@ package dev.dmsflow.schema.provision;
 
 import static dev.dmsflow.contracts.catalog.Identifiers.quote;
 
+import dev.dmsflow.contracts.catalog.AdminSchema;
 import dev.dmsflow.contracts.catalog.CatalogTable;
 import dev.dmsflow.contracts.catalog.Identifiers;
 import java.util.List;
@@ -29,27 +30,28 @@ final class MonitoringViews {
      * Merged windows per source table, from admin.merge_logs. merge-service creates that table, possibly after this
      * view: PL/pgSQL resolves it only when called, so the view works before and after it exists.
      */
-    static String mergedWindowsFunction(String adminSchema) {
+    static String mergedWindowsFunction() {
         return """
                 CREATE OR REPLACE FUNCTION %s.%s()
                 RETURNS TABLE (source_table text, window_from timestamptz, window_to timestamptz, merge_time timestamptz)
                 LANGUAGE plpgsql STABLE AS $fn$
                 BEGIN
-                    IF to_regclass('%s.merge_logs') IS NULL THEN
+                    IF to_regclass('%s.%s') IS NULL THEN
                         RETURN;
                     END IF;
                     RETURN QUERY
                         SELECT m.source_table, m.window_from, m.window_to, max(m.merge_time)
-                        FROM %s.merge_logs m
+                        FROM %s.%s m
                         GROUP BY m.source_table, m.window_from, m.window_to;
                 END
-                $fn$""".formatted(quote(adminSchema), quote(MERGED_WINDOWS_FUNCTION), quote(adminSchema), quote(adminSchema));
+                $fn$""".formatted(quote(AdminSchema.NAME), quote(MERGED_WINDOWS_FUNCTION), quote(AdminSchema.NAME), quote(AdminSchema.MERGE_LOGS),
+                quote(AdminSchema.NAME), quote(AdminSchema.MERGE_LOGS));
     }
 
-    static String statusView(String adminSchema, List<StatusTable> tables) {
+    static String statusView(List<StatusTable> tables) {
         String branches = tables.stream().map(MonitoringViews::statusBranch).collect(Collectors.joining("\nUNION ALL\n"));
-        return "CREATE OR REPLACE VIEW " + quote(adminSchema) + "." + quote(STATUS_VIEW) + " AS\n"
-                + "WITH merged AS MATERIALIZED (SELECT * FROM " + quote(adminSchema) + "." + quote(MERGED_WINDOWS_FUNCTION) + "())\n"
+        return "CREATE OR REPLACE VIEW " + quote(AdminSchema.NAME) + "." + quote(STATUS_VIEW) + " AS\n"
+                + "WITH merged AS MATERIALIZED (SELECT * FROM " + quote(AdminSchema.NAME) + "." + quote(MERGED_WINDOWS_FUNCTION) + "())\n"
                 + branches;
     }
 
@@ -77,8 +79,8 @@ final class MonitoringViews {
                 quote(TableDdl.LOADED_AT), table.staging().quoted());
     }
 
-    static String typeVerificationView(String adminSchema, String query) {
-        return "CREATE OR REPLACE VIEW " + quote(adminSchema) + "." + quote(TYPE_VIEW) + " AS\n" + query;
+    static String typeVerificationView(String query) {
+        return "CREATE OR REPLACE VIEW " + quote(AdminSchema.NAME) + "." + quote(TYPE_VIEW) + " AS\n" + query;
     }
 
     /** schema.table of plain names, or a plain name, as a string literal: plain names hold no quote. */

@@ -9,7 +9,6 @@ import dev.dmsflow.schema.typemap.OracleTypeMapping;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -23,16 +22,15 @@ class ProvisionConfiguration {
     @Bean
     Provisioner provisioner(DataSource dataSource, MigrationCatalog catalog, SchemaProperties properties, Environment environment) {
         Optional<String> dmsUser = Optional.ofNullable(properties.dmsUser()).filter(u -> !u.isBlank());
-        Optional<SourceCatalog> source = Optional.ofNullable(properties.source().url()).filter(u -> !u.isBlank())
-                .map(url -> sourceCatalog(properties.source(), DataSourceBuilder.create().url(url)
-                        .username(properties.source().username()).password(properties.source().password()).build()));
+        Optional<SourceCatalog> source = Optional.of(properties.source()).filter(s -> s.jdbc().configured())
+                .map(s -> sourceCatalog(s, s.jdbc().pool("schema-source", 2)));
         FdwPasswords passwords = server -> Optional.ofNullable(properties.fdwPasswords().get(server.name()))
                 .or(() -> server.passwordEnv().map(variable -> Optional.ofNullable(environment.getProperty(variable))
                         .orElseThrow(() -> new ProvisionException("foreign server " + server.name() + ": neither dmsflow.schema.fdw-passwords."
                                 + server.name() + " nor the environment variable " + variable + " (its passwordEnv) is set"))));
         return new Provisioner(dataSource, catalog,
                 new TableProvisioner(new OracleTypeMapping(properties.raw16AsUuid()), source, dmsUser),
-                new MultiStageProvisioner(passwords, dmsUser), properties.adminSchema());
+                new MultiStageProvisioner(passwords, dmsUser));
     }
 
     private static SourceCatalog sourceCatalog(SchemaProperties.Source source, DataSource dataSource) {

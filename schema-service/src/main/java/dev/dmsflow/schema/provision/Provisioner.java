@@ -6,6 +6,7 @@ import dev.dmsflow.schema.ddl.SchemaObjects;
 import dev.dmsflow.schema.ddl.ProvisionReport;
 import static dev.dmsflow.contracts.catalog.Identifiers.quote;
 
+import dev.dmsflow.contracts.catalog.AdminSchema;
 import dev.dmsflow.contracts.catalog.CatalogTable;
 import dev.dmsflow.contracts.catalog.MigrationCatalog;
 import dev.dmsflow.contracts.catalog.MultiStageDefinition;
@@ -39,15 +40,12 @@ public final class Provisioner {
     private final MigrationCatalog catalog;
     private final TableProvisioner tables;
     private final MultiStageProvisioner multiStages;
-    private final String adminSchema;
 
-    Provisioner(DataSource dataSource, MigrationCatalog catalog, TableProvisioner tables, MultiStageProvisioner multiStages,
-                String adminSchema) {
+    Provisioner(DataSource dataSource, MigrationCatalog catalog, TableProvisioner tables, MultiStageProvisioner multiStages) {
         this.dataSource = dataSource;
         this.catalog = catalog;
         this.tables = tables;
         this.multiStages = multiStages;
-        this.adminSchema = adminSchema;
     }
 
     public ProvisionReport provision() {
@@ -100,12 +98,12 @@ public final class Provisioner {
     }
 
     private void monitoringViews(Connection connection, Steps steps) throws SQLException {
-        SchemaObjects.ensureSchema(connection, adminSchema, steps);
-        String function = quote(adminSchema) + "." + quote(MonitoringViews.MERGED_WINDOWS_FUNCTION) + "()";
-        boolean functionExists = PgCatalog.functionExists(connection, adminSchema, MonitoringViews.MERGED_WINDOWS_FUNCTION);
-        steps.ensureDefinition(connection, "function " + adminSchema + "." + MonitoringViews.MERGED_WINDOWS_FUNCTION, "FUNCTION", function,
+        SchemaObjects.ensureSchema(connection, AdminSchema.NAME, steps);
+        String function = quote(AdminSchema.NAME) + "." + quote(MonitoringViews.MERGED_WINDOWS_FUNCTION) + "()";
+        boolean functionExists = PgCatalog.functionExists(connection, AdminSchema.NAME, MonitoringViews.MERGED_WINDOWS_FUNCTION);
+        steps.ensureDefinition(connection, "function " + AdminSchema.NAME + "." + MonitoringViews.MERGED_WINDOWS_FUNCTION, "FUNCTION", function,
                 functionExists, functionExists ? PgCatalog.comment(connection, function, "pg_proc") : java.util.Optional.empty(),
-                MonitoringViews.mergedWindowsFunction(adminSchema));
+                MonitoringViews.mergedWindowsFunction());
 
         List<StatusTable> staged = new ArrayList<>();
         for (CatalogTable table : catalog.tables().values()) {
@@ -119,14 +117,14 @@ public final class Provisioner {
             staged.add(new StatusTable(table, windowType));
         }
         if (!staged.isEmpty()) {
-            view(connection, MonitoringViews.STATUS_VIEW, MonitoringViews.statusView(adminSchema, staged), steps);
+            view(connection, MonitoringViews.STATUS_VIEW, MonitoringViews.statusView(staged), steps);
         }
         List<TablePair> pairs = catalog.tables().values().stream().map(TablePair::of).toList();
-        view(connection, MonitoringViews.TYPE_VIEW, MonitoringViews.typeVerificationView(adminSchema, TypeVerification.query(pairs)), steps);
+        view(connection, MonitoringViews.TYPE_VIEW, MonitoringViews.typeVerificationView(TypeVerification.query(pairs)), steps);
     }
 
     private void view(Connection connection, String name, String definition, Steps steps) throws SQLException {
-        QualifiedName view = new QualifiedName(adminSchema, name);
+        QualifiedName view = new QualifiedName(AdminSchema.NAME, name);
         boolean exists = PgCatalog.relationExists(connection, view);
         steps.ensureDefinition(connection, "view " + view, "VIEW", view.quoted(), exists,
                 exists ? PgCatalog.comment(connection, view.quoted(), "pg_class") : java.util.Optional.empty(), definition);

@@ -1,6 +1,7 @@
 package dev.dmsflow.validation.run;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.dmsflow.support.jdbc.JdbcSource;
 import javax.sql.DataSource;
 
 /**
@@ -11,18 +12,12 @@ final class SourceDatabase implements AutoCloseable {
 
     private final HikariDataSource dataSource;
 
-    SourceDatabase(ValidationProperties.Source source) {
-        if (!source.url().startsWith("jdbc:postgresql:")) {
+    SourceDatabase(JdbcSource source) {
+        if (!source.isPostgres()) {
             throw new IllegalStateException("dmsflow.validation.source.url must be a PostgreSQL JDBC URL; source checks on other databases are not supported: "
-                    + source.url());
+                    + source.redactedUrl());
         }
-        dataSource = new HikariDataSource();
-        dataSource.setPoolName("validation-source");
-        dataSource.setJdbcUrl(source.url());
-        dataSource.setUsername(source.username());
-        dataSource.setPassword(source.password());
-        dataSource.setMaximumPoolSize(2);
-        dataSource.setMinimumIdle(0);
+        dataSource = source.pool("validation-source", 2);
     }
 
     DataSource dataSource() {

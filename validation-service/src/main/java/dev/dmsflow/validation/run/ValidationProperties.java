@@ -1,5 +1,6 @@
 package dev.dmsflow.validation.run;
 
+import dev.dmsflow.support.jdbc.JdbcSource;
 import dev.dmsflow.validation.check.CheckSettings;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -14,7 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                   table's change log up to this long before the load started still count as in flight
  * @param confirmDelay wait before looking at production again for staged keys the source deleted after the load that
  *                   production still holds (CDC's delete may be on its way); still there → the SOURCE check fails
- * @param source     the source database for check 5; no source check when its url is not set
+ * @param source     the source database (PostgreSQL) for check 5; no source check when its url is not set
  */
 @ConfigurationProperties("dmsflow.validation")
 record ValidationProperties(@DefaultValue("10") int sampleKeys,
@@ -23,19 +24,9 @@ record ValidationProperties(@DefaultValue("10") int sampleKeys,
                             @DefaultValue("64") int leafRows,
                             @DefaultValue("PT10S") Duration clockSkew,
                             @DefaultValue("PT2S") Duration confirmDelay,
-                            @DefaultValue Source source) {
+                            @DefaultValue JdbcSource source) {
 
     CheckSettings checkSettings() {
         return new CheckSettings(sampleKeys, bucketRows, fanout, leafRows, clockSkew, confirmDelay);
-    }
-
-    /** JDBC connection to the source (PostgreSQL). */
-    record Source(String url, String username, String password) {
-
-        @Override
-        public String toString() {
-            // the password must never reach a log
-            return "Source[url=" + url + ", username=" + username + ", password=" + (password == null ? "none" : "****") + "]";
-        }
     }
 }

@@ -10,6 +10,7 @@ import dev.dmsflow.controller.engine.TableStatistics;
 import dev.dmsflow.controller.engine.TaskHandle;
 import dev.dmsflow.controller.engine.TaskPhase;
 import dev.dmsflow.controller.engine.TaskStatus;
+import dev.dmsflow.support.jdbc.JdbcSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -69,15 +70,8 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
      * down fails that task, not the service's start) and closes idle ones after a minute. Its connections only read,
      * set up once for the dialect.
      */
-    private static HikariDataSource sourcePool(LocalEngineProperties.Source source, SourceDialect dialect, int connections) {
-        HikariDataSource pool = new HikariDataSource();
-        pool.setPoolName("local-engine-source");
-        pool.setJdbcUrl(source.url());
-        pool.setUsername(source.username());
-        pool.setPassword(source.password());
-        pool.setMaximumPoolSize(connections);
-        pool.setMinimumIdle(0);
-        pool.setIdleTimeout(Duration.ofMinutes(1).toMillis());
+    private static HikariDataSource sourcePool(JdbcSource source, SourceDialect dialect, int connections) {
+        HikariDataSource pool = source.pool("local-engine-source", connections);
         pool.setConnectionTimeout(Duration.ofMinutes(30).toMillis());
         pool.setReadOnly(true);
         pool.setAutoCommit(dialect.autoCommit());

@@ -1,5 +1,6 @@
 package dev.dmsflow.controller.engine.local;
 
+import dev.dmsflow.contracts.catalog.Identifiers;
 import java.util.Locale;
 
 /**
@@ -20,7 +21,7 @@ abstract class SourceDialect {
     }
 
     String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
+        return Identifiers.escape(identifier);
     }
 
     /** Window values are UTC; the session reads and compares in UTC too (run once per pooled connection). */

@@ -1,5 +1,6 @@
 package dev.dmsflow.controller.engine.local;
 
+import dev.dmsflow.contracts.catalog.Identifiers;
 import dev.dmsflow.contracts.catalog.ChangeLog;
 import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
@@ -111,7 +112,7 @@ record TableCopy(String sourceSchema, String sourceTable, String targetSchema, S
     /** Copies the table; {@code rows} counts what is loaded as it goes. Returns the rows loaded. */
     long copy(Connection source, Connection target, SourceDialect dialect, String prepMode, int commitRate, int fetchSize,
               boolean datesHaveTime, AtomicLong rows) throws SQLException {
-        String quotedTarget = quoteTarget(targetSchema) + "." + quoteTarget(targetTable);
+        String quotedTarget = Identifiers.escape(targetSchema) + "." + Identifiers.escape(targetTable);
         target.setAutoCommit(false);
         // a dmsflow load, not CDC: merge-service's sync triggers on staging skip this session's statements
         try (PreparedStatement mark = target.prepareStatement("SELECT set_config(?, ?, false)")) {
@@ -124,7 +125,7 @@ record TableCopy(String sourceSchema, String sourceTable, String targetSchema, S
                 truncate.execute("TRUNCATE " + quotedTarget);
             }
         }
-        String copy = "COPY " + quotedTarget + " (" + targetColumns.stream().map(TableCopy::quoteTarget).collect(Collectors.joining(", "))
+        String copy = "COPY " + quotedTarget + " (" + targetColumns.stream().map(Identifiers::escape).collect(Collectors.joining(", "))
                 + ") FROM STDIN";
         if (dialect instanceof SourceDialect.Postgres) {
             return copyStream(source, target, copy, commitRate, rows);
@@ -360,7 +361,4 @@ record TableCopy(String sourceSchema, String sourceTable, String targetSchema, S
         copyIn.endCopy();
     }
 
-    private static String quoteTarget(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
-    }
 }

@@ -12,6 +12,7 @@ import dev.dmsflow.controller.mapping.TaskDocuments;
 import dev.dmsflow.controller.mapping.TaskSettingsProperties;
 import dev.dmsflow.infra.Database;
 import dev.dmsflow.infra.DmsflowInfrastructure;
+import dev.dmsflow.support.jdbc.JdbcSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,7 +46,7 @@ class LoadSessionMarkIT {
         STAGING.execute("CREATE TRIGGER record_writer AFTER INSERT OR TRUNCATE ON lm_staging.orders"
                 + " FOR EACH STATEMENT EXECUTE FUNCTION lm_staging.record_writer()");
         LocalJdbcEngine engine = new LocalJdbcEngine(new LocalEngineProperties(
-                new LocalEngineProperties.Source(INFRA.jdbcUrl(Database.SOURCE), DmsflowInfrastructure.USER, ""), 2), INFRA.dataSource(Database.DB1), 4);
+                new JdbcSource(INFRA.jdbcUrl(Database.SOURCE), DmsflowInfrastructure.USER, ""), 2), INFRA.dataSource(Database.DB1), 4);
         TableRef orders = TableRef.newBuilder().setName("orders").setSourceSchema("LM").setSourceTable("ORDERS")
                 .setStagingSchema("lm_staging").setStagingTable("orders").setTargetSchema("lm_production").setTargetTable("orders")
                 .setKeyColumns(List.of("order_id")).setWindowColumn("updated_at").build();

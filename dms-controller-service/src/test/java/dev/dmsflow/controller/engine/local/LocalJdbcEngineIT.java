@@ -15,6 +15,7 @@ import dev.dmsflow.controller.mapping.TaskDocuments;
 import dev.dmsflow.controller.mapping.TaskSettingsProperties;
 import dev.dmsflow.infra.Database;
 import dev.dmsflow.infra.DmsflowInfrastructure;
+import dev.dmsflow.support.jdbc.JdbcSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -38,7 +39,7 @@ class LocalJdbcEngineIT {
             + " shipped_at timestamptz, payload bytea, note text, _dms_loaded_at timestamptz DEFAULT now())";
 
     private final LocalJdbcEngine engine = new LocalJdbcEngine(new LocalEngineProperties(
-            new LocalEngineProperties.Source(INFRA.jdbcUrl(Database.SOURCE), DmsflowInfrastructure.USER, ""), 2), INFRA.dataSource(Database.DB1), 4);
+            new JdbcSource(INFRA.jdbcUrl(Database.SOURCE), DmsflowInfrastructure.USER, ""), 2), INFRA.dataSource(Database.DB1), 4);
 
     @AfterEach
     void closeEngine() {

@@ -12,6 +12,7 @@ import dev.dmsflow.controller.mapping.TaskDocuments;
 import dev.dmsflow.controller.mapping.TaskSettingsProperties;
 import dev.dmsflow.infra.Database;
 import dev.dmsflow.infra.DmsflowInfrastructure;
+import dev.dmsflow.support.jdbc.JdbcSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -60,7 +61,7 @@ class OracleSourceIT {
         staging.execute("CREATE SCHEMA ora_staging");
         staging.execute("CREATE TABLE ora_staging.orders (order_id bigint PRIMARY KEY, name varchar(20), empty_text varchar(10), amount numeric,"
                 + " created timestamp(0), updated_at timestamp(6), shipped_at timestamptz, notes text, payload bytea, token bytea)");
-        LocalJdbcEngine engine = new LocalJdbcEngine(new LocalEngineProperties(new LocalEngineProperties.Source(url, "APP", "app"), 1000),
+        LocalJdbcEngine engine = new LocalJdbcEngine(new LocalEngineProperties(new JdbcSource(url, "APP", "app"), 1000),
                 DmsflowInfrastructure.shared().dataSource(Database.DB1), 4);
         TableRef orders = TableRef.newBuilder().setName("orders").setSourceSchema("APP").setSourceTable("ORDERS")
                 .setStagingSchema("ora_staging").setStagingTable("orders").setTargetSchema("production").setTargetTable("orders")

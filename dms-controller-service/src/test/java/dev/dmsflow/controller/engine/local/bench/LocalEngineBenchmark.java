@@ -10,6 +10,7 @@ import dev.dmsflow.controller.engine.local.LocalEngineProperties;
 import dev.dmsflow.controller.engine.local.LocalJdbcEngine;
 import dev.dmsflow.controller.mapping.TaskDocuments;
 import dev.dmsflow.controller.mapping.TaskSettingsProperties;
+import dev.dmsflow.support.jdbc.JdbcSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PipedInputStream;
@@ -106,7 +107,7 @@ public final class LocalEngineBenchmark {
     private static long engineLoad(String sourceUrl, String targetUrl) throws Exception {
         PGSimpleDataSource target = new PGSimpleDataSource();
         target.setUrl(targetUrl);
-        ReplicationEngine engine = new LocalJdbcEngine(new LocalEngineProperties(new LocalEngineProperties.Source(sourceUrl, "postgres", ""), 5000), target, 8);
+        ReplicationEngine engine = new LocalJdbcEngine(new LocalEngineProperties(new JdbcSource(sourceUrl, "postgres", ""), 5000), target, 8);
         TableRef orders = TableRef.newBuilder().setName("orders").setSourceSchema("APP").setSourceTable("ORDERS")
                 .setStagingSchema("staging").setStagingTable("orders").setTargetSchema("production").setTargetTable("orders")
                 .setKeyColumns(List.of("order_id")).setWindowColumn("updated_at").build();

@@ -1,6 +1,7 @@
 package dev.dmsflow.validation.run;
 
 import dev.dmsflow.support.jdbc.JdbcSource;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import dev.dmsflow.validation.check.CheckSettings;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -24,7 +25,7 @@ record ValidationProperties(@DefaultValue("10") int sampleKeys,
                             @DefaultValue("64") int leafRows,
                             @DefaultValue("PT10S") Duration clockSkew,
                             @DefaultValue("PT2S") Duration confirmDelay,
-                            @DefaultValue JdbcSource source) {
+                            @DefaultValue @NestedConfigurationProperty JdbcSource source) {
 
     CheckSettings checkSettings() {
         return new CheckSettings(sampleKeys, bucketRows, fanout, leafRows, clockSkew, confirmDelay);

@@ -4,6 +4,7 @@ import dev.dmsflow.support.jdbc.JdbcSource;
 import dev.dmsflow.validation.check.CheckSettings;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -24,7 +25,7 @@ record ValidationProperties(@DefaultValue("10") int sampleKeys,
                             @DefaultValue("64") int leafRows,
                             @DefaultValue("PT10S") Duration clockSkew,
                             @DefaultValue("PT2S") Duration confirmDelay,
-                            @DefaultValue JdbcSource source) {
+                            @DefaultValue @NestedConfigurationProperty JdbcSource source) {
 
     CheckSettings checkSettings() {
         return new CheckSettings(sampleKeys, bucketRows, fanout, leafRows, clockSkew, confirmDelay);

@@ -2,6 +2,7 @@ package dev.dmsflow.controller.engine.local;
 
 import dev.dmsflow.support.jdbc.JdbcSource;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -12,5 +13,5 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param fetchSize rows fetched from the source per round trip: memory stays bounded whatever the table size
  */
 @ConfigurationProperties("dmsflow.controller.local")
-public record LocalEngineProperties(JdbcSource source, @DefaultValue("5000") int fetchSize) {
+public record LocalEngineProperties(@NestedConfigurationProperty JdbcSource source, @DefaultValue("5000") int fetchSize) {
 }

@@ -40,6 +40,19 @@ public final class Identifiers {
         return names.stream().map(name -> render.apply(quote(name))).collect(Collectors.joining(", "));
     }
 
+    /**
+     * Plain names, joined with dots, as an SQL string literal ({@code 'staging.orders'}) for generated views and
+     * catalog lookups: plain names hold no quote, so nothing needs escaping; refuses anything that is not plain.
+     */
+    public static String literal(String... plainNames) {
+        for (String name : plainNames) {
+            if (!isPlain(name)) {
+                throw new IllegalArgumentException("Not a plain identifier: " + name);
+            }
+        }
+        return "'" + String.join(".", plainNames) + "'";
+    }
+
     /** schema.table, both quoted. */
     public static String qualified(String schema, String table) {
         return quote(schema) + '.' + quote(table);

@@ -28,4 +28,11 @@ class IdentifiersTest {
         assertThat(Identifiers.list(List.of("id", "name"), c -> c + " = s." + c)).isEqualTo("\"id\" = s.\"id\", \"name\" = s.\"name\"");
         assertThatThrownBy(() -> Identifiers.list(List.of("id", "bad name"), Function.identity())).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void plainNamesBecomeAStringLiteral() {
+        assertThat(Identifiers.literal("staging", "orders")).isEqualTo("'staging.orders'");
+        assertThat(Identifiers.literal("orders")).isEqualTo("'orders'");
+        assertThatThrownBy(() -> Identifiers.literal("staging", "o'rders")).isInstanceOf(IllegalArgumentException.class);
+    }
 }

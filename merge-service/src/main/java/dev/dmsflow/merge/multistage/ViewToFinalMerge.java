@@ -13,7 +13,7 @@ import dev.dmsflow.merge.window.MergeStep;
 import dev.dmsflow.merge.window.NewerWins;
 import dev.dmsflow.merge.window.TableShape;
 import dev.dmsflow.merge.window.TableShapes;
-import dev.dmsflow.merge.window.WindowBounds;
+import dev.dmsflow.support.jdbc.WindowBound;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -78,8 +78,8 @@ public final class ViewToFinalMerge implements MergeStep {
         MergeCounts counts;
         try (PreparedStatement upsert = connection.prepareStatement(upsert(shape, windowed))) {
             if (windowed) {
-                WindowBounds.bind(upsert, 1, window.getFrom(), shape.windowColumnType());
-                WindowBounds.bind(upsert, 2, window.getTo(), shape.windowColumnType());
+                WindowBound.bind(upsert, 1, window.getFrom(), shape.windowColumnType());
+                WindowBound.bind(upsert, 2, window.getTo(), shape.windowColumnType());
             }
             try (ResultSet rs = upsert.executeQuery()) {
                 rs.next();

@@ -4,6 +4,7 @@ import dev.dmsflow.contracts.catalog.ChangeLog;
 import dev.dmsflow.contracts.catalog.QualifiedName;
 import dev.dmsflow.contracts.event.TableRef;
 import dev.dmsflow.contracts.event.TimeWindow;
+import dev.dmsflow.support.jdbc.WindowBound;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -236,8 +237,8 @@ public final class WindowTableMerge implements MergeStep {
         if (window == null) {
             return index;
         }
-        WindowBounds.bind(statement, index, window.getFrom(), shape.windowColumnType());
-        WindowBounds.bind(statement, index + 1, window.getTo(), shape.windowColumnType());
+        WindowBound.bind(statement, index, window.getFrom(), shape.windowColumnType());
+        WindowBound.bind(statement, index + 1, window.getTo(), shape.windowColumnType());
         return index + 2;
     }
 }

@@ -2,8 +2,8 @@ package dev.dmsflow.schema.drift;
 
 import dev.dmsflow.contracts.catalog.CatalogTable;
 import dev.dmsflow.contracts.catalog.MigrationCatalog;
-import dev.dmsflow.schema.drift.DriftReport.TableDrift;
 import dev.dmsflow.schema.ddl.PgCatalog;
+import dev.dmsflow.schema.drift.DriftReport.TableDrift;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;

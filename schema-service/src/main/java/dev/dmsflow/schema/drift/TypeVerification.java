@@ -32,8 +32,8 @@ public final class TypeVerification {
             throw new IllegalArgumentException("no table to verify");
         }
         String values = pairs.stream()
-                .map(p -> "(" + String.join(", ", literal(p.name()), literal(p.staging().schema()), literal(p.staging().table()),
-                        literal(p.target().schema()), literal(p.target().table())) + ")")
+                .map(p -> "(" + String.join(", ", Identifiers.literal(p.name()), Identifiers.literal(p.staging().schema()),
+                        Identifiers.literal(p.staging().table()), Identifiers.literal(p.target().schema()), Identifiers.literal(p.target().table())) + ")")
                 .collect(Collectors.joining(",\n        "));
         return """
                 WITH pairs (table_name, staging_schema, staging_table, target_schema, target_table) AS (
@@ -96,13 +96,5 @@ public final class TypeVerification {
             }
         }
         return drifts;
-    }
-
-    /** A plain identifier as an SQL string literal: plain names hold no quote, so nothing needs escaping. */
-    static String literal(String plainName) {
-        if (!Identifiers.isPlain(plainName)) {
-            throw new IllegalArgumentException("Not a plain identifier: " + plainName);
-        }
-        return "'" + plainName + "'";
     }
 }

@@ -3,12 +3,12 @@ package dev.dmsflow.schema.fdw;
 import static dev.dmsflow.contracts.catalog.Identifiers.quote;
 
 import dev.dmsflow.contracts.catalog.CatalogTable;
-import dev.dmsflow.contracts.catalog.MultiStageDefinition;
 import dev.dmsflow.contracts.catalog.MultiStageDefinition.ForeignServer;
 import dev.dmsflow.contracts.catalog.MultiStageDefinition.Side;
+import dev.dmsflow.contracts.catalog.MultiStageDefinition;
 import dev.dmsflow.contracts.catalog.QualifiedName;
-import dev.dmsflow.schema.ddl.PgCatalog;
 import dev.dmsflow.schema.ddl.PgCatalog.PgColumn;
+import dev.dmsflow.schema.ddl.PgCatalog;
 import dev.dmsflow.schema.ddl.ProvisionException;
 import dev.dmsflow.schema.ddl.ProvisionReport.Outcome;
 import dev.dmsflow.schema.ddl.SchemaObjects;

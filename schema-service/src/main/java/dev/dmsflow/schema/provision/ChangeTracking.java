@@ -1,20 +1,20 @@
 package dev.dmsflow.schema.provision;
 
-import dev.dmsflow.schema.ddl.PgCatalog;
-import dev.dmsflow.schema.ddl.Steps;
-import dev.dmsflow.schema.ddl.SchemaObjects;
-import dev.dmsflow.schema.ddl.ProvisionException;
-import dev.dmsflow.schema.ddl.ProvisionReport;
 import dev.dmsflow.contracts.catalog.CatalogTable;
-import dev.dmsflow.contracts.catalog.ChangeLog;
 import dev.dmsflow.contracts.catalog.ChangeLog.KeyColumn;
+import dev.dmsflow.contracts.catalog.ChangeLog;
 import dev.dmsflow.contracts.catalog.QualifiedName;
+import dev.dmsflow.schema.ddl.PgCatalog.PgColumn;
+import dev.dmsflow.schema.ddl.PgCatalog;
+import dev.dmsflow.schema.ddl.ProvisionException;
 import dev.dmsflow.schema.ddl.ProvisionReport.Outcome;
+import dev.dmsflow.schema.ddl.ProvisionReport;
+import dev.dmsflow.schema.ddl.SchemaObjects;
+import dev.dmsflow.schema.ddl.Steps;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import dev.dmsflow.schema.ddl.PgCatalog.PgColumn;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -57,7 +57,7 @@ final class MonitoringViews {
 
     private static String statusBranch(StatusTable status) {
         CatalogTable table = status.table();
-        String staging = literal(table.staging().schema() + "." + table.staging().table());
+        String staging = Identifiers.literal(table.staging().schema(), table.staging().table());
         String window = table.windowColumn().map(column -> {
             // timestamp columns hold UTC wall-clock time (what DMS writes); windows are instants
             String utc = status.windowColumnType().endsWith("with time zone")
@@ -75,21 +75,11 @@ final class MonitoringViews {
                                      WHERE m.source_table = %s
                                        AND (m.window_from IS NULL%s)
                                        AND s.%s <= m.merge_time) AS merged
-                      FROM %s s) r""".formatted(literal(table.name()), staging, staging, staging, window,
+                      FROM %s s) r""".formatted(Identifiers.literal(table.name()), staging, staging, staging, window,
                 quote(TableDdl.LOADED_AT), table.staging().quoted());
     }
 
     static String typeVerificationView(String query) {
         return "CREATE OR REPLACE VIEW " + quote(AdminSchema.NAME) + "." + quote(TYPE_VIEW) + " AS\n" + query;
-    }
-
-    /** schema.table of plain names, or a plain name, as a string literal: plain names hold no quote. */
-    private static String literal(String plainNames) {
-        for (String part : plainNames.split("\\.")) {
-            if (!Identifiers.isPlain(part)) {
-                throw new IllegalArgumentException("Not a plain name: " + plainNames);
-            }
-        }
-        return "'" + plainNames + "'";
     }
 }

@@ -1,7 +1,7 @@
 package dev.dmsflow.schema.provision;
 
-import dev.dmsflow.schema.ddl.ProvisionException;
 import dev.dmsflow.contracts.catalog.QualifiedName;
+import dev.dmsflow.schema.ddl.ProvisionException;
 import dev.dmsflow.schema.provision.OracleDictionary.SourceTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

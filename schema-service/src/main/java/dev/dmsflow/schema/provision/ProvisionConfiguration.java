@@ -1,8 +1,8 @@
 package dev.dmsflow.schema.provision;
 
-import dev.dmsflow.schema.ddl.ProvisionException;
 import dev.dmsflow.contracts.catalog.MigrationCatalog;
 import dev.dmsflow.schema.SchemaProperties;
+import dev.dmsflow.schema.ddl.ProvisionException;
 import dev.dmsflow.schema.fdw.FdwPasswords;
 import dev.dmsflow.schema.fdw.MultiStageProvisioner;
 import dev.dmsflow.schema.typemap.OracleTypeMapping;

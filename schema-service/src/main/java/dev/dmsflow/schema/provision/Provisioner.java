@@ -1,9 +1,5 @@
 package dev.dmsflow.schema.provision;
 
-import dev.dmsflow.schema.ddl.PgCatalog;
-import dev.dmsflow.schema.ddl.Steps;
-import dev.dmsflow.schema.ddl.SchemaObjects;
-import dev.dmsflow.schema.ddl.ProvisionReport;
 import static dev.dmsflow.contracts.catalog.Identifiers.quote;
 
 import dev.dmsflow.contracts.catalog.AdminSchema;
@@ -11,12 +7,16 @@ import dev.dmsflow.contracts.catalog.CatalogTable;
 import dev.dmsflow.contracts.catalog.MigrationCatalog;
 import dev.dmsflow.contracts.catalog.MultiStageDefinition;
 import dev.dmsflow.contracts.catalog.QualifiedName;
+import dev.dmsflow.schema.ddl.PgCatalog.PgColumn;
+import dev.dmsflow.schema.ddl.PgCatalog;
+import dev.dmsflow.schema.ddl.ProvisionReport.Outcome;
+import dev.dmsflow.schema.ddl.ProvisionReport;
+import dev.dmsflow.schema.ddl.SchemaObjects;
+import dev.dmsflow.schema.ddl.Steps;
 import dev.dmsflow.schema.drift.TablePair;
 import dev.dmsflow.schema.drift.TypeVerification;
 import dev.dmsflow.schema.fdw.MultiStageProvisioner;
 import dev.dmsflow.schema.provision.MonitoringViews.StatusTable;
-import dev.dmsflow.schema.ddl.PgCatalog.PgColumn;
-import dev.dmsflow.schema.ddl.ProvisionReport.Outcome;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;

@@ -1,12 +1,12 @@
 package dev.dmsflow.schema.provision;
 
-import dev.dmsflow.schema.ddl.PgCatalog;
-import dev.dmsflow.schema.ddl.Steps;
 import static dev.dmsflow.contracts.catalog.Identifiers.quote;
 
 import dev.dmsflow.contracts.catalog.CatalogTable;
 import dev.dmsflow.contracts.catalog.QualifiedName;
 import dev.dmsflow.schema.ddl.PgCatalog.PgColumn;
+import dev.dmsflow.schema.ddl.PgCatalog;
+import dev.dmsflow.schema.ddl.Steps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,18 +1,18 @@
 package dev.dmsflow.schema.provision;
 
-import dev.dmsflow.schema.ddl.PgCatalog;
-import dev.dmsflow.schema.ddl.Steps;
-import dev.dmsflow.schema.ddl.SchemaObjects;
-import dev.dmsflow.schema.ddl.ProvisionException;
-import dev.dmsflow.schema.ddl.ProvisionReport;
 import static dev.dmsflow.contracts.catalog.Identifiers.quote;
 
 import dev.dmsflow.contracts.catalog.CatalogTable;
 import dev.dmsflow.contracts.catalog.Identifiers;
 import dev.dmsflow.contracts.catalog.QualifiedName;
-import dev.dmsflow.schema.provision.OracleDictionary.SourceTable;
 import dev.dmsflow.schema.ddl.PgCatalog.PgColumn;
+import dev.dmsflow.schema.ddl.PgCatalog;
+import dev.dmsflow.schema.ddl.ProvisionException;
 import dev.dmsflow.schema.ddl.ProvisionReport.Outcome;
+import dev.dmsflow.schema.ddl.ProvisionReport;
+import dev.dmsflow.schema.ddl.SchemaObjects;
+import dev.dmsflow.schema.ddl.Steps;
+import dev.dmsflow.schema.provision.OracleDictionary.SourceTable;
 import dev.dmsflow.schema.provision.TableDdl.ColumnDefinition;
 import dev.dmsflow.schema.typemap.MappedType;
 import dev.dmsflow.schema.typemap.OracleColumn;
@@ -22,8 +22,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;

@@ -4,14 +4,11 @@ import static dev.dmsflow.contracts.catalog.Identifiers.quote;
 
 import dev.dmsflow.contracts.catalog.QualifiedName;
 import dev.dmsflow.contracts.event.TimeWindow;
+import dev.dmsflow.support.jdbc.WindowBound;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 
 /** Rows of a staging table inside the run's window [from, to), outside it, and with a NULL window column. */
 record StagingCounts(long inWindow, long outsideWindow, long nullWindow) {
@@ -32,22 +29,14 @@ record StagingCounts(long inWindow, long outsideWindow, long nullWindow) {
         String c = quote(column);
         try (PreparedStatement count = connection.prepareStatement("SELECT count(*) FILTER (WHERE " + c + " >= ? AND " + c + " < ?), "
                 + "count(*) FILTER (WHERE " + c + " IS NULL), count(*) FROM " + staging.quoted())) {
-            bind(count, 1, window.getFrom(), columnType);
-            bind(count, 2, window.getTo(), columnType);
+            WindowBound.bind(count, 1, window.getFrom(), columnType);
+            WindowBound.bind(count, 2, window.getTo(), columnType);
             try (ResultSet rs = count.executeQuery()) {
                 rs.next();
                 long inside = rs.getLong(1);
                 long nulls = rs.getLong(2);
                 return new StagingCounts(inside, rs.getLong(3) - inside - nulls, nulls);
             }
-        }
-    }
-
-    private static void bind(PreparedStatement statement, int index, Instant bound, String columnType) throws SQLException {
-        if (columnType.endsWith("with time zone")) {
-            statement.setObject(index, OffsetDateTime.ofInstant(bound, ZoneOffset.UTC));
-        } else {
-            statement.setObject(index, LocalDateTime.ofInstant(bound, ZoneOffset.UTC));
         }
     }
 }

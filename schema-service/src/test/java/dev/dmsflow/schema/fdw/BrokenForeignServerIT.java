@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dmsflow.contracts.catalog.CatalogTable;
-import dev.dmsflow.contracts.catalog.MultiStageDefinition;
 import dev.dmsflow.contracts.catalog.MultiStageDefinition.FinalTable;
 import dev.dmsflow.contracts.catalog.MultiStageDefinition.ForeignServer;
 import dev.dmsflow.contracts.catalog.MultiStageDefinition.ForeignTable;
@@ -12,6 +11,7 @@ import dev.dmsflow.contracts.catalog.MultiStageDefinition.JoinColumns;
 import dev.dmsflow.contracts.catalog.MultiStageDefinition.Side;
 import dev.dmsflow.contracts.catalog.MultiStageDefinition.View;
 import dev.dmsflow.contracts.catalog.MultiStageDefinition.ViewColumn;
+import dev.dmsflow.contracts.catalog.MultiStageDefinition;
 import dev.dmsflow.contracts.catalog.QualifiedName;
 import dev.dmsflow.infra.Database;
 import dev.dmsflow.infra.DmsflowInfrastructure;

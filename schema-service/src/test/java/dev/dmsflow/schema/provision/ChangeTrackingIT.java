@@ -1,7 +1,5 @@
 package dev.dmsflow.schema.provision;
 
-import dev.dmsflow.schema.ddl.Steps;
-import dev.dmsflow.schema.ddl.ProvisionReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dmsflow.contracts.catalog.CatalogTable;
@@ -10,6 +8,8 @@ import dev.dmsflow.infra.Database;
 import dev.dmsflow.infra.DmsflowInfrastructure;
 import dev.dmsflow.schema.ddl.ProvisionReport.Outcome;
 import dev.dmsflow.schema.ddl.ProvisionReport.Step;
+import dev.dmsflow.schema.ddl.ProvisionReport;
+import dev.dmsflow.schema.ddl.Steps;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.dmsflow.schema.provision;
 
-import dev.dmsflow.schema.ddl.ProvisionReport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dmsflow.infra.ApiUser;
@@ -9,12 +8,14 @@ import dev.dmsflow.infra.DmsflowInfrastructure;
 import dev.dmsflow.schema.SchemaServiceTest;
 import dev.dmsflow.schema.TestCatalog;
 import dev.dmsflow.schema.ddl.ProvisionReport.Outcome;
+import dev.dmsflow.schema.ddl.ProvisionReport;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -36,7 +37,7 @@ class ProvisioningIT {
 
     @BeforeEach
     void freshDatabases() {
-        jdbc.execute("DROP SCHEMA IF EXISTS sv_staging, sv_production, sv_target, admin CASCADE");
+        jdbc.execute("DROP SCHEMA IF EXISTS sv_staging, sv_production, sv_target, admin, merge_service CASCADE");
         jdbc.execute("DROP SERVER IF EXISTS sv_db2 CASCADE");
         jdbc.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'sv_dms') THEN CREATE ROLE sv_dms; END IF; END $$");
         jdbc.execute("CREATE SCHEMA sv_production");
@@ -129,11 +130,13 @@ class ProvisioningIT {
         // merge-service has not created admin.merge_logs yet: nothing is processed
         assertThat(status("orders")).containsEntry("total_records", 3L).containsEntry("pending_records", 3L).containsEntry("processed_records", 0L);
 
-        jdbc.execute("""
-                CREATE TABLE admin.merge_logs (id bigserial PRIMARY KEY, table_name varchar(200), merge_time timestamptz, records_updated bigint,
-                    records_inserted bigint, request_id text, source_table text, window_from timestamptz, window_to timestamptz)""");
-        jdbc.update("INSERT INTO admin.merge_logs (table_name, merge_time, request_id, source_table, window_from, window_to)"
-                + " VALUES ('sv_production.orders', now() + interval '1 second', 'req-1', 'sv_staging.orders', '2026-01-01Z', '2026-02-01Z')");
+        // the owner's own migrations, not a copy of its DDL: the view must read merge_logs as merge-service creates it
+        Flyway.configure().dataSource(jdbc.getDataSource()).schemas("merge_service").defaultSchema("merge_service")
+                .locations("filesystem:../merge-service/src/main/resources/db/migration/merge").load().migrate();
+        jdbc.update("INSERT INTO admin.merge_logs (table_name, merge_time, records_updated, records_inserted, records_skipped_stale,"
+                + " records_duplicate, staged_rows, full_load_rows, request_id, source_table, window_from, window_to, duration_ms)"
+                + " VALUES ('sv_production.orders', now() + interval '1 second', 0, 2, 0, 0, 2, 2, 'req-1', 'sv_staging.orders',"
+                + " '2026-01-01Z', '2026-02-01Z', 5)");
 
         assertThat(status("orders")).containsEntry("total_records", 3L).containsEntry("pending_records", 1L).containsEntry("processed_records", 2L);
         assertThat(status("customers")).containsEntry("total_records", 0L);

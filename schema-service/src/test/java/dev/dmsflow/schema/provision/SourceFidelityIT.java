@@ -1,7 +1,5 @@
 package dev.dmsflow.schema.provision;
 
-import dev.dmsflow.schema.ddl.Steps;
-import dev.dmsflow.schema.ddl.ProvisionException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +7,8 @@ import dev.dmsflow.contracts.catalog.CatalogTable;
 import dev.dmsflow.contracts.catalog.QualifiedName;
 import dev.dmsflow.infra.Database;
 import dev.dmsflow.infra.DmsflowInfrastructure;
+import dev.dmsflow.schema.ddl.ProvisionException;
+import dev.dmsflow.schema.ddl.Steps;
 import dev.dmsflow.schema.drift.ColumnDrift;
 import dev.dmsflow.schema.drift.TablePair;
 import dev.dmsflow.schema.drift.TypeVerification;

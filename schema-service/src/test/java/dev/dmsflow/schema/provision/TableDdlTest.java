@@ -1,15 +1,15 @@
 package dev.dmsflow.schema.provision;
 
-import dev.dmsflow.schema.ddl.PgCatalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dmsflow.contracts.catalog.CatalogTable;
 import dev.dmsflow.contracts.catalog.Identifiers;
 import dev.dmsflow.contracts.catalog.QualifiedName;
+import dev.dmsflow.schema.ddl.PgCatalog.PgColumn;
+import dev.dmsflow.schema.ddl.PgCatalog;
 import dev.dmsflow.schema.drift.TablePair;
 import dev.dmsflow.schema.drift.TypeVerification;
-import dev.dmsflow.schema.ddl.PgCatalog.PgColumn;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

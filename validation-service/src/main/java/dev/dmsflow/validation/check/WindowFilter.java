@@ -1,9 +1,7 @@
 package dev.dmsflow.validation.check;
 
+import dev.dmsflow.support.jdbc.WindowBound;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 
 /**
  * The run's half-open window {@code [from, to)} on a window column, bound with the Java type that matches the column:
@@ -12,9 +10,7 @@ import java.time.ZoneOffset;
 record WindowFilter(Instant from, Instant to) {
 
     static Object bound(Column column, Instant instant) {
-        return column.typeName().equals("timestamptz")
-                ? OffsetDateTime.ofInstant(instant, ZoneOffset.UTC)
-                : LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+        return WindowBound.value(instant, column.typeName());
     }
 
     /** {@code ref >= from AND ref < to}. */

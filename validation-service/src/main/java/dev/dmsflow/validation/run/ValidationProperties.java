@@ -1,7 +1,6 @@
 package dev.dmsflow.validation.run;
 
 import dev.dmsflow.support.jdbc.JdbcSource;
-import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import dev.dmsflow.validation.check.CheckSettings;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;

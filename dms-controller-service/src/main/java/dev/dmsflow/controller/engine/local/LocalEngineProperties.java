@@ -1,7 +1,6 @@
 package dev.dmsflow.controller.engine.local;
 
 import dev.dmsflow.support.jdbc.JdbcSource;
-import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.DefaultValue;

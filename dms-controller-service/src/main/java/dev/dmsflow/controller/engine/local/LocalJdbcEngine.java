@@ -39,6 +39,8 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalJdbcEngine.class);
     static final String ARN_PREFIX = "local:";
+    /** Source connections beyond the copies' for the catalog reads of tasks being created. */
+    private static final int CATALOG_CONNECTIONS = 4;
     /** How long an abandoned task's loading threads get to end their COPY sessions. */
     private static final Duration ABANDON_WAIT = Duration.ofSeconds(60);
 
@@ -52,7 +54,7 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
 
     /**
      * @param target      the staging database's connections
-     * @param connections the most source connections open at once (loads beyond it wait), as many as target ones
+     * @param connections the most tables loading at once (as many as target connections; loads beyond it wait)
      */
     public LocalJdbcEngine(LocalEngineProperties properties, DataSource target, int connections) {
         if (properties.source() == null || properties.source().url() == null) {
@@ -67,11 +69,14 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
     /**
      * Pooled source connections: opening one per task (its catalog) and per table (its copy) cost a run a few hundred
      * milliseconds on a busy machine before its copy began. The pool opens none until the first task (a source that is
-     * down fails that task, not the service's start) and closes idle ones after a minute. Its connections only read,
+     * down fails that task, not the service's start). Its connections only read,
      * set up once for the dialect.
      */
     private static HikariDataSource sourcePool(JdbcSource source, SourceDialect dialect, int connections) {
-        HikariDataSource pool = source.pool("local-engine-source", connections);
+        HikariDataSource pool = source.pool("local-engine-source", connections + CATALOG_CONNECTIONS);
+        // kept open once the first task opened the pool: a pool that must first open connections hands them out one
+        // by one (its single adder thread), and a burst of copies then waited seconds before their first row
+        pool.setMinimumIdle(pool.getMaximumPoolSize());
         pool.setConnectionTimeout(Duration.ofMinutes(30).toMillis());
         pool.setReadOnly(true);
         pool.setAutoCommit(dialect.autoCommit());
@@ -260,7 +265,9 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
             }
             table.state = "Full load";
             table.start = Instant.now();
-            try (Connection source = source(); Connection staging = target.getConnection()) {
+            // staging first: a copy waiting for one of the (bounded) staging connections holds no source connection,
+            // so the source pool always has some left for the catalog reads of tasks being created
+            try (Connection staging = target.getConnection(); Connection source = source()) {
                 table.copy.copy(source, staging, dialect, plan.prepMode(), plan.commitRate(), properties.fetchSize(),
                         dialect instanceof SourceDialect.Oracle, table.rows);
                 table.state = "Table completed";

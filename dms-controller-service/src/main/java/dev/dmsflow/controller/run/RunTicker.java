@@ -14,19 +14,19 @@ import org.springframework.dao.DataAccessException;
 /**
  * Advances runs: a tick every poll interval, and at once when something a tick acts on arrived (a request was queued,
  * an outcome gave leases back), so a request does not wait a poll interval for its lease nor a queued run for the
- * tick after its predecessor's outcome. One thread, so ticks of this instance never overlap; within a tick the runs
- * advance in parallel on a few step threads, so a slow engine call of one run does not hold up the others.
+ * tick after its predecessor's outcome. One thread, so ticks of this instance never overlap; a tick hands each run's
+ * step to a few step threads and does not wait for them, so a slow engine call of one run holds up no other.
  */
 final class RunTicker implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RunTicker.class);
 
+    /** How many runs advance at once; each holds a database connection while it does. */
+    private static final int STEP_THREADS = 4;
+
     private final ControllerInstance instance;
     private final RunCoordinator coordinator;
     private final Duration pollInterval;
-    /** How many runs advance at once within a tick; each holds a database connection while it does. */
-    private static final int STEP_THREADS = 4;
-
     private final Semaphore wake = new Semaphore(0);
     private volatile Thread thread;
     private volatile ExecutorService steps;

@@ -1,5 +1,7 @@
 package dev.dmsflow.embedded.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dmsflow.contracts.event.FullLoadCompleted;
 import dev.dmsflow.contracts.event.MergeCompleted;
@@ -33,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -42,6 +45,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.common.GroupState;
 import org.apache.avro.specific.SpecificRecord;
+import org.awaitility.core.ConditionTimeoutException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -236,24 +240,34 @@ public final class LoadBenchmark {
     }
 
     /** Waits until every run has an outcome (ValidationPassed, ValidationFailed, TaskFailed) or the timeout passed. */
-    private static Map<String, Run> awaitOutcomes(EventLog events, Set<String> requestIds, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    private static Map<String, Run> awaitOutcomes(EventLog events, Set<String> requestIds, Duration timeout) {
+        long[] nextProgress = {System.nanoTime() + TimeUnit.SECONDS.toNanos(30)};
         Map<String, Run> runs = new LinkedHashMap<>();
-        while (true) {
+        // polls the consumer's record of events, not the system under test
+        pollUntil(timeout, Duration.ofMillis(200), () -> {
             runs.clear();
             for (String requestId : requestIds) {
                 run(events, requestId).ifPresent(run -> runs.put(requestId, run));
             }
-            if (runs.size() == requestIds.size() || System.nanoTime() > deadline) {
-                return runs;
-            }
-            if (System.nanoTime() > nextProgress) {
+            if (System.nanoTime() > nextProgress[0]) {
                 System.out.printf("  ... %d of %d runs ended%n", runs.size(), requestIds.size());
-                nextProgress += TimeUnit.SECONDS.toNanos(30);
+                nextProgress[0] += TimeUnit.SECONDS.toNanos(30);
             }
-            // polls the consumer's record of events, not the system under test
-            Thread.sleep(200);
+            return runs.size() == requestIds.size();
+        });
+        return runs;
+    }
+
+    /**
+     * Polls until {@code done} or {@code atMost} passed; false then. A benchmark reports what it got (runs without an
+     * outcome, leases still held) instead of failing on the first wait that ran out.
+     */
+    private static boolean pollUntil(Duration atMost, Duration every, Callable<Boolean> done) {
+        try {
+            await().atMost(atMost).pollInterval(every).until(done);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
     }
 
@@ -279,16 +293,11 @@ public final class LoadBenchmark {
     private static void awaitStableGroups(String bootstrapServers, int members) throws Exception {
         List<String> groups = List.of("dms-controller-service", "schema-service", "merge-service", "validation-service");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            while (true) {
+            pollUntil(Duration.ofMinutes(2), Duration.ofMillis(500), () -> {
                 Collection<ConsumerGroupDescription> described = admin.describeConsumerGroups(groups).all().get(30, TimeUnit.SECONDS).values();
                 // at least: the controller's two listeners share its group
-                if (described.stream().allMatch(g -> g.groupState() == GroupState.STABLE && g.members().size() >= members)
-                        || System.nanoTime() > deadline) {
-                    return;
-                }
-                Thread.sleep(500);
-            }
+                return described.stream().allMatch(g -> g.groupState() == GroupState.STABLE && g.members().size() >= members);
+            });
         }
     }
 
@@ -408,33 +417,24 @@ public final class LoadBenchmark {
     }
 
     /** The requestIds whose run view counts at least the duplicates sent for them (waits up to 30 s for the controller). */
-    private static Set<String> awaitIgnored(Map<String, Integer> duplicatesSent, ControllerClient controller) throws InterruptedException {
+    private static Set<String> awaitIgnored(Map<String, Integer> duplicatesSent, ControllerClient controller) {
         Set<String> ignored = new LinkedHashSet<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
+        pollUntil(Duration.ofSeconds(30), Duration.ofMillis(500), () -> {
             for (var sent : duplicatesSent.entrySet()) {
                 Optional<JsonNode> view = controller.run(sent.getKey());
                 if (view.isPresent() && view.get().path("ignoredDuplicates").asInt() >= sent.getValue()) {
                     ignored.add(sent.getKey());
                 }
             }
-            if (ignored.size() == duplicatesSent.size() || System.nanoTime() > deadline) {
-                return ignored;
-            }
-            Thread.sleep(500);
-        }
+            return ignored.size() == duplicatesSent.size();
+        });
+        return ignored;
     }
 
     /** Leases still held once the controllers had 30 s to hear of every outcome. */
-    private static long awaitLeasesReleased(ControllerClient controller) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            int held = controller.leases().size();
-            if (held == 0 || System.nanoTime() > deadline) {
-                return held;
-            }
-            Thread.sleep(500);
-        }
+    private static long awaitLeasesReleased(ControllerClient controller) {
+        pollUntil(Duration.ofSeconds(30), Duration.ofMillis(500), () -> controller.leases().isEmpty());
+        return controller.leases().size();
     }
 
     private static String describe(SpecificRecord outcome) {

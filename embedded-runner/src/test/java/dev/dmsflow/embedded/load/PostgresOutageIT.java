@@ -8,9 +8,7 @@ import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.ValidationFailed;
 import dev.dmsflow.contracts.event.ValidationPassed;
 import dev.dmsflow.embedded.load.ControllerClient.Reload;
-import dev.dmsflow.infra.DmsflowInfrastructure;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -27,50 +25,43 @@ class PostgresOutageIT {
     private static final LoadData DATA = new LoadData(1, 200_000);
     private static final Duration OUTAGE = Duration.ofSeconds(60);
 
-    private static DmsflowInfrastructure infrastructure;
-    private static ServiceInstances services;
-    private static EventLog events;
+    private static LoadEnvironment environment;
 
     @BeforeAll
     static void start() {
-        infrastructure = DmsflowInfrastructure.start(0);
-        DATA.create(infrastructure);
-        services = ServiceInstances.start(infrastructure, DATA.catalog(), 1, Map.of());
-        events = new EventLog(infrastructure.kafkaBootstrapServers());
+        environment = LoadEnvironment.start(DATA, 1);
     }
 
     @AfterAll
     static void stop() {
-        events.close();
-        services.close();
-        infrastructure.close();
+        environment.close();
     }
 
     @Test
     void aRunInFlightWhilePostgresIsDownForAMinuteValidatesAfterItComesBack() {
         String requestId = "postgres-outage";
-        ControllerClient controller = new ControllerClient(services.controllerPorts().get(0));
+        ControllerClient controller = new ControllerClient(environment.services().controllerPorts().get(0));
         assertThat(controller.post(new Reload(requestId, DATA.tableNames(), LoadData.day(0), LoadData.day(LoadData.DAYS)))).isEqualTo(202);
-        await().atMost(Duration.ofMinutes(2)).until(() -> !events.events(requestId, FullLoadCompleted.class).isEmpty());
+        await().atMost(Duration.ofMinutes(2)).until(() -> !environment.events().events(requestId, FullLoadCompleted.class).isEmpty());
 
         // the staging check, the merge and the validation are still ahead of the run
-        infrastructure.stopPostgres();
+        environment.infrastructure().stopPostgres();
         try {
             // the outage itself, a minute long: meanwhile no service gives the run up
             await().during(OUTAGE).atMost(OUTAGE.plusSeconds(10)).untilAsserted(() -> {
-                assertThat(events.events(requestId, TaskFailed.class)).isEmpty();
-                assertThat(events.deadLetters()).isEmpty();
+                assertThat(environment.events().events(requestId, TaskFailed.class)).isEmpty();
+                assertThat(environment.events().deadLetters()).isEmpty();
             });
         } finally {
-            infrastructure.startPostgres();
+            environment.infrastructure().startPostgres();
         }
 
-        await().atMost(Duration.ofMinutes(3)).until(() -> events.events(requestId, ValidationPassed.class).size()
-                + events.events(requestId, ValidationFailed.class).size() + events.events(requestId, TaskFailed.class).size() > 0);
-        assertThat(events.events(requestId, TaskFailed.class)).isEmpty();
-        assertThat(events.events(requestId, ValidationFailed.class)).isEmpty();
-        assertThat(events.events(requestId, ValidationPassed.class)).hasSize(1);
-        assertThat(events.deadLetters()).isEmpty();
+        await().atMost(Duration.ofMinutes(3)).until(() -> environment.events().events(requestId, ValidationPassed.class).size()
+                + environment.events().events(requestId, ValidationFailed.class).size() + environment.events().events(requestId, TaskFailed.class).size() > 0);
+        assertThat(environment.events().events(requestId, TaskFailed.class)).isEmpty();
+        assertThat(environment.events().events(requestId, ValidationFailed.class)).isEmpty();
+        assertThat(environment.events().events(requestId, ValidationPassed.class)).hasSize(1);
+        assertThat(environment.events().deadLetters()).isEmpty();
         await().atMost(Duration.ofSeconds(30)).until(() -> controller.leases().isEmpty());
     }
 }

@@ -7,11 +7,9 @@ import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.ValidationFailed;
 import dev.dmsflow.contracts.event.ValidationPassed;
 import dev.dmsflow.embedded.load.ControllerClient.Reload;
-import dev.dmsflow.infra.DmsflowInfrastructure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,28 +23,21 @@ class TwoInstancesOfEachServiceIT {
 
     private static final LoadData DATA = new LoadData(4, 5000);
 
-    private static DmsflowInfrastructure infrastructure;
-    private static ServiceInstances services;
-    private static EventLog events;
+    private static LoadEnvironment environment;
 
     @BeforeAll
     static void start() {
-        infrastructure = DmsflowInfrastructure.start(0);
-        DATA.create(infrastructure);
-        services = ServiceInstances.start(infrastructure, DATA.catalog(), 2, Map.of());
-        events = new EventLog(infrastructure.kafkaBootstrapServers());
+        environment = LoadEnvironment.start(DATA, 2);
     }
 
     @AfterAll
     static void stop() {
-        events.close();
-        services.close();
-        infrastructure.close();
+        environment.close();
     }
 
     @Test
     void everyRunEndsWithExactlyOneValidationPassedAndNoLeaseIsLeft() {
-        List<ControllerClient> controllers = services.controllerPorts().stream().map(ControllerClient::new).toList();
+        List<ControllerClient> controllers = environment.services().controllerPorts().stream().map(ControllerClient::new).toList();
         List<String> tables = DATA.tableNames();
         List<Reload> reloads = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -65,23 +56,23 @@ class TwoInstancesOfEachServiceIT {
         await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             for (Reload reload : reloads) {
                 String run = reload.requestId() + " " + timeline(reload.requestId());
-                assertThat(events.events(reload.requestId(), ValidationPassed.class)).as(run).hasSize(1);
-                assertThat(events.events(reload.requestId(), ValidationFailed.class)).as(run).isEmpty();
-                assertThat(events.events(reload.requestId(), TaskFailed.class)).as(run).isEmpty();
+                assertThat(environment.events().events(reload.requestId(), ValidationPassed.class)).as(run).hasSize(1);
+                assertThat(environment.events().events(reload.requestId(), ValidationFailed.class)).as(run).isEmpty();
+                assertThat(environment.events().events(reload.requestId(), TaskFailed.class)).as(run).isEmpty();
             }
         });
-        assertThat(events.deadLetters()).isEmpty();
+        assertThat(environment.events().deadLetters()).isEmpty();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(controllers).allSatisfy(controller ->
                 assertThat(controller.leases()).isEmpty()));
     }
 
     /** The run's events in the order read, e.g. [TaskRequested, FullLoadCompleted, FullLoadCompleted, ...]: where a second one began. */
     private static List<String> timeline(String requestId) {
-        return events.of(requestId).stream().map(e -> e.event().getSchema().getName()).filter(name -> !name.equals("TaskProgress")).toList();
+        return environment.events().of(requestId).stream().map(e -> e.event().getSchema().getName()).filter(name -> !name.equals("TaskProgress")).toList();
     }
 
     private static int outcomes(String requestId) {
-        return events.events(requestId, ValidationPassed.class).size() + events.events(requestId, ValidationFailed.class).size()
-                + events.events(requestId, TaskFailed.class).size();
+        return environment.events().events(requestId, ValidationPassed.class).size() + environment.events().events(requestId, ValidationFailed.class).size()
+                + environment.events().events(requestId, TaskFailed.class).size();
     }
 }

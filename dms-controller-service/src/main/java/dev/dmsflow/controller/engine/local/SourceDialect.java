@@ -1,6 +1,5 @@
 package dev.dmsflow.controller.engine.local;
 
-import dev.dmsflow.contracts.catalog.Identifiers;
 import java.util.Locale;
 
 /**
@@ -18,10 +17,6 @@ abstract class SourceDialect {
             return new Oracle();
         }
         throw new IllegalArgumentException("the local engine reads PostgreSQL or Oracle sources, not " + jdbcUrl.split("//")[0]);
-    }
-
-    String quote(String identifier) {
-        return Identifiers.escape(identifier);
     }
 
     /** Window values are UTC; the session reads and compares in UTC too (run once per pooled connection). */

@@ -83,7 +83,7 @@ record TableCopy(String sourceSchema, String sourceTable, String targetSchema, S
             if (index < 0) {
                 throw new IllegalArgumentException("filter column " + filter.column() + " is not a column of " + schema + "." + table);
             }
-            String column = dialect.quote(filter.column());
+            String column = Identifiers.escape(filter.column());
             String type = types.get(index);
             List<String> alternatives = new ArrayList<>();
             for (TaskPlan.Condition condition : filter.conditions()) {
@@ -149,7 +149,7 @@ record TableCopy(String sourceSchema, String sourceTable, String targetSchema, S
                 }
             }
         }
-        String select = inline(select(new SourceDialect.Postgres()), literals);
+        String select = inline(select(), literals);
         org.postgresql.copy.CopyOut copyOut = source.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + select + ") TO STDOUT");
         // The source keeps streaming while staging commits: a reader thread cuts the rows into 64 KiB chunks (ending
         // at each CommitRate boundary) and hands them over through a small bounded queue, so memory stays bounded.
@@ -256,7 +256,7 @@ record TableCopy(String sourceSchema, String sourceTable, String targetSchema, S
     /** Any other source: a streaming SELECT (fetch size), each value read by its JDBC type and encoded for COPY. */
     private long copyRows(Connection source, Connection target, SourceDialect dialect, String copy, int commitRate, int fetchSize,
                           boolean datesHaveTime, AtomicLong rows) throws SQLException {
-        String select = select(dialect);
+        String select = select();
         try (PreparedStatement statement = source.prepareStatement(select, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             statement.setFetchSize(fetchSize);
             for (int i = 0; i < binds.size(); i++) {
@@ -348,9 +348,9 @@ record TableCopy(String sourceSchema, String sourceTable, String targetSchema, S
         return inlined.toString();
     }
 
-    String select(SourceDialect dialect) {
-        return "SELECT " + sourceColumns.stream().map(dialect::quote).collect(Collectors.joining(", "))
-                + " FROM " + dialect.quote(sourceSchema) + "." + dialect.quote(sourceTable) + where;
+    String select() {
+        return "SELECT " + sourceColumns.stream().map(Identifiers::escape).collect(Collectors.joining(", "))
+                + " FROM " + Identifiers.escape(sourceSchema) + "." + Identifiers.escape(sourceTable) + where;
     }
 
     private static void finish(CopyIn copyIn, ByteArrayOutputStream buffer) throws SQLException {

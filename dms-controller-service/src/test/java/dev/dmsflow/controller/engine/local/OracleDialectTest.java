@@ -66,10 +66,10 @@ class OracleDialectTest {
         String settings = TaskDocuments.taskSettings(new TaskSettingsProperties("TRUNCATE_BEFORE_LOAD", 1, 100, 600, true, false, 64, true, 32, true), "staging");
         TableCopy copy = TableCopy.resolve(TaskPlan.parse("full-load", mappings, settings), h2, new SourceDialect.Oracle()).get(0);
 
-        assertThat(copy.select(new SourceDialect.Oracle())).contains("BETWEEN TO_TIMESTAMP(?, 'YYYY-MM-DD HH24:MI:SS");
+        assertThat(copy.select()).contains("BETWEEN TO_TIMESTAMP(?, 'YYYY-MM-DD HH24:MI:SS");
         assertThat(copy.targetColumns()).containsExactly("order_id", "created", "updated_at", "note");
         List<Long> ids = new ArrayList<>();
-        try (PreparedStatement statement = h2.prepareStatement(copy.select(new SourceDialect.Oracle()) + " ORDER BY 1")) {
+        try (PreparedStatement statement = h2.prepareStatement(copy.select() + " ORDER BY 1")) {
             for (int i = 0; i < copy.binds().size(); i++) {
                 statement.setString(i + 1, copy.binds().get(i));
             }

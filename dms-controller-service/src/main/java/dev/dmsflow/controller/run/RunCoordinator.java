@@ -40,8 +40,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -218,9 +218,10 @@ public final class RunCoordinator {
      * One pass over every unfinished run: queued runs are leased by anyone, loading runs advanced by their owner, each
      * in a step of its own on {@code steps}. With {@code housekeeping}, first what only time brings about: outcomes left
      * unpublished, runs of instances that stopped, task deletes to retry, deadlines passed (each engine call a step too,
-     * so a slow DMS API holds up no lease).
+     * so a slow DMS API holds up no lease), and every loading or replicating run's task polled; without it, only the
+     * runs whose local tasks are among {@code endedTasks}.
      */
-    public void tick(Executor steps, boolean housekeeping) {
+    public void tick(Executor steps, boolean housekeeping, Set<String> endedTasks) {
         if (housekeeping) {
             publishStoredOutcomes();
             store.claimOrphans().forEach((requestId, previous) -> log.info("Run {}: taken over from {}", requestId,
@@ -237,8 +238,14 @@ public final class RunCoordinator {
             }
         }
         steps(steps, RunStatus.STARTING, this::advanceStarting);
-        steps(steps, RunStatus.RUNNING, this::poll);
-        steps(steps, RunStatus.REPLICATING, this::replicate);
+        if (housekeeping) {
+            steps(steps, RunStatus.RUNNING, this::poll);
+            steps(steps, RunStatus.REPLICATING, this::replicate);
+        } else if (!endedTasks.isEmpty()) {
+            for (String requestId : store.ownedRequestIdsOfTasks(RunStatus.RUNNING, endedTasks)) {
+                step(steps, requestId, this::poll);
+            }
+        }
     }
 
     /**

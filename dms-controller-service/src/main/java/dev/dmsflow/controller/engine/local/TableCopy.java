@@ -4,13 +4,13 @@ import dev.dmsflow.contracts.catalog.Identifiers;
 import dev.dmsflow.contracts.catalog.ChangeLog;
 import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,42 +32,32 @@ record TableCopy(String sourceSchema, String sourceTable, String targetSchema, S
 
     /** Every table the plan selects in the source, with its columns and filters resolved against the source's catalog. */
     static List<TableCopy> resolve(TaskPlan plan, Connection source, SourceDialect dialect) throws SQLException {
-        DatabaseMetaData metadata = source.getMetaData();
         List<TableCopy> copies = new ArrayList<>();
         for (TaskPlan.Selection selection : plan.selections()) {
             if (!selection.include()) {
                 continue;
             }
             TaskPlan.Locator locator = selection.locator();
-            List<String[]> tables = new ArrayList<>();
-            try (ResultSet rs = metadata.getTables(null, locator.schema(), locator.table(), new String[] {"TABLE", "VIEW"})) {
-                while (rs.next()) {
-                    tables.add(new String[] {rs.getString("TABLE_SCHEM"), rs.getString("TABLE_NAME")});
-                }
-            }
+            List<SourceDialect.SourceTable> tables = dialect.tables(source, Objects.requireNonNullElse(locator.schema(), "%"),
+                    Objects.requireNonNullElse(locator.table(), "%"));
             if (tables.isEmpty()) {
                 throw new IllegalArgumentException("the source has no table " + locator.schema() + "." + locator.table());
             }
-            for (String[] table : tables) {
-                boolean excluded = plan.selections().stream().anyMatch(s -> !s.include() && s.locator().matches(table[0], table[1], null));
+            for (SourceDialect.SourceTable table : tables) {
+                boolean excluded = plan.selections().stream().anyMatch(s -> !s.include() && s.locator().matches(table.schema(), table.name(), null));
                 if (!excluded) {
-                    copies.add(resolve(plan, selection, metadata, dialect, table[0], table[1]));
+                    copies.add(resolve(plan, selection, dialect, table));
                 }
             }
         }
         return copies;
     }
 
-    private static TableCopy resolve(TaskPlan plan, TaskPlan.Selection selection, DatabaseMetaData metadata, SourceDialect dialect,
-                                     String schema, String table) throws SQLException {
-        List<String> columns = new ArrayList<>();
-        List<String> types = new ArrayList<>();
-        try (ResultSet rs = metadata.getColumns(null, schema, table, null)) {
-            while (rs.next()) {
-                columns.add(rs.getString("COLUMN_NAME"));
-                types.add(rs.getString("TYPE_NAME"));
-            }
-        }
+    private static TableCopy resolve(TaskPlan plan, TaskPlan.Selection selection, SourceDialect dialect, SourceDialect.SourceTable source) {
+        String schema = source.schema();
+        String table = source.name();
+        List<String> columns = List.copyOf(source.columnTypes().keySet());
+        List<String> types = List.copyOf(source.columnTypes().values());
         List<String> sourceColumns = new ArrayList<>();
         List<String> targetColumns = new ArrayList<>();
         for (String column : columns) {

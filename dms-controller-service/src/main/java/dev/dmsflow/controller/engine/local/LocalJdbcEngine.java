@@ -115,7 +115,7 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
         }
         List<TableCopy> copies;
         try (Connection source = source()) {
-            copies = TableCopy.resolve(plan, source, dialect);
+            copies = PlanCompiler.compile(plan, source, dialect);
         } catch (IllegalArgumentException e) {
             throw new EngineException("task " + task.identifier() + ": " + e.getMessage(), false, e);
         } catch (SQLException e) {
@@ -271,8 +271,7 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
             // staging first: a copy waiting for one of the (bounded) staging connections holds no source connection,
             // so the source pool always has some left for the catalog reads of tasks being created
             try (Connection staging = target.getConnection(); Connection source = source()) {
-                table.copy.copy(source, staging, dialect, plan.prepMode(), plan.commitRate(), properties.fetchSize(),
-                        dialect instanceof SourceDialect.Oracle, table.rows);
+                table.copy.copy(source, staging, dialect, plan.prepMode(), plan.commitRate(), properties.fetchSize(), table.rows);
                 table.state = "Table completed";
             } catch (SQLException | RuntimeException e) {
                 table.state = "Table error";

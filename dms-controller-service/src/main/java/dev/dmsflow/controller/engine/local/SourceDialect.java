@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What differs between the databases the local engine reads: quoting, how a DMS filter value (a string such as
@@ -39,6 +40,13 @@ abstract class SourceDialect {
      */
     abstract List<SourceTable> tables(Connection source, String schemaPattern, String tablePattern) throws SQLException;
 
+    /**
+     * Streams the table's selected rows into the staging COPY {@code copy}, committing every {@code commitRate} rows;
+     * {@code rows} counts what is committed as it goes. Returns the rows loaded.
+     */
+    abstract long copy(TableCopy table, Connection source, Connection target, String copy, int commitRate, int fetchSize,
+                       AtomicLong rows) throws SQLException;
+
     /** Window values are UTC; the session reads and compares in UTC too (run once per pooled connection). */
     abstract String sessionSetup();
 
@@ -64,6 +72,13 @@ abstract class SourceDialect {
     }
 
     static final class Postgres extends SourceDialect {
+        /** Rows leave the source already in COPY text: no decoding and re-encoding (the fetch size does not apply). */
+        @Override
+        long copy(TableCopy table, Connection source, Connection target, String copy, int commitRate, int fetchSize,
+                  AtomicLong rows) throws SQLException {
+            return StreamCopy.copy(table, source, target, copy, commitRate, rows);
+        }
+
         @Override
         List<SourceTable> tables(Connection source, String schemaPattern, String tablePattern) throws SQLException {
             List<SourceTable> tables = new ArrayList<>();
@@ -99,6 +114,13 @@ abstract class SourceDialect {
     }
 
     static final class Oracle extends SourceDialect {
+        /** An Oracle DATE holds a time of day too, so it is copied as a timestamp. */
+        @Override
+        long copy(TableCopy table, Connection source, Connection target, String copy, int commitRate, int fetchSize,
+                  AtomicLong rows) throws SQLException {
+            return RowCopy.copy(table, source, target, copy, commitRate, fetchSize, true, rows);
+        }
+
         /** ALL_TAB_COLUMNS has views' columns too; DATA_TYPE spells types as the JDBC driver does ({@code TIMESTAMP(6) WITH TIME ZONE}). */
         @Override
         List<SourceTable> tables(Connection source, String schemaPattern, String tablePattern) throws SQLException {

@@ -19,7 +19,7 @@ import org.springframework.dao.DataAccessException;
  * tick after its predecessor's outcome. One thread, so ticks of this instance never overlap; a tick hands each run's
  * step to a few step threads and does not wait for them, so a slow engine call of one run holds up no other.
  */
-final class RunTicker implements SmartLifecycle {
+public final class RunTicker implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RunTicker.class);
 
@@ -42,7 +42,7 @@ final class RunTicker implements SmartLifecycle {
     }
 
     /** Asks for a tick now; wakes an idle ticker, or makes a busy one tick again right after. */
-    void wake() {
+    public void wake() {
         wake.release();
     }
 

@@ -219,10 +219,18 @@ public final class RunCoordinator {
         if (housekeeping) {
             steps(steps, RunStatus.RUNNING, this::poll);
             steps(steps, RunStatus.REPLICATING, this::replicate);
-        } else if (!endedTasks.isEmpty()) {
-            for (String requestId : store.ownedRequestIdsOfTasks(RunStatus.RUNNING, endedTasks)) {
-                step(steps, requestId, this::poll);
-            }
+        } else {
+            completeEnded(steps, endedTasks);
+        }
+    }
+
+    /** This instance's loading runs whose local tasks are among {@code endedTasks} take their step: they complete (or fail). */
+    public void completeEnded(Executor steps, Set<String> endedTasks) {
+        if (endedTasks.isEmpty()) {
+            return;
+        }
+        for (String requestId : store.ownedRequestIdsOfTasks(RunStatus.RUNNING, endedTasks)) {
+            step(steps, requestId, this::poll);
         }
     }
 

@@ -224,7 +224,8 @@ public final class PipelineBenchmark {
         LocalDateTime to = LocalDateTime.ofInstant(LoadData.day(WINDOW_DAYS), ZoneOffset.UTC);
         try (Connection in = source.getConnection(); Connection out = db1.getConnection(); Statement statement = out.createStatement()) {
             statement.execute("DROP TABLE IF EXISTS " + staging);
-            statement.execute("CREATE TABLE " + staging + " (LIKE production." + TABLE + " INCLUDING ALL)");
+            // the staging table the pipeline loads, as schema-service made it (its key, its window index, _dms_loaded_at)
+            statement.execute("CREATE TABLE " + staging + " (LIKE staging." + TABLE + " INCLUDING ALL)");
             out.setAutoCommit(false);
             in.setAutoCommit(false);
             long started = System.nanoTime();

@@ -2,6 +2,7 @@ package dev.dmsflow.schema.ddl;
 
 import dev.dmsflow.contracts.catalog.QualifiedName;
 import dev.dmsflow.support.sql.CatalogReader;
+import dev.dmsflow.support.sql.SqlQuery;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,7 +35,7 @@ public final class PgCatalog {
     }
 
     public static boolean schemaExists(Connection connection, String schema) throws SQLException {
-        return exists(connection, "SELECT 1 FROM pg_namespace WHERE nspname = ?", schema);
+        return exists(connection, new SqlQuery().sql("SELECT 1 FROM pg_namespace WHERE nspname = ").param("?", schema));
     }
 
     /** The relation's kind ({@code r} table, {@code v} view, {@code f} foreign table...), empty when there is none. */
@@ -71,17 +72,17 @@ public final class PgCatalog {
     }
 
     public static boolean indexExists(Connection connection, String schema, String index) throws SQLException {
-        return exists(connection, "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('i', 'I')",
-                schema, index);
+        return exists(connection, new SqlQuery().sql("SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ")
+                .param("?", schema).param(" AND c.relname = ?", index).sql(" AND c.relkind IN ('i', 'I')"));
     }
 
     public static boolean functionExists(Connection connection, String schema, String function) throws SQLException {
-        return exists(connection, "SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ? AND p.proname = ?",
-                schema, function);
+        return exists(connection, new SqlQuery().sql("SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ")
+                .param("?", schema).param(" AND p.proname = ?", function));
     }
 
     public static boolean roleExists(Connection connection, String role) throws SQLException {
-        return exists(connection, "SELECT 1 FROM pg_roles WHERE rolname = ?", role);
+        return exists(connection, new SqlQuery().sql("SELECT 1 FROM pg_roles WHERE rolname = ").param("?", role));
     }
 
     /** Whether the role holds the privilege on the table, view or foreign table ({@code has_table_privilege}). */
@@ -108,14 +109,7 @@ public final class PgCatalog {
         }
     }
 
-    private static boolean exists(Connection connection, String sql, String... parameters) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                query.setString(i + 1, parameters[i]);
-            }
-            try (ResultSet rs = query.executeQuery()) {
-                return rs.next();
-            }
-        }
+    private static boolean exists(Connection connection, SqlQuery query) throws SQLException {
+        return !query.list(connection, rs -> true).isEmpty();
     }
 }

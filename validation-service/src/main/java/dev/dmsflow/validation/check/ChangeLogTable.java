@@ -2,6 +2,7 @@ package dev.dmsflow.validation.check;
 
 import dev.dmsflow.contracts.catalog.ChangeLog;
 import dev.dmsflow.contracts.catalog.QualifiedName;
+import dev.dmsflow.support.sql.SqlQuery;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

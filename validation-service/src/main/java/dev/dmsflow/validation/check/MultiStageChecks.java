@@ -1,6 +1,7 @@
 package dev.dmsflow.validation.check;
 
 import dev.dmsflow.contracts.catalog.MultiStageDefinition;
+import dev.dmsflow.support.sql.SqlQuery;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,6 +1,7 @@
 package dev.dmsflow.validation.check;
 
 import dev.dmsflow.contracts.event.CheckResult;
+import dev.dmsflow.support.sql.SqlQuery;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

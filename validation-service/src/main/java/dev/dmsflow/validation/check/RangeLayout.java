@@ -1,5 +1,6 @@
 package dev.dmsflow.validation.check;
 
+import dev.dmsflow.support.sql.SqlQuery;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package dev.dmsflow.validation.check;
 
+import dev.dmsflow.support.sql.SqlQuery;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

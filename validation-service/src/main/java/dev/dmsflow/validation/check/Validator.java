@@ -5,6 +5,7 @@ import dev.dmsflow.contracts.event.CheckResult;
 import dev.dmsflow.contracts.event.MergeCompleted;
 import dev.dmsflow.contracts.event.TableMergeResult;
 import dev.dmsflow.contracts.event.TableRef;
+import dev.dmsflow.support.sql.SqlQuery;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;

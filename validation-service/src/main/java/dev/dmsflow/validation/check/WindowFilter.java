@@ -1,6 +1,7 @@
 package dev.dmsflow.validation.check;
 
 import dev.dmsflow.support.jdbc.WindowBound;
+import dev.dmsflow.support.sql.SqlQuery;
 import java.time.Instant;
 
 /**

@@ -1,4 +1,4 @@
-package dev.dmsflow.validation.check;
+package dev.dmsflow.support.sql;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,45 +8,48 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
-/** SQL text built from checked, quoted identifiers, with every value a bound parameter appended in text order. */
-final class SqlQuery {
+/**
+ * Dynamic SQL the one way dmsflow builds it: text from checked, quoted identifiers ({@code Identifiers}), and every
+ * value a bound parameter appended next to its placeholder, so text and binds cannot drift apart.
+ */
+public final class SqlQuery {
 
     /** A text array parameter (thresholds, keys), cast in the SQL to the type it stands for. */
-    record TextArray(List<String> values) {
+    public record TextArray(List<String> values) {
     }
 
     /** An int array parameter (bucket numbers). */
-    record IntArray(Collection<Integer> values) {
+    public record IntArray(Collection<Integer> values) {
     }
 
     /** A float8 array parameter (percentile fractions). */
-    record DoubleArray(List<Double> values) {
+    public record DoubleArray(List<Double> values) {
     }
 
-    interface RowReader<T> {
+    public interface RowReader<T> {
         T read(ResultSet row) throws SQLException;
     }
 
     private final StringBuilder sql = new StringBuilder();
     private final List<Object> params = new ArrayList<>();
 
-    SqlQuery sql(String text) {
+    public SqlQuery sql(String text) {
         sql.append(text);
         return this;
     }
 
     /** Appends {@code placeholderSql} (containing exactly one {@code ?}) and binds {@code value} to it. */
-    SqlQuery param(String placeholderSql, Object value) {
+    public SqlQuery param(String placeholderSql, Object value) {
         sql.append(placeholderSql);
         params.add(value);
         return this;
     }
 
-    String text() {
+    public String text() {
         return sql.toString();
     }
 
-    <T> List<T> list(Connection connection, RowReader<T> reader) throws SQLException {
+    public <T> List<T> list(Connection connection, RowReader<T> reader) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
             for (int i = 0; i < params.size(); i++) {
                 statement.setObject(i + 1, jdbcValue(connection, params.get(i)));
@@ -61,7 +64,7 @@ final class SqlQuery {
         }
     }
 
-    <T> T single(Connection connection, RowReader<T> reader) throws SQLException {
+    public <T> T single(Connection connection, RowReader<T> reader) throws SQLException {
         return list(connection, reader).get(0);
     }
 

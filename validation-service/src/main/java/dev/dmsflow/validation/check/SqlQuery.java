@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
 /** SQL text built from checked, quoted identifiers, with every value a bound parameter appended in text order. */
@@ -15,8 +14,8 @@ final class SqlQuery {
     record TextArray(List<String> values) {
     }
 
-    /** An int array parameter (bucket numbers). */
-    record IntArray(Collection<Integer> values) {
+    /** A bool array parameter (which buckets a scan keeps). */
+    record BoolArray(List<Boolean> values) {
     }
 
     /** A float8 array parameter (percentile fractions). */
@@ -69,8 +68,8 @@ final class SqlQuery {
         if (value instanceof TextArray array) {
             return connection.createArrayOf("text", array.values().toArray());
         }
-        if (value instanceof IntArray array) {
-            return connection.createArrayOf("int4", array.values().toArray());
+        if (value instanceof BoolArray array) {
+            return connection.createArrayOf("bool", array.values().toArray());
         }
         if (value instanceof DoubleArray array) {
             return connection.createArrayOf("float8", array.values().toArray());

@@ -144,7 +144,7 @@ public final class ValidationBenchmark {
                     "CREATE TABLE staging.orders_clean (LIKE staging.orders INCLUDING ALL)",
                     "INSERT INTO staging.orders_clean (" + COLUMNS + ") SELECT " + COLUMNS + " FROM production.orders WHERE " + IN_WINDOW,
                     "CREATE TABLE staging.orders_changed (LIKE staging.orders INCLUDING ALL)",
-                    "INSERT INTO staging.orders_changed (" + COLUMNS + ") SELECT order_id, customer_id, amount + 0.01, status, created_at, updated_at"
+                    "INSERT INTO staging.orders_changed (" + COLUMNS + ") SELECT order_id, customer_id, amount, status || ' changed', created_at, updated_at"
                             + " FROM staging.orders",
                     "VACUUM ANALYZE production.orders", "VACUUM ANALYZE staging.orders", "VACUUM ANALYZE staging.orders_clean",
                     "VACUUM ANALYZE staging.orders_changed")) {

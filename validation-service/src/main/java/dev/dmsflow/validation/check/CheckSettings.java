@@ -14,8 +14,8 @@ import java.time.Duration;
  * @param confirmDelay how long to wait before looking again at production for staged keys the source deleted after
  *                   the load read them but production still holds: CDC may not have applied the delete yet
  * @param repairKeys differing keys narrowed down per table and check beyond {@code sampleKeys}: a bisection stops
- *                   narrowing once this many mismatching ranges precede the others, so that memory and queries stay
- *                   bounded whatever the number of differences
+ *                   narrowing once the first mismatching ranges hold {@code sampleKeys + repairKeys} differing rows,
+ *                   so that memory and queries stay bounded whatever the number of differences
  */
 public record CheckSettings(int sampleKeys, int bucketRows, int fanout, int leafRows, Duration clockSkew, Duration confirmDelay, int repairKeys) {
 
@@ -38,7 +38,7 @@ public record CheckSettings(int sampleKeys, int bucketRows, int fanout, int leaf
         this(sampleKeys, bucketRows, fanout, leafRows, DEFAULT_CLOCK_SKEW, DEFAULT_CONFIRM_DELAY, DEFAULT_REPAIR_KEYS);
     }
 
-    /** Mismatching ranges a bisection narrows down to their keys at most: each holds at least one differing key. */
+    /** Differing rows a bisection narrows down to their keys: the rows of the ranges after them are only counted. */
     int keptKeys() {
         return sampleKeys + repairKeys;
     }

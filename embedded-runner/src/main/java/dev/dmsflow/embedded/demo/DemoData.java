@@ -102,11 +102,16 @@ public final class DemoData {
     private record Statement(String sql, Object... args) {
     }
 
-    /** One transaction on its own connection, so that the databases are written concurrently. */
+    /**
+     * One transaction on its own connection, so that the databases are written concurrently; the primary keys of
+     * millions of rows are sorted in memory (the default 64MB spills them to disk).
+     */
     private static void inTransaction(DmsflowInfrastructure infra, Database database, List<Statement> statements) {
         JdbcTemplate jdbc = new JdbcTemplate(infra.dataSource(database));
-        new TransactionTemplate(new DataSourceTransactionManager(infra.dataSource(database)))
-                .executeWithoutResult(status -> statements.forEach(statement -> jdbc.update(statement.sql(), statement.args())));
+        new TransactionTemplate(new DataSourceTransactionManager(infra.dataSource(database))).executeWithoutResult(status -> {
+            jdbc.execute("SET LOCAL maintenance_work_mem = '256MB'");
+            statements.forEach(statement -> jdbc.update(statement.sql(), statement.args()));
+        });
     }
 
     /** The migration catalog of the demo, with database 2's real port. */

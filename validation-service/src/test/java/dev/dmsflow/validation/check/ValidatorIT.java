@@ -173,6 +173,22 @@ class ValidatorIT {
     }
 
     @Test
+    void manyNarrowedRangesAreDigestedAndListedThroughTheBucketLookup() throws SQLException {
+        execute(db1(), "UPDATE " + orders.staging() + " SET amount = amount + 0.01");
+        // about 1,000 differing rows narrowed down: leaves of at most 8 rows, far more ranges than key-range predicates
+        Validator validator = new Validator(db1(), Optional.empty(), name -> Optional.empty(),
+                new CheckSettings(5, 100, 4, 8, Duration.ZERO, Duration.ZERO, 1_000));
+
+        CheckReport contents = validator.report(orders.merged("many-ranges")).stream()
+                .filter(r -> r.result().getCheck().equals("CONTENTS")).findFirst().orElseThrow();
+
+        assertThat(contents.result().getActual()).isEqualTo("2000");
+        assertThat(contents.result().getSampleKeys()).containsExactly("1", "3", "5", "7", "9");
+        long compared = Long.parseLong(contents.detail().replaceAll(".*the first (\\d+) compared.*", "$1"));
+        assertThat(compared).isBetween(1_005L, 1_005L + 100);
+    }
+
+    @Test
     void sourceRangesPastTheCapFailTheSourceCheckSayingTheyWereNotCompared() throws SQLException {
         execute(db1(), "UPDATE " + orders.staging() + " SET amount = amount + 0.01");
         Validator validator = new Validator(db1(), Optional.of(source()), name -> Optional.empty(),

@@ -40,12 +40,13 @@ public final class DemoData {
 
     public static void create(DmsflowInfrastructure infra, int orders) {
         int customers = Math.max(10, orders / 10);
+        // the source on another thread (the common pool has a single one on 2 cores), production and the small
+        // segments table on this one
         CompletableFuture<Void> source = CompletableFuture.runAsync(() -> inTransaction(infra, Database.SOURCE, source(customers, orders)));
-        CompletableFuture<Void> segments = CompletableFuture.runAsync(() -> inTransaction(infra, Database.DB2, segments(customers)));
         try {
             inTransaction(infra, Database.DB1, production(customers, orders));
+            inTransaction(infra, Database.DB2, segments(customers));
             source.join();
-            segments.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }

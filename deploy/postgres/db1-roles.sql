@@ -3,7 +3,7 @@
 -- tables (GRANT ... ON ALL TABLES covers the tables that exist when it runs); it can run any number of times:
 --   psql -v ON_ERROR_STOP=1 -d dmsflow_db1 -f deploy/postgres/db1-roles.sql
 -- then give each login role its password, e.g. \password dmsflow_merge (the file holds none).
--- What each role may do, and why, is the table in README.md, Security, "Database roles", with what some catalog
+-- What each role may do, and why, is the table in docs/security.md, "Database roles", with what some catalog
 -- features need beyond this file (change tracking, multi-stage loads); SecuredDeploymentIT (embedded-runner) runs
 -- exactly this file, then a reload as these roles, and checks what they must not do.
 
@@ -60,7 +60,7 @@ GRANT USAGE, CREATE ON SCHEMA admin TO dmsflow_merge, dmsflow_validation;
 ALTER DEFAULT PRIVILEGES FOR ROLE dmsflow_merge IN SCHEMA admin GRANT SELECT ON TABLES TO dmsflow_schema;
 
 -- Production: the tables an earlier migration created (schema-service creating them from Oracle needs CREATE on the
--- schema, see README). merge writes them (newer-wins: INSERT and UPDATE, never DELETE), validation reads them.
+-- schema, see docs/security.md). merge writes them (newer-wins: INSERT and UPDATE, never DELETE), validation reads them.
 CREATE SCHEMA IF NOT EXISTS production;
 GRANT USAGE ON SCHEMA production TO dmsflow_schema, dmsflow_merge, dmsflow_validation;
 GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA production TO dmsflow_merge;

@@ -36,41 +36,44 @@ class ControllerConfiguration {
                 new MigrationCatalog("(none: set dmsflow.catalog.location)", Map.of(), Map.of())));
     }
 
-    /**
-     * The local engine's own connections to the staging database. A load holds one per table for the whole copy, so on
-     * the service's pool a few parallel loads would leave the heartbeat, the ticks and the listeners waiting (and an
-     * instance whose heartbeat cannot reach the database stops its loads). Loads beyond its size wait for a connection.
-     */
-    @Bean
-    LocalEngineConnections localEngineConnections(ControllerProperties controller, DataSource dataSource, TaskSettingsProperties taskSettings) {
-        if (!"local-jdbc".equals(controller.engine())) {
-            return new LocalEngineConnections(null);
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnEngine(EngineKind.AWS_DMS)
+    static class AwsDms {
+        @Bean
+        ReplicationEngine replicationEngine(DmsProperties dms) {
+            return new AwsDmsEngine(memoized(() -> dmsClient(dms)), memoized(() -> cloudWatchClient(dms)), dms);
         }
-        HikariDataSource pool = DataSourceBuilder.derivedFrom(dataSource).type(HikariDataSource.class).build();
-        pool.setPoolName("local-engine");
-        pool.setMaximumPoolSize(Math.max(8, 2 * taskSettings.maxFullLoadSubTasks()));
-        pool.setConnectionTimeout(Duration.ofMinutes(30).toMillis());
-        return new LocalEngineConnections(pool);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnEngine(EngineKind.LOCAL_JDBC)
+    static class LocalJdbc {
+        /**
+         * The local engine's own connections to the staging database. A load holds one per table for the whole copy, so
+         * on the service's pool a few parallel loads would leave the heartbeat, the ticks and the listeners waiting (and
+         * an instance whose heartbeat cannot reach the database stops its loads). Loads beyond its size wait for one.
+         */
+        @Bean
+        LocalEngineConnections localEngineConnections(DataSource dataSource, TaskSettingsProperties taskSettings) {
+            HikariDataSource pool = DataSourceBuilder.derivedFrom(dataSource).type(HikariDataSource.class).build();
+            pool.setPoolName("local-engine");
+            pool.setMaximumPoolSize(Math.max(8, 2 * taskSettings.maxFullLoadSubTasks()));
+            pool.setConnectionTimeout(Duration.ofMinutes(30).toMillis());
+            return new LocalEngineConnections(pool);
+        }
+
+        @Bean
+        ReplicationEngine replicationEngine(LocalEngineProperties local, LocalEngineConnections connections) {
+            return new LocalJdbcEngine(local, connections.pool(), connections.pool().getMaximumPoolSize());
+        }
     }
 
     /** Closed with the context, after the engine's tasks were abandoned. */
     record LocalEngineConnections(HikariDataSource pool) implements AutoCloseable {
         @Override
         public void close() {
-            if (pool != null) {
-                pool.close();
-            }
+            pool.close();
         }
-    }
-
-    @Bean
-    ReplicationEngine replicationEngine(ControllerProperties controller, DmsProperties dms, LocalEngineProperties local,
-                                        LocalEngineConnections localConnections) {
-        return switch (controller.engine()) {
-            case "aws-dms" -> new AwsDmsEngine(memoized(() -> dmsClient(dms)), memoized(() -> cloudWatchClient(dms)), dms);
-            case "local-jdbc" -> new LocalJdbcEngine(local, localConnections.pool(), localConnections.pool().getMaximumPoolSize());
-            default -> throw new IllegalStateException("dmsflow.controller.engine '" + controller.engine() + "' is none of aws-dms, local-jdbc");
-        };
     }
 
     private static DatabaseMigrationClient dmsClient(DmsProperties dms) {

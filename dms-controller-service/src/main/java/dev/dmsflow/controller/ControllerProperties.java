@@ -5,8 +5,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * @param engine           {@code aws-dms}: tasks run on AWS DMS; {@code local-jdbc}: on dmsflow's own JDBC engine
- *                         (dmsflow.controller.local.*), which honours the same task documents
+ * @param engine           {@code aws-dms}: tasks run on AWS DMS (dmsflow.controller.dms.*); {@code local-jdbc}: on
+ *                         dmsflow's own JDBC engine (dmsflow.controller.local.*), which honours the same task documents
  * @param pollInterval     how often unfinished runs are advanced (task status polled, queued runs started)
  * @param progressInterval minimum time between two TaskProgress events of one run
  * @param maxEngineErrors  consecutive transient engine errors (throttling left after the client's retries, 5xx,
@@ -24,7 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                         answer 503
  */
 @ConfigurationProperties("dmsflow.controller")
-public record ControllerProperties(@DefaultValue("aws-dms") String engine,
+public record ControllerProperties(@DefaultValue("aws-dms") EngineKind engine,
                             @DefaultValue("5s") Duration pollInterval,
                             @DefaultValue("10s") Duration progressInterval,
                             @DefaultValue("10") int maxEngineErrors,

@@ -32,6 +32,8 @@ public record SchemaProperties(@DefaultValue("true") boolean provisionOnStartup,
 
     /**
      * @param url        JDBC URL of the source, e.g. {@code jdbc:oracle:thin:@//oracle:1521/FREEPDB1}; unset: no source
+     * @param username   the source user (reads the catalog only)
+     * @param password   its password (also from {@code DMSFLOW_SCHEMA_SOURCE_PASSWORD_FILE}); never logged
      * @param dictionary how the source describes its tables: {@code oracle} (ALL_TAB_COLS and friends) or
      *                   {@code postgresql} (information_schema); unset: {@code postgresql} for a jdbc:postgresql URL,
      *                   {@code oracle} otherwise

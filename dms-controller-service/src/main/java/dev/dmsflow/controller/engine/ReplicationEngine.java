@@ -3,6 +3,7 @@ package dev.dmsflow.controller.engine;
 import dev.dmsflow.contracts.event.EngineType;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Runs DMS-style full-load tasks: AWS DMS, or the local JDBC engine honouring the same table-mapping and task-settings
@@ -48,9 +49,9 @@ public interface ReplicationEngine {
     }
 
     /**
-     * Calls {@code listener} when a task of this process ends (loaded, failed or stopped), so the controller need not
-     * wait for its next poll to notice. Engines whose tasks run elsewhere (AWS DMS) never call it.
+     * Calls {@code listener} with the task's id when a task of this process ends (loaded, failed or stopped), so the
+     * controller need not wait for its next poll to notice. Engines whose tasks run elsewhere (AWS DMS) never call it.
      */
-    default void onTaskEnd(Runnable listener) {
+    default void onTaskEnd(Consumer<String> listener) {
     }
 }

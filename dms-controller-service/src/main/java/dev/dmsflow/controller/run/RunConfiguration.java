@@ -42,7 +42,7 @@ class RunConfiguration {
     @Bean
     RunTicker runTicker(ControllerInstance instance, RunCoordinator coordinator, ReplicationEngine engine, ControllerProperties controller) {
         RunTicker ticker = new RunTicker(instance, coordinator, controller.pollInterval());
-        engine.onTaskEnd(ticker::wake);
+        engine.onTaskEnd(ticker::taskEnded);
         return ticker;
     }
 

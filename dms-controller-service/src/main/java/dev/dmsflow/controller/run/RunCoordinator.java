@@ -1,13 +1,7 @@
 package dev.dmsflow.controller.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.dmsflow.contracts.event.EngineType;
-import dev.dmsflow.contracts.event.EventHeader;
 import dev.dmsflow.contracts.event.FailureStage;
 import dev.dmsflow.contracts.event.FullLoadCompleted;
-import dev.dmsflow.contracts.event.RequestedTable;
 import dev.dmsflow.contracts.event.TableLoadStatistics;
 import dev.dmsflow.contracts.event.TableRef;
 import dev.dmsflow.contracts.event.TaskFailed;
@@ -18,36 +12,26 @@ import dev.dmsflow.controller.engine.CdcLatency;
 import dev.dmsflow.controller.engine.EngineException;
 import dev.dmsflow.controller.engine.LoadTask;
 import dev.dmsflow.controller.engine.ReplicationEngine;
-import dev.dmsflow.controller.engine.TableStatistics;
 import dev.dmsflow.controller.engine.TaskHandle;
 import dev.dmsflow.controller.engine.TaskPhase;
 import dev.dmsflow.controller.engine.TaskStatus;
-import dev.dmsflow.controller.mapping.TaskDocuments;
 import dev.dmsflow.controller.mapping.TaskSettingsProperties;
 import dev.dmsflow.controller.request.RequestResolver;
 import dev.dmsflow.controller.request.ResolvedRun;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,9 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunCoordinator {
 
-    public static final String PRODUCER = "dms-controller-service";
     private static final Logger log = LoggerFactory.getLogger(RunCoordinator.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * @param progressInterval  minimum time between two TaskProgress events of a run
@@ -84,6 +66,7 @@ public final class RunCoordinator {
     private final ReplicationEngine engine;
     private final ControllerEvents events;
     private final Clock clock;
+    private final RunEvents runEvents;
     private final Settings settings;
     /** Runs whose step is under way on the step executor. */
     private final Set<String> stepping = ConcurrentHashMap.newKeySet();
@@ -94,6 +77,7 @@ public final class RunCoordinator {
         this.engine = engine;
         this.events = events;
         this.clock = clock;
+        this.runEvents = new RunEvents(clock, engine.type());
         this.settings = settings;
     }
 
@@ -102,7 +86,7 @@ public final class RunCoordinator {
         RequestResolver.Resolution resolution = resolver.resolve(request);
         if (resolution instanceof RequestResolver.Rejected rejected) {
             log.info("Rejected request {}: {}", request.getHeader().getRequestId(), rejected.reason());
-            events.publish(taskFailed(request.getHeader().getRequestId(), request.getHeader().getAttempt(), FailureStage.REQUEST,
+            events.publish(runEvents.taskFailed(request.getHeader().getRequestId(), request.getHeader().getAttempt(), FailureStage.REQUEST,
                     rejected.reason(), false, request.getTables().stream().map(t -> t.getName()).toList(), "InvalidRequest"));
             return;
         }
@@ -114,7 +98,7 @@ public final class RunCoordinator {
                     + " of run " + r.requestId() + " (REPLICATING); stop it first: POST /api/runs/" + r.requestId() + "/stop")
                     .collect(Collectors.joining("; "));
             log.info("Rejected request {}: {}", run.requestId(), reason);
-            events.publish(taskFailed(run.requestId(), run.attempt(), FailureStage.REQUEST, reason, true,
+            events.publish(runEvents.taskFailed(run.requestId(), run.attempt(), FailureStage.REQUEST, reason, true,
                     request.getTables().stream().map(t -> t.getName()).toList(), "TableReplicating"));
             return;
         }
@@ -171,8 +155,7 @@ public final class RunCoordinator {
             return StopResult.NOT_REPLICATING;
         }
         log.info("Run {}: CDC task {} stopped on request, leases released", requestId, run.get().handle().taskId());
-        events.publish(TaskProgress.newBuilder().setHeader(header(requestId, run.get().attempt())).setEngine(engine.type())
-                .setDmsTaskId(run.get().handle().taskId()).setStatus("stopped").setPercentComplete(100).build());
+        events.publish(runEvents.stopped(run.get()));
         return StopResult.STOPPED;
     }
 
@@ -197,12 +180,7 @@ public final class RunCoordinator {
 
     /** The run's request again with the next attempt (POST /api/runs/{requestId}/retry); empty when there is no such run. */
     public Optional<TaskRequested> retryRequest(String requestId) {
-        return store.find(requestId).map(run -> TaskRequested.newBuilder()
-                .setHeader(new EventHeader(UUID.randomUUID().toString(), requestId, clock.instant().truncatedTo(ChronoUnit.MILLIS),
-                        "rest-api", run.attempt() + 1))
-                .setKind(run.kind()).setWindow(run.window()).setRequestedBy(run.requestedBy()).setMultiStage(run.multiStage())
-                .setTables(run.tables().stream().map(t -> RequestedTable.newBuilder().setName(t.getName()).build()).toList())
-                .build());
+        return store.find(requestId).map(runEvents::retry);
     }
 
     /** Throws a DataAccessException when the run store cannot be reached, so a request now could not be recorded. */
@@ -218,9 +196,10 @@ public final class RunCoordinator {
      * One pass over every unfinished run: queued runs are leased by anyone, loading runs advanced by their owner, each
      * in a step of its own on {@code steps}. With {@code housekeeping}, first what only time brings about: outcomes left
      * unpublished, runs of instances that stopped, task deletes to retry, deadlines passed (each engine call a step too,
-     * so a slow DMS API holds up no lease).
+     * so a slow DMS API holds up no lease), and every loading or replicating run's task polled; without it, only the
+     * runs whose local tasks are among {@code endedTasks}.
      */
-    public void tick(Executor steps, boolean housekeeping) {
+    public void tick(Executor steps, boolean housekeeping, Set<String> endedTasks) {
         if (housekeeping) {
             publishStoredOutcomes();
             store.claimOrphans().forEach((requestId, previous) -> log.info("Run {}: taken over from {}", requestId,
@@ -237,8 +216,14 @@ public final class RunCoordinator {
             }
         }
         steps(steps, RunStatus.STARTING, this::advanceStarting);
-        steps(steps, RunStatus.RUNNING, this::poll);
-        steps(steps, RunStatus.REPLICATING, this::replicate);
+        if (housekeeping) {
+            steps(steps, RunStatus.RUNNING, this::poll);
+            steps(steps, RunStatus.REPLICATING, this::replicate);
+        } else if (!endedTasks.isEmpty()) {
+            for (String requestId : store.ownedRequestIdsOfTasks(RunStatus.RUNNING, endedTasks)) {
+                step(steps, requestId, this::poll);
+            }
+        }
     }
 
     /**
@@ -273,7 +258,7 @@ public final class RunCoordinator {
     private void advanceStarting(StoredRun run) {
         TaskHandle handle = run.handle();
         if (handle == null) {
-            handle = engine.create(loadTask(run));
+            handle = engine.create(LoadTasks.loadTask(run, settings.taskSettings(), settings.sourceUpperCase()));
             if (!store.recordHandle(run.requestId(), handle)) {
                 log.info("Run {}: no longer this instance's to start", run.requestId());
                 return;
@@ -344,26 +329,16 @@ public final class RunCoordinator {
             }
             return;
         }
-        List<TableLoadStatistics> tables = tableStatistics(run, engine.tableStatistics(run.handle()));
+        List<TableLoadStatistics> tables = RunEvents.tableStatistics(run, engine.tableStatistics(run.handle()));
         Optional<CdcLatency> latency = run.status() == RunStatus.REPLICATING ? engine.cdcLatency(run.handle()) : Optional.empty();
-        events.publish(TaskProgress.newBuilder().setHeader(header(run.requestId(), run.attempt()))
-                .setEngine(engine.type()).setDmsTaskId(run.handle().taskId()).setStatus(status.status())
-                .setPercentComplete(status.percent()).setTables(tables)
-                .setCdcLatencySourceSeconds(latency.map(CdcLatency::sourceSeconds).orElse(null))
-                .setCdcLatencyTargetSeconds(latency.map(CdcLatency::targetSeconds).orElse(null)).build());
-        store.progress(run.requestId(), status.status(), status.percent(), statisticsJson(tables), true);
+        events.publish(runEvents.progress(run, status, tables, latency));
+        store.progress(run.requestId(), status.status(), status.percent(), RunEvents.statisticsJson(tables), true);
     }
 
     private void completeLoad(StoredRun run, TaskStatus status) {
-        List<TableLoadStatistics> tables = tableStatistics(run, engine.tableStatistics(run.handle()));
-        FullLoadCompleted completed = FullLoadCompleted.newBuilder()
-                .setHeader(header(run.requestId(), run.attempt()))
-                .setKind(run.kind()).setWindow(run.window()).setEngine(engine.type())
-                .setDmsTaskId(run.handle().taskId()).setDmsTaskArn(engine.type() == EngineType.AWS_DMS ? run.handle().taskArn() : null)
-                .setTables(tables).setMultiStage(run.multiStage())
-                .setStartedAt(run.startedAt().truncatedTo(ChronoUnit.MILLIS)).setFinishedAt(clock.instant().truncatedTo(ChronoUnit.MILLIS))
-                .build();
-        if (!store.loaded(run.requestId(), completed, statisticsJson(tables))) {
+        List<TableLoadStatistics> tables = RunEvents.tableStatistics(run, engine.tableStatistics(run.handle()));
+        FullLoadCompleted completed = runEvents.fullLoadCompleted(run, tables);
+        if (!store.loaded(run.requestId(), completed, RunEvents.statisticsJson(tables))) {
             log.info("Run {}: loaded, but no longer this instance's RUNNING run; left as it is", run.requestId());
             return;
         }
@@ -461,7 +436,7 @@ public final class RunCoordinator {
      */
     private void fail(StoredRun run, FailureStage stage, String reason, boolean retryable, String errorType, boolean owned) {
         stopTask(run);
-        if (store.failed(run.requestId(), run.status(), owned, reason, taskFailed(run.requestId(), run.attempt(), stage, reason,
+        if (store.failed(run.requestId(), run.status(), owned, reason, runEvents.taskFailed(run.requestId(), run.attempt(), stage, reason,
                 retryable, run.tables().stream().map(TableRef::getName).toList(), errorType))) {
             log.warn("Run {} failed: {}", run.requestId(), reason);
         } else {
@@ -484,77 +459,5 @@ public final class RunCoordinator {
 
     private void publishStoredOutcomes() {
         store.publishOutcomes(events::publish);
-    }
-
-    private LoadTask loadTask(StoredRun run) {
-        String mappings = TaskDocuments.tableMappings(run.tables(), run.window(), run.windowPrecisions(), settings.sourceUpperCase());
-        List<String> stagingSchemas = run.tables().stream().map(TableRef::getStagingSchema).distinct().toList();
-        String settingsJson = TaskDocuments.taskSettings(settings.taskSettings(), stagingSchemas.size() == 1 ? stagingSchemas.get(0) : "");
-        Map<String, String> tags = new LinkedHashMap<>();
-        tags.put("Purpose", "dmsflow-" + run.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-        tags.put("RequestId", run.requestId());
-        if (run.window() != null) {
-            tags.put("TimeWindow", run.window().getFrom() + "/" + run.window().getTo());
-        }
-        return new LoadTask(taskIdentifier(run.requestId(), run.attempt()), run.migrationType(), mappings, settingsJson, tags);
-    }
-
-    /**
-     * A DMS task identifier from the requestId: letters, digits and single hyphens, starting with a letter, with a
-     * hash of the full requestId so two requestIds that clean up alike still get different tasks.
-     */
-    static String taskIdentifier(String requestId, int attempt) {
-        // a retried run gets a task of its own: the failed attempt's may still exist
-        return attempt <= 1 ? taskIdentifier(requestId) : taskIdentifier(requestId + "-" + attempt);
-    }
-
-    static String taskIdentifier(String requestId) {
-        String cleaned = requestId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
-        if (cleaned.length() > 200) {
-            cleaned = cleaned.substring(0, 200).replaceAll("-+$", "");
-        }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(requestId.getBytes(StandardCharsets.UTF_8));
-            return "dmsflow-" + (cleaned.isEmpty() ? "" : cleaned + "-") + HexFormat.of().formatHex(digest, 0, 4);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The engine's per-table statistics for the run's tables (matched by source schema and table), in request order. */
-    private static List<TableLoadStatistics> tableStatistics(StoredRun run, List<TableStatistics> reported) {
-        return run.tables().stream().map(table -> reported.stream()
-                .filter(s -> s.matches(table.getSourceSchema(), table.getSourceTable()))
-                .findFirst()
-                .map(s -> TableLoadStatistics.newBuilder().setTable(table).setFullLoadRows(s.fullLoadRows()).setTableState(s.tableState())
-                        .setFullLoadStartTime(millis(s.fullLoadStartTime())).setFullLoadEndTime(millis(s.fullLoadEndTime()))
-                        .setPercentComplete(TableStatistics.COMPLETED.equals(s.tableState()) ? 100 : 0).build())
-                .orElseGet(() -> TableLoadStatistics.newBuilder().setTable(table).setFullLoadRows(0).setTableState("Queued").build()))
-                .toList();
-    }
-
-    private static JsonNode statisticsJson(List<TableLoadStatistics> tables) {
-        ArrayNode array = JSON.createArrayNode();
-        for (TableLoadStatistics t : tables) {
-            array.addObject().put("table", t.getTable().getName()).put("fullLoadRows", t.getFullLoadRows())
-                    .put("tableState", t.getTableState())
-                    .put("fullLoadStartTime", t.getFullLoadStartTime() == null ? null : t.getFullLoadStartTime().toString())
-                    .put("fullLoadEndTime", t.getFullLoadEndTime() == null ? null : t.getFullLoadEndTime().toString());
-        }
-        return array;
-    }
-
-    private static Instant millis(Instant instant) {
-        return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS);
-    }
-
-    private EventHeader header(String requestId, int attempt) {
-        return new EventHeader(UUID.randomUUID().toString(), requestId, clock.instant().truncatedTo(ChronoUnit.MILLIS), PRODUCER, attempt);
-    }
-
-    private TaskFailed taskFailed(String requestId, int attempt, FailureStage stage, String reason, boolean retryable,
-                                  List<String> tables, String errorType) {
-        return TaskFailed.newBuilder().setHeader(header(requestId, attempt)).setStage(stage).setReason(reason)
-                .setRetryable(retryable).setTables(tables).setErrorType(errorType).build();
     }
 }

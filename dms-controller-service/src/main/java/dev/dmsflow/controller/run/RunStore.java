@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
@@ -144,6 +145,12 @@ final class RunStore {
     List<String> ownedRequestIds(RunStatus status) {
         return jdbc.queryForList("SELECT request_id FROM dms_controller.runs WHERE status = ? AND owner = ? ORDER BY created_at, request_id",
                 String.class, status.name(), instanceId);
+    }
+
+    /** This instance's runs of the status whose tasks are among these. */
+    List<String> ownedRequestIdsOfTasks(RunStatus status, Set<String> taskIds) {
+        return jdbc.queryForList("SELECT request_id FROM dms_controller.runs WHERE status = ? AND owner = ? AND task_id = ANY (?)"
+                + " ORDER BY created_at, request_id", String.class, status.name(), instanceId, taskIds.toArray(String[]::new));
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.dmsflow.controller.run;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -17,7 +19,7 @@ import org.springframework.dao.DataAccessException;
  * tick after its predecessor's outcome. One thread, so ticks of this instance never overlap; a tick hands each run's
  * step to a few step threads and does not wait for them, so a slow engine call of one run holds up no other.
  */
-final class RunTicker implements SmartLifecycle {
+public final class RunTicker implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RunTicker.class);
 
@@ -28,6 +30,8 @@ final class RunTicker implements SmartLifecycle {
     private final RunCoordinator coordinator;
     private final Duration pollInterval;
     private final Semaphore wake = new Semaphore(0);
+    /** Local tasks that ended since the last tick: their runs take their step in the next one, whatever its kind. */
+    private final Set<String> endedTasks = ConcurrentHashMap.newKeySet();
     private volatile Thread thread;
     private volatile ExecutorService steps;
 
@@ -38,7 +42,13 @@ final class RunTicker implements SmartLifecycle {
     }
 
     /** Asks for a tick now; wakes an idle ticker, or makes a busy one tick again right after. */
-    void wake() {
+    public void wake() {
+        wake.release();
+    }
+
+    /** A local task ended: a tick now, which completes its run. */
+    void taskEnded(String taskId) {
+        endedTasks.add(taskId);
         wake.release();
     }
 
@@ -108,8 +118,10 @@ final class RunTicker implements SmartLifecycle {
     }
 
     /**
-     * A tick every poll interval does the housekeeping too; one a wake brings about in between only leases and steps,
-     * which is all a request or an outcome changes (and keeps frequent wakes from repeating the housekeeping queries).
+     * A tick every poll interval does the housekeeping and polls every running task; one a wake brings about in between
+     * only leases, starts and completes the runs whose local tasks ended, which is all a request, an outcome or a task
+     * end changes. Polling every running run on each wake kept the step threads busy with runs that had not changed,
+     * and the run whose load had just ended waited behind them.
      */
     private void loop() {
         long lastHousekeeping = System.nanoTime() - pollInterval.toNanos();
@@ -118,8 +130,10 @@ final class RunTicker implements SmartLifecycle {
             if (housekeeping) {
                 lastHousekeeping = System.nanoTime();
             }
+            Set<String> ended = Set.copyOf(endedTasks);
+            endedTasks.removeAll(ended);
             try {
-                instance.tick(() -> coordinator.tick(step -> steps.execute(() -> logged(step)), housekeeping));
+                instance.tick(() -> coordinator.tick(step -> steps.execute(() -> logged(step)), housekeeping, ended));
             } catch (RuntimeException e) {
                 logFailure(e);
             }

@@ -310,7 +310,7 @@ class ControllerFlowIT {
         assertThat(ignored.get("lastIgnoredAt").isNull()).isFalse();
         assertThat(dms.requests("CreateReplicationTask")).hasSize(1);
 
-        String retriedTask = RunCoordinator.taskIdentifier(requestId, 2);
+        String retriedTask = LoadTasks.taskIdentifier(requestId, 2);
         String retriedArn = "arn:aws:dms:eu-west-1:123456789012:task:RETRIED";
         dms.acceptsCreate(retriedTask, retriedArn, "full-load");
         dms.status(retriedTask, retriedArn, "full-load", "stopped", 100, "Stop Reason FULL_LOAD_ONLY_FINISHED", null);

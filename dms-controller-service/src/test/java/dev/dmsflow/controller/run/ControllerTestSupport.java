@@ -50,7 +50,7 @@ final class ControllerTestSupport {
     /** The DMS task of a run: its identifier and an ARN. */
     record Task(String identifier, String arn) {
         static Task of(String requestId) {
-            String identifier = RunCoordinator.taskIdentifier(requestId);
+            String identifier = LoadTasks.taskIdentifier(requestId);
             return new Task(identifier, "arn:aws:dms:eu-west-1:123456789012:task:" + identifier.toUpperCase());
         }
 

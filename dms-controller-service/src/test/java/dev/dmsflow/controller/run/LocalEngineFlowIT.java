@@ -92,7 +92,7 @@ class LocalEngineFlowIT {
         // the rerun started clean: what the lost task had loaded is gone
         assertThat(jdbc.queryForObject("SELECT count(*) FROM ctl_staging.orders", Long.class)).isEqualTo(1281L);
         assertThat(jdbc.queryForObject("SELECT task_id FROM dms_controller.runs WHERE request_id = ?", String.class, requestId))
-                .isEqualTo(RunCoordinator.taskIdentifier(requestId));
+                .isEqualTo(LoadTasks.taskIdentifier(requestId));
     }
 
     private void createSourceAndStaging() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dmsflow.contracts.event.EngineType;
 import dev.dmsflow.contracts.event.FailureStage;
+import dev.dmsflow.contracts.event.FullLoadCompleted;
 import dev.dmsflow.contracts.catalog.MigrationCatalog;
 import dev.dmsflow.controller.engine.CdcLatency;
 import dev.dmsflow.controller.engine.LoadTask;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -83,7 +85,7 @@ class RunTransitionsIT {
             return new TaskStatus(TaskPhase.FAILED, "failed", 40, "task deleted");
         };
 
-        coordinator.tick(Runnable::run, true);
+        coordinator.tick(Runnable::run, true, Set.of());
 
         assertThat(ControllerTestSupport.status(jdbc, requestId)).isEqualTo("LOADED");
         assertThat(jdbc.queryForObject("SELECT failure IS NULL AND outcome IS NULL FROM dms_controller.runs WHERE request_id = ?",
@@ -103,7 +105,7 @@ class RunTransitionsIT {
             return new TaskStatus(TaskPhase.FULL_LOAD_COMPLETE, "stopped", 100, null);
         };
 
-        coordinator.tick(Runnable::run, true);
+        coordinator.tick(Runnable::run, true, Set.of());
 
         assertThat(ControllerTestSupport.status(jdbc, requestId)).isEqualTo("FAILED");
         assertThat(published).isEmpty();
@@ -117,15 +119,33 @@ class RunTransitionsIT {
         jdbc.update("UPDATE dms_controller.runs SET task_id = NULL, task_arn = NULL WHERE request_id = ?", requestId);
         describe = () -> new TaskStatus(TaskPhase.READY, "ready", 0, null);
 
-        coordinator.tick(Runnable::run, true);
+        coordinator.tick(Runnable::run, true, Set.of());
         assertThat(engineCalls).isEmpty();
         assertThat(ControllerTestSupport.status(jdbc, requestId)).isEqualTo("STARTING");
 
         beat("instance-b", Duration.ofSeconds(21));
-        coordinator.tick(Runnable::run, true);
+        coordinator.tick(Runnable::run, true, Set.of());
         assertThat(engineCalls).startsWith("create", "describe", "start").containsOnlyOnce("create", "start");
         assertThat(jdbc.queryForObject("SELECT status || ' ' || owner FROM dms_controller.runs WHERE request_id = ?", String.class, requestId))
                 .isEqualTo("RUNNING instance-a");
+    }
+
+    @Test
+    void aTickBetweenPollsCompletesOnlyTheRunsWhoseTasksEnded() {
+        String requestId = run("RUNNING", "instance-a");
+        describe = () -> new TaskStatus(TaskPhase.FULL_LOAD_COMPLETE, "stopped", 100, null);
+
+        // a wake for a request or an outcome: loading runs are left to the poll
+        coordinator.tick(Runnable::run, false, Set.of());
+        assertThat(engineCalls).isEmpty();
+        coordinator.tick(Runnable::run, false, Set.of("another-task"));
+        assertThat(engineCalls).isEmpty();
+
+        // its local task ended: it completes at once
+        coordinator.tick(Runnable::run, false, Set.of("dmsflow-task"));
+        assertThat(engineCalls).startsWith("describe");
+        assertThat(ControllerTestSupport.status(jdbc, requestId)).isEqualTo("LOADED");
+        assertThat(published).hasAtLeastOneElementOfType(FullLoadCompleted.class);
     }
 
     /** A RUNNING or STARTING run with a task, holding its lease. */

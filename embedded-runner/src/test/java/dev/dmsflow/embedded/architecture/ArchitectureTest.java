@@ -3,6 +3,7 @@ package dev.dmsflow.embedded.architecture;
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -12,6 +13,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import java.util.List;
+import org.springframework.kafka.annotation.KafkaListener;
 
 /**
  * The rules the build enforces over every module's main classes (the embedded runner sees them all on its classpath):
@@ -60,6 +62,14 @@ class ArchitectureTest {
             .haveNameMatching("dev\\.dmsflow\\.console\\.runs\\.(ReadModel|RunProjection|RunView|RunStore|Summaries)(\\$.*)?")
             .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "org.apache.kafka..")
             .because("the read model is called by a thin listener and tested against PostgreSQL without a container");
+
+    /** A newcomer finds a stage service's way in at the same place in each: its listeners in its kafka package. */
+    @ArchTest
+    static final ArchRule stageListenersLiveInKafkaPackages = methods().that().areAnnotatedWith(KafkaListener.class)
+            .and().areDeclaredInClassesThat().resideInAnyPackage("dev.dmsflow.controller..", "dev.dmsflow.schema..",
+                    "dev.dmsflow.merge..", "dev.dmsflow.validation..")
+            .should().beDeclaredInClassesThat().resideInAnyPackage("dev.dmsflow.controller.kafka", "dev.dmsflow.schema.kafka",
+                    "dev.dmsflow.merge.kafka", "dev.dmsflow.validation.kafka");
 
     @ArchTest
     static void noServiceDependsOnAnother(JavaClasses classes) {

@@ -56,7 +56,7 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  * The four services as a locked-down deployment runs them, on one broker and one database: Kafka only through a
  * SASL/SCRAM-SHA-512 listener, set by {@code spring.kafka.properties.*} alone; each service in PostgreSQL as its own
  * role of {@code deploy/postgres/db1-roles.sql} (run here as users run it) with a password of its own, every JDBC URL
- * with {@code sslmode}. A reload runs end to end; each role is refused what README's role table does not grant it;
+ * with {@code sslmode}. A reload runs end to end; each role is refused what docs/security.md's role table does not grant it;
  * no password shows in any service's {@code /actuator/env} or {@code /actuator/configprops}; and a service whose Kafka
  * password the broker refuses is DOWN, naming the user, until the broker takes it.
  */
@@ -132,7 +132,7 @@ class SecuredDeploymentIT {
     static Map<String, Object> settings(String service, String kafkaUser, String kafkaPassword) {
         Map<String, Object> settings = new LinkedHashMap<>();
         ScramKafka.clientProperties(kafkaUser, kafkaPassword).forEach((key, value) -> settings.put("spring.kafka.properties." + key, value));
-        // the embedded server has no TLS; a deployment says sslmode=verify-full&sslrootcert=... here (README, Security);
+        // the embedded server has no TLS; a deployment says sslmode=verify-full&sslrootcert=... here (docs/security.md);
         // ApplicationName shows in pg_stat_activity: that the URL's parameters reached the driver
         settings.put("spring.datasource.url", infrastructure.jdbcUrl(Database.DB1) + "?sslmode=disable&ApplicationName=" + service);
         settings.put("spring.datasource.username", ROLES.get(service));
@@ -186,7 +186,7 @@ class SecuredDeploymentIT {
         }
     }
 
-    /** What each role must not do; README's role table says why it needs what it has. */
+    /** What each role must not do; docs/security.md's role table says why it needs what it has. */
     static Stream<Arguments> refused() {
         List<Arguments> cases = new ArrayList<>();
         // the DMS user: staging only

@@ -1,11 +1,11 @@
 package dev.dmsflow.schema.ddl;
 
 import dev.dmsflow.contracts.catalog.QualifiedName;
+import dev.dmsflow.support.sql.CatalogReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -54,25 +54,9 @@ public final class PgCatalog {
     }
 
     public static List<PgColumn> columns(Connection connection, QualifiedName relation) throws SQLException {
-        List<PgColumn> columns = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement("""
-                SELECT a.attname, format_type(a.atttypid, a.atttypmod),
-                       CASE WHEN a.attcollation <> t.typcollation THEN a.attcollation::regcollation::text END
-                FROM pg_attribute a
-                JOIN pg_type t ON t.oid = a.atttypid
-                JOIN pg_class c ON c.oid = a.attrelid
-                JOIN pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped
-                ORDER BY a.attnum""")) {
-            query.setString(1, relation.schema());
-            query.setString(2, relation.table());
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    columns.add(new PgColumn(rs.getString(1), rs.getString(2), rs.getString(3)));
-                }
-            }
-        }
-        return columns;
+        return CatalogReader.relation(connection, relation.schema(), relation.table())
+                .map(r -> r.columns().stream().map(c -> new PgColumn(c.name(), c.type(), c.collation())).toList())
+                .orElse(List.of());
     }
 
     /** The comment on a relation, view or function identified by its regclass/regprocedure text. */

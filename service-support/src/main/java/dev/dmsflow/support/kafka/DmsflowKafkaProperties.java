@@ -45,6 +45,11 @@ public record DmsflowKafkaProperties(@DefaultValue("3") int partitions,
      * Bounded exponential backoff: {@code maxRetries} retries, starting at {@code initialInterval}, doubling up to
      * {@code maxInterval}. A record failing because the database is unreachable is retried without limit instead,
      * starting at {@code initialInterval}, doubling up to {@code outageMaxInterval}, with the consumer paused meanwhile.
+     *
+     * @param maxRetries        retries of a failing record before it goes to its dead-letter topic
+     * @param initialInterval   the first wait before a retry; each later one doubles it
+     * @param maxInterval       the longest wait between two retries of a failing record
+     * @param outageMaxInterval the longest wait between two tries while the database is unreachable (retried without limit)
      */
     public record Retry(@DefaultValue("4") int maxRetries,
                         @DefaultValue("500ms") Duration initialInterval,

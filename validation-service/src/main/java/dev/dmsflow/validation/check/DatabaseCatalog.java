@@ -1,9 +1,8 @@
 package dev.dmsflow.validation.check;
 
 import dev.dmsflow.contracts.catalog.Identifiers;
+import dev.dmsflow.support.sql.CatalogReader;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -12,12 +11,6 @@ import java.util.Optional;
 
 /** Resolves names from events and the migration catalog against pg_catalog before any of them appears in SQL. */
 final class DatabaseCatalog {
-
-    private static final String COLUMNS = """
-            SELECT a.attname, t.typname, format_type(a.atttypid, a.atttypmod), a.atttypmod
-              FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-             WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped
-             ORDER BY a.attnum""";
 
     private DatabaseCatalog() {
     }
@@ -46,14 +39,8 @@ final class DatabaseCatalog {
             throw new InvalidRunException(role + " " + schema + "." + table + " is not a plain identifier");
         }
         Map<String, Column> columns = new LinkedHashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement(COLUMNS)) {
-            statement.setString(1, Identifiers.qualified(schema, table));
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    columns.put(rows.getString(1), new Column(rows.getString(1), rows.getString(2), rows.getString(3), rows.getInt(4)));
-                }
-            }
-        }
+        CatalogReader.relation(connection, schema, table).ifPresent(relation -> relation.columns().forEach(c ->
+                columns.put(c.name(), new Column(c.name(), c.typeName(), c.type(), c.typmod()))));
         return columns.isEmpty() ? Optional.empty() : Optional.of(new Relation(schema, table, columns));
     }
 }

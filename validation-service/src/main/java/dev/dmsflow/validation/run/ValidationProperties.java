@@ -17,8 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param confirmDelay wait before looking at production again for staged keys the source deleted after the load that
  *                   production still holds (CDC's delete may be on its way); still there → the SOURCE check fails
  * @param repairKeys differing keys narrowed down per table and check beyond sample-keys; past sample-keys +
- *                   repair-keys mismatching key ranges, bisection stops narrowing (counts stay exact, memory and
- *                   queries bounded)
+ *                   repair-keys differing rows, bisection stops narrowing and counts the others by their row hashes
+ *                   (memory and queries bounded whatever the number of differences)
  * @param source     the source database (PostgreSQL) for check 5; no source check when its url is not set
  */
 @ConfigurationProperties("dmsflow.validation")

@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +51,7 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
     private final SourceDialect dialect;
     private final Map<String, LocalTask> tasks = new ConcurrentHashMap<>();
     /** Told when a task ends: the controller's ticker, so a finished load does not wait for the next poll. */
-    private volatile Runnable taskEnded = () -> { };
+    private volatile Consumer<String> taskEnded = taskId -> { };
 
     /**
      * @param target      the staging database's connections
@@ -91,7 +92,7 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
     }
 
     @Override
-    public void onTaskEnd(Runnable listener) {
+    public void onTaskEnd(Consumer<String> listener) {
         taskEnded = listener;
     }
 
@@ -114,7 +115,7 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
         }
         List<TableCopy> copies;
         try (Connection source = source()) {
-            copies = TableCopy.resolve(plan, source, dialect);
+            copies = PlanCompiler.compile(plan, source, dialect);
         } catch (IllegalArgumentException e) {
             throw new EngineException("task " + task.identifier() + ": " + e.getMessage(), false, e);
         } catch (SQLException e) {
@@ -215,6 +216,7 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
         private volatile String status = "ready";
         private volatile String failure;
         private ExecutorService pool;
+        private String taskId;
 
         LocalTask(TaskPlan plan, List<TableCopy> copies) {
             this.plan = plan;
@@ -226,6 +228,7 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
                 return;
             }
             status = "running";
+            this.taskId = taskId;
             pool = Executors.newFixedThreadPool(Math.min(plan.maxSubTasks(), Math.max(1, tables.size())), runnable -> {
                 Thread thread = new Thread(runnable, "local-engine-" + taskId);
                 thread.setDaemon(true);
@@ -268,8 +271,7 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
             // staging first: a copy waiting for one of the (bounded) staging connections holds no source connection,
             // so the source pool always has some left for the catalog reads of tasks being created
             try (Connection staging = target.getConnection(); Connection source = source()) {
-                table.copy.copy(source, staging, dialect, plan.prepMode(), plan.commitRate(), properties.fetchSize(),
-                        dialect instanceof SourceDialect.Oracle, table.rows);
+                table.copy.copy(source, staging, dialect, plan.prepMode(), plan.commitRate(), properties.fetchSize(), table.rows);
                 table.state = "Table completed";
             } catch (SQLException | RuntimeException e) {
                 table.state = "Table error";
@@ -285,7 +287,7 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
             boolean done = tables.stream().allMatch(t -> t.end != null || (failure != null && t.start == null));
             if (done) {
                 status = failure == null ? "stopped" : "failed";
-                taskEnded.run();
+                taskEnded.accept(taskId);
             }
         }
 

@@ -29,6 +29,7 @@ class OracleDialectTest {
     void windowFiltersOnDateAndTimestampColumnsSelectTheHalfOpenWindow() throws Exception {
         try (Connection h2 = DriverManager.getConnection("jdbc:h2:mem:oracle-dialect;MODE=Oracle;DB_CLOSE_DELAY=-1");
              Statement statement = h2.createStatement()) {
+            OracleStandIn.addDictionary(h2);
             statement.execute("CREATE SCHEMA APP");
             statement.execute("CREATE TABLE APP.ORDERS (ORDER_ID NUMBER(19) PRIMARY KEY, CREATED DATE, UPDATED_AT TIMESTAMP(6), NOTE VARCHAR2(20))");
             statement.execute("INSERT INTO APP.ORDERS VALUES"
@@ -64,7 +65,7 @@ class OracleDialectTest {
                 .setKeyColumns(List.of("order_id")).setWindowColumn(windowColumn).build();
         String mappings = TaskDocuments.tableMappings(List.of(orders), JANUARY, Map.of("orders", precision), true);
         String settings = TaskDocuments.taskSettings(new TaskSettingsProperties("TRUNCATE_BEFORE_LOAD", 1, 100, 600, true, false, 64, true, 32, true), "staging");
-        TableCopy copy = TableCopy.resolve(TaskPlan.parse("full-load", mappings, settings), h2, new SourceDialect.Oracle()).get(0);
+        TableCopy copy = PlanCompiler.compile(TaskPlan.parse("full-load", mappings, settings), h2, new SourceDialect.Oracle()).get(0);
 
         assertThat(copy.select()).contains("BETWEEN TO_TIMESTAMP(?, 'YYYY-MM-DD HH24:MI:SS");
         assertThat(copy.targetColumns()).containsExactly("order_id", "created", "updated_at", "note");

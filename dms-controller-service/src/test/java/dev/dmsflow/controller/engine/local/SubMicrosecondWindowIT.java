@@ -36,6 +36,7 @@ class SubMicrosecondWindowIT {
         try (Connection h2 = DriverManager.getConnection("jdbc:h2:mem:submicro;MODE=Oracle");
              Statement statement = h2.createStatement();
              Connection target = DmsflowInfrastructure.shared().dataSource(Database.DB1).getConnection()) {
+            OracleStandIn.addDictionary(h2);
             statement.execute("CREATE SCHEMA APP");
             statement.execute("CREATE TABLE APP.ORDERS (ORDER_ID NUMBER(19) PRIMARY KEY, UPDATED_AT TIMESTAMP(9))");
             statement.execute("INSERT INTO APP.ORDERS VALUES"
@@ -49,9 +50,9 @@ class SubMicrosecondWindowIT {
             String mappings = TaskDocuments.tableMappings(List.of(orders), JANUARY, Map.of("orders", 9), true);
             String settings = TaskDocuments.taskSettings(new TaskSettingsProperties("TRUNCATE_BEFORE_LOAD", 1, 100, 600, true, false, 64, true, 32, true),
                     "submicro_staging");
-            TableCopy copy = TableCopy.resolve(TaskPlan.parse("full-load", mappings, settings), h2, new SourceDialect.Oracle()).get(0);
+            TableCopy copy = PlanCompiler.compile(TaskPlan.parse("full-load", mappings, settings), h2, new SourceDialect.Oracle()).get(0);
 
-            long loaded = copy.copy(h2, target, new SourceDialect.Oracle(), "TRUNCATE_BEFORE_LOAD", 100, 10, true, new AtomicLong());
+            long loaded = copy.copy(h2, target, new SourceDialect.Oracle(), "TRUNCATE_BEFORE_LOAD", 100, 10, new AtomicLong());
 
             assertThat(loaded).isEqualTo(2);
         }

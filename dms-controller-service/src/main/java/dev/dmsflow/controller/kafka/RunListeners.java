@@ -1,4 +1,4 @@
-package dev.dmsflow.controller.run;
+package dev.dmsflow.controller.kafka;
 
 import dev.dmsflow.contracts.Topics;
 import dev.dmsflow.contracts.event.FailureStage;
@@ -8,6 +8,8 @@ import dev.dmsflow.contracts.event.TaskRequested;
 import dev.dmsflow.contracts.event.ValidationFailed;
 import dev.dmsflow.contracts.event.ValidationPassed;
 import dev.dmsflow.contracts.event.WindowStaged;
+import dev.dmsflow.controller.run.RunCoordinator;
+import dev.dmsflow.controller.run.RunTicker;
 import org.apache.avro.specific.SpecificRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;

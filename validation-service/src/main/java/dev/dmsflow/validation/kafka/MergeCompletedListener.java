@@ -1,7 +1,8 @@
-package dev.dmsflow.validation.run;
+package dev.dmsflow.validation.kafka;
 
 import dev.dmsflow.contracts.Topics;
 import dev.dmsflow.contracts.event.MergeCompleted;
+import dev.dmsflow.validation.run.ValidationRunner;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 

@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
 /**
@@ -18,8 +17,8 @@ public final class SqlQuery {
     public record TextArray(List<String> values) {
     }
 
-    /** An int array parameter (bucket numbers). */
-    public record IntArray(Collection<Integer> values) {
+    /** A bool array parameter (which buckets a scan keeps). */
+    public record BoolArray(List<Boolean> values) {
     }
 
     /** A float8 array parameter (percentile fractions). */
@@ -72,8 +71,8 @@ public final class SqlQuery {
         if (value instanceof TextArray array) {
             return connection.createArrayOf("text", array.values().toArray());
         }
-        if (value instanceof IntArray array) {
-            return connection.createArrayOf("int4", array.values().toArray());
+        if (value instanceof BoolArray array) {
+            return connection.createArrayOf("bool", array.values().toArray());
         }
         if (value instanceof DoubleArray array) {
             return connection.createArrayOf("float8", array.values().toArray());

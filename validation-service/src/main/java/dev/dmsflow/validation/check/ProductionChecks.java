@@ -86,7 +86,7 @@ final class ProductionChecks implements RangeComparison {
 
     /** Per key range of the first pass; {@code missing} and {@code extra} include the keys in flight. */
     private record PassRow(int bucket, long staged, long missing, long missingInFlight, long extra, long extraInFlight, long stale,
-                           long compared, long stagedHash, long productionHash) {
+                           long compared, long stagedHash, long productionHash, long differing) {
     }
 
     /** A production key that was not staged: as users read it, and its columns as text. */
@@ -113,17 +113,20 @@ final class ProductionChecks implements RangeComparison {
                     stale == 0 ? List.of() : sampleKeys(layout, pass, PassRow::stale, staleCondition()))));
         }
         Map<Integer, Digest> digests = new HashMap<>();
-        pass.forEach(row -> digests.put(row.bucket(), new Digest(row.compared(), row.compared(), row.stagedHash(), row.productionHash())));
-        List<KeyRange> leaves = new Bisector(settings.fanout(), settings.leafRows()).mismatchingLeaves(this, layout, digests);
-        List<String> differing = leaves.isEmpty() ? List.of() : differingKeys(leaves);
-        results.add(CheckReport.of(CheckResults.offenders(tableName, CheckNames.CONTENTS, differing.size(),
-                differing.subList(0, Math.min(differing.size(), settings.sampleKeys())))));
+        pass.forEach(row -> digests.put(row.bucket(), new Digest(row.compared(), row.compared(), row.stagedHash(), row.productionHash(), row.differing())));
+        Bisector.Leaves leaves = new Bisector(settings.fanout(), settings.leafRows(), settings.keptKeys()).mismatchingLeaves(this, layout, digests);
+        Differing differing = leaves.narrowed() == 0 ? new Differing(0, List.of()) : differingKeys(leaves.narrowedRanges());
+        long count = differing.count() + leaves.settledDiffering();
+        results.add(new CheckReport(CheckResults.offenders(tableName, CheckNames.CONTENTS, count, differing.keys()), leaves.capped()
+                ? count + " rows differ: the first " + differing.count() + " compared value by value (sample-keys + repair-keys reached),"
+                        + " the other " + leaves.settledDiffering() + " counted by their row hashes"
+                : null));
         return results;
     }
 
     private static PassRow passRow(ResultSet row) throws SQLException {
         return new PassRow(row.getInt(1), row.getLong(2), row.getLong(3), row.getLong(4), row.getLong(5), row.getLong(6), row.getLong(7),
-                row.getLong(8), row.getLong(9), row.getLong(10));
+                row.getLong(8), row.getLong(9), row.getLong(10), row.getLong(11));
     }
 
     private static String keys(long count) {
@@ -203,25 +206,27 @@ final class ProductionChecks implements RangeComparison {
     /**
      * The first pass ({@code restricted} empty) full-joins the staged window with production's rows and keeps the
      * production rows in the window without a staged row, the extra keys; bisection levels only need the staged rows
-     * of their ranges and their production rows.
+     * of their ranges and their production rows. Each row's figures and hashes are computed once, in a subquery kept
+     * apart ({@code OFFSET 0}) so that the aggregates share them: the rows whose hashes differ are counted exactly
+     * along with the hash sums, at no extra hashing.
      */
     private SqlQuery passQuery(RangeLayout layout, boolean restricted) {
         String same = sameVersion();
         String stale = table.windowColumn.isPresent() ? staleCondition() : "false";
-        SqlQuery query = new SqlQuery().sql("SELECT ");
+        SqlQuery query = new SqlQuery().sql("SELECT bucket, count(*) FILTER (WHERE staged), count(*) FILTER (WHERE missing),"
+                + " count(*) FILTER (WHERE missing_in_flight), count(*) FILTER (WHERE extra), count(*) FILTER (WHERE extra_in_flight),"
+                + " count(*) FILTER (WHERE stale), count(*) FILTER (WHERE same), coalesce(sum(staged_hash), 0), coalesce(sum(production_hash), 0),"
+                + " count(*) FILTER (WHERE staged_hash <> production_hash) FROM (SELECT ");
         layout.bucket(query, restricted ? leadingKey() : eitherLeadingKey(), table.leadingKey.formattedType());
-        query.sql(" AS bucket, count(*) FILTER (WHERE " + isStaged() + ")"
-                + ", count(*) FILTER (WHERE " + missingCondition() + ")"
+        query.sql(" AS bucket, " + isStaged() + " AS staged, " + missingCondition() + " AS missing"
                 // the change log is read only once a row is missing or extra (short-circuit AND), then hashed once
-                + ", count(*) FILTER (WHERE " + missingCondition() + " AND ");
+                + ", " + missingCondition() + " AND ");
         ChangeLogTable.deletedSince(changes, query, S);
-        query.sql("), count(*) FILTER (WHERE " + extraCondition() + ")"
-                + ", count(*) FILTER (WHERE " + extraCondition() + " AND ");
+        query.sql(" AS missing_in_flight, " + extraCondition() + " AS extra, " + extraCondition() + " AND ");
         ChangeLogTable.writtenSince(changes, query, P);
-        query.sql("), count(*) FILTER (WHERE " + stale + ")"
-                + ", count(*) FILTER (WHERE " + same + ")"
-                + ", coalesce(sum(" + Normalization.hash(stagedRow) + ") FILTER (WHERE " + same + "), 0)"
-                + ", coalesce(sum(" + Normalization.hash(productionRow) + ") FILTER (WHERE " + same + "), 0)");
+        query.sql(" AS extra_in_flight, " + stale + " AS stale, " + same + " AS same"
+                + ", CASE WHEN " + same + " THEN " + Normalization.hash(stagedRow) + " END AS staged_hash"
+                + ", CASE WHEN " + same + " THEN " + Normalization.hash(productionRow) + " END AS production_hash");
         if (restricted) {
             joined(query, Optional.of(layout), false);
         } else {
@@ -234,35 +239,45 @@ final class ProductionChecks implements RangeComparison {
                 table.window.get().inside(query, table.ref(P, productionWindow.orElseThrow().name()), productionWindow.get());
             }
         }
-        return query.sql(" GROUP BY 1");
+        return query.sql(" OFFSET 0) r GROUP BY 1");
     }
 
     @Override
     public Map<Integer, Digest> digest(RangeLayout layout) throws SQLException {
         Map<Integer, Digest> digests = new HashMap<>();
         for (PassRow row : passQuery(layout, true).list(connection, ProductionChecks::passRow)) {
-            digests.put(row.bucket(), new Digest(row.compared(), row.compared(), row.stagedHash(), row.productionHash()));
+            digests.put(row.bucket(), new Digest(row.compared(), row.compared(), row.stagedHash(), row.productionHash(), row.differing()));
         }
         return digests;
     }
 
     @Override
-    public List<String> splitPoints(KeyRange range, int parts) throws SQLException {
+    public Map<Integer, List<String>> splitPoints(RangeLayout ranges, int parts) throws SQLException {
         // production has the key index (the merge relies on it); staging need not
-        return StagedTable.splitPoints(connection, production, productionLeadingKey, range, parts);
+        return StagedTable.splitPoints(connection, production, productionLeadingKey, ranges, parts);
     }
 
-    /** The keys of the leaf ranges whose rows differ, compared row by row. */
-    private List<String> differingKeys(List<KeyRange> leaves) throws SQLException {
+    /** How many rows differ, and the first of their keys. */
+    private record Differing(long count, List<String> keys) {
+    }
+
+    /**
+     * The rows of the mismatching ranges that differ, compared row by row: their exact number and the first
+     * {@code sampleKeys} keys, whatever their number (the count is taken in the database, never by listing keys).
+     */
+    private Differing differingKeys(List<KeyRange> leaves) throws SQLException {
         RangeLayout layout = new RangeLayout();
         leaves.forEach(layout::add);
-        SqlQuery query = new SqlQuery().sql("SELECT " + Normalization.keyText(S, table.keyColumns));
+        SqlQuery query = new SqlQuery().sql("SELECT count(*) OVER (), " + Normalization.keyText(S, table.keyColumns));
         joined(query, Optional.of(layout), duplicatesReportedElsewhere);
         query.sql(" WHERE " + sameVersion() + " AND " + stagedRow + " IS DISTINCT FROM " + productionRow);
         if (duplicatesReportedElsewhere) {
             query.sql(" AND " + S + "." + COPIES + " = 1");
         }
-        return query.sql(table.orderByKey(S)).list(connection, row -> row.getString(1));
+        query.sql(table.orderByKey(S)).param(" LIMIT ?", Math.max(1, settings.sampleKeys()));
+        List<String[]> rows = query.list(connection, row -> new String[] {row.getString(1), row.getString(2)});
+        long count = rows.isEmpty() ? 0 : Long.parseLong(rows.get(0)[0]);
+        return new Differing(count, rows.stream().map(r -> r[1]).limit(settings.sampleKeys()).toList());
     }
 
     private interface Figure {

@@ -74,13 +74,27 @@ final class RangeLayout {
 
     /**
      * Restricts a scan to the laid-out ranges: a few ranges as key-range predicates, which an index on the key serves
-     * (bisection levels touch a few thousand rows, not the window), many as {@code <bucket> = ANY(ranges)}.
+     * (bisection levels touch a few thousand rows, not the window); many as the bounds of them all and a lookup of each
+     * row's bucket in an array of booleans, one per bucket (constant time per row, where {@code = ANY(buckets)} would
+     * compare each row with every bucket).
      */
     SqlQuery restrict(SqlQuery query, String keyExpression, String keyType) {
         if (ranges.size() > MAX_RANGE_PREDICATES) {
-            query.sql(" AND ");
+            List<KeyRange> all = List.copyOf(ranges.values());
+            if (all.get(0).lo() != null) {
+                query.sql(" AND " + keyExpression).param(" >= ?::" + keyType, all.get(0).lo());
+            }
+            if (all.get(all.size() - 1).hi() != null) {
+                query.sql(" AND " + keyExpression).param(" < ?::" + keyType, all.get(all.size() - 1).hi());
+            }
+            List<Boolean> laidOut = new ArrayList<>();
+            for (int bucket = 0; bucket <= thresholds.size(); bucket++) {
+                laidOut.add(ranges.containsKey(bucket));
+            }
+            query.param(" AND (?::bool[])[", new SqlQuery.BoolArray(laidOut));
             bucket(query, keyExpression, keyType);
-            return query.param(" = ANY(?)", new SqlQuery.IntArray(ranges.keySet()));
+            // arrays are 1-based, buckets 0-based
+            return query.sql(" + 1]");
         }
         query.sql(" AND (false");
         for (KeyRange range : ranges.values()) {

@@ -6,7 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -89,25 +91,36 @@ final class StagedTable {
     }
 
     /**
-     * Split points of {@code range} from the quantiles of the leading key of {@code relation}, read through its index
-     * on the key, so that splitting never scans the staged window.
+     * Split points of every range of {@code ranges} (bucket → points) from the quantiles of the leading key of
+     * {@code relation}, in one query whatever the number of ranges, read through its index on the key when the ranges
+     * are few, so that splitting never scans the staged window.
      */
-    static List<String> splitPoints(Connection connection, Relation relation, Column leadingKey, KeyRange range, int parts) throws SQLException {
+    static Map<Integer, List<String>> splitPoints(Connection connection, Relation relation, Column leadingKey, RangeLayout ranges, int parts)
+            throws SQLException {
         List<Double> fractions = new ArrayList<>();
         for (int i = 1; i < parts; i++) {
             fractions.add((double) i / parts);
         }
         String key = "r." + Normalization.quote(leadingKey.name());
-        SqlQuery query = new SqlQuery().param("SELECT percentile_disc(?::float8[]) WITHIN GROUP (ORDER BY " + key + ")::text[] FROM "
-                + relation.quoted() + " r WHERE true", new SqlQuery.DoubleArray(fractions));
-        if (range.lo() != null) {
-            query.sql(" AND " + key).param(" > ?::" + leadingKey.formattedType(), range.lo());
-        }
-        if (range.hi() != null) {
-            query.sql(" AND " + key).param(" < ?::" + leadingKey.formattedType(), range.hi());
-        }
-        String[] points = query.single(connection, row -> row.getArray(1) == null ? new String[0] : (String[]) row.getArray(1).getArray());
-        return distinct(List.of(points));
+        SqlQuery query = new SqlQuery().sql("SELECT ");
+        ranges.bucket(query, key, leadingKey.formattedType());
+        query.param(", percentile_disc(?::float8[]) WITHIN GROUP (ORDER BY " + key + ")::text[] FROM " + relation.quoted() + " r WHERE true",
+                new SqlQuery.DoubleArray(fractions));
+        ranges.restrict(query, key, leadingKey.formattedType());
+        Map<Integer, List<String>> points = new HashMap<>();
+        query.sql(" GROUP BY 1").list(connection, row -> {
+            int bucket = row.getInt(1);
+            String lo = ranges.ranges().get(bucket).lo();
+            List<String> inside = new ArrayList<>();
+            // a range includes its lower bound, which is no point to split it at
+            for (String point : (String[]) row.getArray(2).getArray()) {
+                if (!point.equals(lo)) {
+                    inside.add(point);
+                }
+            }
+            return points.put(bucket, distinct(inside));
+        });
+        return points;
     }
 
     /** TABLESAMPLE works on tables and materialized views only. */

@@ -16,6 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                   table's change log up to this long before the load started still count as in flight
  * @param confirmDelay wait before looking at production again for staged keys the source deleted after the load that
  *                   production still holds (CDC's delete may be on its way); still there → the SOURCE check fails
+ * @param repairKeys differing keys narrowed down per table and check beyond sample-keys; past sample-keys +
+ *                   repair-keys differing rows, bisection stops narrowing and counts the others by their row hashes
+ *                   (memory and queries bounded whatever the number of differences)
  * @param source     the source database (PostgreSQL) for check 5; no source check when its url is not set
  */
 @ConfigurationProperties("dmsflow.validation")
@@ -25,9 +28,10 @@ record ValidationProperties(@DefaultValue("10") int sampleKeys,
                             @DefaultValue("64") int leafRows,
                             @DefaultValue("PT10S") Duration clockSkew,
                             @DefaultValue("PT2S") Duration confirmDelay,
+                            @DefaultValue("10000") int repairKeys,
                             @DefaultValue @NestedConfigurationProperty JdbcSource source) {
 
     CheckSettings checkSettings() {
-        return new CheckSettings(sampleKeys, bucketRows, fanout, leafRows, clockSkew, confirmDelay);
+        return new CheckSettings(sampleKeys, bucketRows, fanout, leafRows, clockSkew, confirmDelay, repairKeys);
     }
 }

@@ -10,7 +10,11 @@ import dev.dmsflow.contracts.event.TimeWindow;
 import dev.dmsflow.infra.Database;
 import dev.dmsflow.infra.DmsflowInfrastructure;
 import dev.dmsflow.validation.check.CheckSettings;
+import dev.dmsflow.validation.check.CountingDataSource;
 import dev.dmsflow.validation.check.Validator;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -26,6 +30,10 @@ import javax.sql.DataSource;
  * against the counts of the same rows and the naive exact comparison (full-row EXCEPT both ways), in one run on its
  * own embedded PostgreSQL. Production holds the merged window (odd keys, January 2026) with three planted
  * differences, and the even keys outside the window.
+ *
+ * <p>Then validation at scale, side by side: the same window staged equal to production (clean) and staged with every
+ * row different, timed, with the statements the validation issued and the heap it needed (run it with
+ * {@code -Xmx256m}); the bisection depth is the number of split-point queries, one per level.
  */
 public final class ValidationBenchmark {
 
@@ -45,7 +53,7 @@ public final class ValidationBenchmark {
             prepare(db);
 
             Validator validator = new Validator(db, Optional.empty(), name -> Optional.empty(), new CheckSettings(10, 1000, 32, 64));
-            MergeCompleted run = merged();
+            MergeCompleted run = merged("orders");
             validator.validate(run); // warm-up: caches as the other queries find them after generation
             long started = System.nanoTime();
             List<CheckResult> results = validator.validate(run);
@@ -71,7 +79,47 @@ public final class ValidationBenchmark {
             System.out.printf("full-row EXCEPT both ways (%d staged-only, %d production-only rows): %8.0f ms%n", stagedOnly, productionOnly, except);
             System.out.printf("checks/except: %.2f%n", checks / except);
             System.out.printf("checks/counts: %.2f%n", checks / counts);
+
+            atScale(db);
         }
+    }
+
+    /** The clean window and the all-different one, each validated once to warm up and once timed. */
+    private static void atScale(DataSource db) throws SQLException {
+        CountingDataSource counting = new CountingDataSource(db);
+        Validator validator = new Validator(counting.dataSource(), Optional.empty(), name -> Optional.empty(), new CheckSettings(10, 1000, 32, 64));
+        MergeCompleted clean = merged("orders_clean");
+        MergeCompleted allDifferent = merged("orders_changed");
+        validator.validate(clean);
+        validator.validate(allDifferent);
+
+        counting.reset();
+        long started = System.nanoTime();
+        List<CheckResult> cleanResults = validator.validate(clean);
+        double cleanMillis = millis(started);
+        long cleanQueries = counting.queries();
+
+        System.gc();
+        List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).toList();
+        heap.forEach(MemoryPoolMXBean::resetPeakUsage);
+        counting.reset();
+        started = System.nanoTime();
+        List<CheckResult> differentResults = validator.validate(allDifferent);
+        double differentMillis = millis(started);
+        long differentQueries = counting.queries();
+        long depth = counting.splitQueries();
+        long peakBytes = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        long oldPeakBytes = heap.stream().filter(p -> p.getName().contains("Old") || p.getName().contains("Tenured"))
+                .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+
+        System.out.printf("validation clean (1M): %.0f ms, queries %d%n", cleanMillis, cleanQueries);
+        cleanResults.forEach(r -> System.out.printf("    %-14s passed=%-5s actual=%s%n", r.getCheck(), r.getPassed(), r.getActual()));
+        System.out.printf("validation all-different (1M): %.0f ms, queries %d, peak heap %d MiB%n", differentMillis, differentQueries, peakBytes >> 20);
+        differentResults.forEach(r -> System.out.printf("    %-14s passed=%-5s expected=%s actual=%s keys=%s%n    %14s %s%n", r.getCheck(),
+                r.getPassed(), r.getExpected(), r.getActual(), r.getSampleKeys(), "", r.getDetail() == null ? "" : r.getDetail()));
+        System.out.printf("    (max heap %d MiB, old generation peak %d MiB)%n", Runtime.getRuntime().maxMemory() >> 20, oldPeakBytes >> 20);
+        System.out.printf("all-different/clean (1M): %.2f%n", differentMillis / cleanMillis);
+        System.out.printf("bisection depth (all-different): %d, queries/depth: %.1f%n", depth, depth == 0 ? Double.NaN : (double) differentQueries / depth);
     }
 
     private static void prepare(DataSource db) throws SQLException {
@@ -92,15 +140,22 @@ public final class ValidationBenchmark {
                     "UPDATE production.orders SET amount = amount + 0.01 WHERE order_id = 12345",
                     "UPDATE production.orders SET status = 'changed' WHERE order_id = 777777",
                     "UPDATE production.orders SET created_at = created_at + interval '1 second' WHERE order_id = 1999999",
-                    "VACUUM ANALYZE production.orders", "VACUUM ANALYZE staging.orders")) {
+                    // the same window staged equal to production (planted differences included), and with every row different
+                    "CREATE TABLE staging.orders_clean (LIKE staging.orders INCLUDING ALL)",
+                    "INSERT INTO staging.orders_clean (" + COLUMNS + ") SELECT " + COLUMNS + " FROM production.orders WHERE " + IN_WINDOW,
+                    "CREATE TABLE staging.orders_changed (LIKE staging.orders INCLUDING ALL)",
+                    "INSERT INTO staging.orders_changed (" + COLUMNS + ") SELECT order_id, customer_id, amount, status || ' changed', created_at, updated_at"
+                            + " FROM staging.orders",
+                    "VACUUM ANALYZE production.orders", "VACUUM ANALYZE staging.orders", "VACUUM ANALYZE staging.orders_clean",
+                    "VACUUM ANALYZE staging.orders_changed")) {
                 statement.execute(sql);
             }
         }
     }
 
-    private static MergeCompleted merged() {
+    private static MergeCompleted merged(String stagingTable) {
         TableRef orders = TableRef.newBuilder().setName("orders").setSourceSchema("APP").setSourceTable("ORDERS")
-                .setStagingSchema("staging").setStagingTable("orders").setTargetSchema("production").setTargetTable("orders")
+                .setStagingSchema("staging").setStagingTable(stagingTable).setTargetSchema("production").setTargetTable("orders")
                 .setKeyColumns(List.of("order_id")).setWindowColumn("updated_at").build();
         TableMergeResult result = TableMergeResult.newBuilder().setTable(orders).setInserted(0).setUpdated(1_000_000).setSkippedStale(0)
                 .setDuplicates(0).setFullLoadRows(1_000_000).setStagedRows(1_000_000).build();

@@ -17,6 +17,7 @@ class BisectorTest {
         final TreeMap<Long, Integer> left = new TreeMap<>();
         final TreeMap<Long, Integer> right = new TreeMap<>();
         int digestQueries;
+        int splitQueries;
 
         @Override
         public Map<Integer, Digest> digest(RangeLayout layout) {
@@ -31,7 +32,14 @@ class BisectorTest {
         }
 
         @Override
-        public List<String> splitPoints(KeyRange range, int parts) {
+        public Map<Integer, List<String>> splitPoints(RangeLayout ranges, int parts) {
+            splitQueries++;
+            Map<Integer, List<String>> points = new HashMap<>();
+            ranges.ranges().forEach((bucket, range) -> points.put(bucket, splitPoints(range, parts)));
+            return points;
+        }
+
+        private List<String> splitPoints(KeyRange range, int parts) {
             List<Long> keys = new ArrayList<>(slice(right, range).keySet());
             keys.remove(range.lo() == null ? null : Long.valueOf(range.lo()));
             List<String> points = new ArrayList<>();
@@ -68,7 +76,7 @@ class BisectorTest {
     }
 
     private static List<KeyRange> leaves(Sides sides, RangeLayout layout, int fanout, int leafRows) throws Exception {
-        return new Bisector(fanout, leafRows).mismatchingLeaves(sides, layout, sides.digest(layout));
+        return new Bisector(fanout, leafRows, 1_000).mismatchingLeaves(sides, layout, sides.digest(layout)).ranges();
     }
 
     @Test
@@ -84,8 +92,35 @@ class BisectorTest {
         assertThat(leaves).hasSize(3).allSatisfy(leaf -> assertThat(Sides.slice(sides.left, leaf).size()).isLessThanOrEqualTo(8));
         assertThat(leaves.stream().map(leaf -> Sides.slice(sides.left, leaf).keySet()))
                 .satisfiesExactly(k -> assertThat(k).contains(17L), k -> assertThat(k).contains(5_000L), k -> assertThat(k).contains(9_999L));
-        // one digest per level, not per range
+        // one digest and one split query per level, not per range
         assertThat(sides.digestQueries).isLessThanOrEqualTo(1 + 6);
+        assertThat(sides.splitQueries).isEqualTo(sides.digestQueries - 1);
+    }
+
+    @Test
+    void narrowsOnlyTheFirstKeptRangesWhenEveryRowDiffers() throws Exception {
+        Sides sides = identical(10_000);
+        sides.right.replaceAll((key, hash) -> hash + 1);
+        RangeLayout layout = RangeLayout.covering(List.of("1000", "2000", "3000", "4000", "5000", "6000", "7000", "8000", "9000"));
+
+        Bisector.Leaves leaves = new Bisector(4, 8, 20).mismatchingLeaves(sides, layout, sides.digest(layout));
+
+        assertThat(leaves.capped()).isTrue();
+        assertThat(leaves.narrowed()).isEqualTo(20);
+        assertThat(leaves.narrowedRanges()).allSatisfy(leaf -> assertThat(Sides.slice(sides.left, leaf).size()).isLessThanOrEqualTo(8));
+        // the ranges left as they were still cover every differing key, in key order, without overlap
+        long covered = 0;
+        String previousHi = null;
+        for (KeyRange range : leaves.ranges()) {
+            assertThat(range.lo()).isEqualTo(previousHi == null ? range.lo() : previousHi);
+            covered += Sides.slice(sides.left, range).size();
+            previousHi = range.hi();
+        }
+        assertThat(covered).isEqualTo(10_000);
+        assertThat(leaves.ranges().get(0).lo()).isNull();
+        assertThat(previousHi).isNull();
+        // levels stay few, the ranges split per level bounded by the cap
+        assertThat(sides.splitQueries).isEqualTo(leaves.levels()).isLessThanOrEqualTo(5);
     }
 
     @Test
@@ -108,12 +143,12 @@ class BisectorTest {
             }
 
             @Override
-            public List<String> splitPoints(KeyRange range, int parts) {
-                return List.of();
+            public Map<Integer, List<String>> splitPoints(RangeLayout ranges, int parts) {
+                return Map.of();
             }
         };
-        List<KeyRange> leaves = new Bisector(4, 1).mismatchingLeaves(unsplittable, RangeLayout.covering(List.of()),
-                sides.digest(RangeLayout.covering(List.of())));
+        List<KeyRange> leaves = new Bisector(4, 1, 1_000).mismatchingLeaves(unsplittable, RangeLayout.covering(List.of()),
+                sides.digest(RangeLayout.covering(List.of()))).ranges();
 
         assertThat(leaves).containsExactly(new KeyRange(null, null));
     }

@@ -149,6 +149,61 @@ class ValidatorIT {
     }
 
     @Test
+    void everyRowDifferingIsCountedExactlyWhileOnlyTheFirstAreNarrowedDownInAFewQueriesPerLevel() throws SQLException {
+        execute(db1(), "UPDATE " + orders.staging() + " SET amount = amount + 0.01");
+        CountingDataSource counting = new CountingDataSource(db1());
+        // 2,000 differing rows, 25 narrowed down to their keys at most
+        Validator validator = new Validator(counting.dataSource(), Optional.empty(), name -> Optional.empty(),
+                new CheckSettings(5, 100, 4, 8, Duration.ZERO, Duration.ZERO, 20));
+
+        Map<String, CheckReport> reports = validator.report(orders.merged("all-different")).stream()
+                .collect(Collectors.toMap(r -> r.result().getCheck(), r -> r));
+
+        CheckResult contents = reports.get("CONTENTS").result();
+        assertThat(contents.getPassed()).isFalse();
+        assertThat(contents.getActual()).isEqualTo("2000");
+        assertThat(contents.getSampleKeys()).containsExactly("1", "3", "5", "7", "9");
+        assertThat(reports.get("CONTENTS").detail()).startsWith("2000 rows differ: the first ").contains("sample-keys + repair-keys reached");
+        // value by value: the rows of the few narrowed ranges only, not the 2,000
+        long compared = Long.parseLong(reports.get("CONTENTS").detail().replaceAll(".*the first (\\d+) compared.*", "$1"));
+        assertThat(compared).isBetween(25L, 25L + 8 * 4);
+        // two queries per level, not one per range: a handful besides the levels (catalog, layout, first pass, listing)
+        assertThat(counting.splitQueries()).isBetween(1L, 6L);
+        assertThat(counting.queries()).isLessThanOrEqualTo(10 + 2 * counting.splitQueries());
+    }
+
+    @Test
+    void manyNarrowedRangesAreDigestedAndListedThroughTheBucketLookup() throws SQLException {
+        execute(db1(), "UPDATE " + orders.staging() + " SET amount = amount + 0.01");
+        // about 1,000 differing rows narrowed down: leaves of at most 8 rows, far more ranges than key-range predicates
+        Validator validator = new Validator(db1(), Optional.empty(), name -> Optional.empty(),
+                new CheckSettings(5, 100, 4, 8, Duration.ZERO, Duration.ZERO, 1_000));
+
+        CheckReport contents = validator.report(orders.merged("many-ranges")).stream()
+                .filter(r -> r.result().getCheck().equals("CONTENTS")).findFirst().orElseThrow();
+
+        assertThat(contents.result().getActual()).isEqualTo("2000");
+        assertThat(contents.result().getSampleKeys()).containsExactly("1", "3", "5", "7", "9");
+        long compared = Long.parseLong(contents.detail().replaceAll(".*the first (\\d+) compared.*", "$1"));
+        assertThat(compared).isBetween(1_005L, 1_005L + 100);
+    }
+
+    @Test
+    void sourceRangesPastTheCapFailTheSourceCheckSayingTheyWereNotCompared() throws SQLException {
+        execute(db1(), "UPDATE " + orders.staging() + " SET amount = amount + 0.01");
+        Validator validator = new Validator(db1(), Optional.of(source()), name -> Optional.empty(),
+                new CheckSettings(5, 100, 4, 8, Duration.ZERO, Duration.ZERO, 20));
+
+        CheckReport sourceCheck = validator.report(orders.merged("all-different-source")).stream()
+                .filter(r -> r.result().getCheck().equals("SOURCE")).findFirst().orElseThrow();
+
+        assertThat(sourceCheck.result().getPassed()).isFalse();
+        // keys of the ranges compared key by key
+        assertThat(sourceCheck.result().getSampleKeys()).hasSize(5);
+        assertThat(sourceCheck.detail()).contains("more key ranges differ from the source beyond the first").contains("not compared");
+    }
+
+    @Test
     void rowOutsideTheWindowThatLeakedIntoStagingIsNamed() throws SQLException {
         execute(db1(), "INSERT INTO " + orders.staging() + " (order_id, customer_id, updated_at) VALUES (9001, 1, timestamp '2026-02-01 00:00:00')",
                 "INSERT INTO " + orders.staging() + " (order_id, customer_id, updated_at) VALUES (9003, 1, NULL)");
@@ -290,7 +345,7 @@ class ValidatorIT {
 
         // without the allowance the delete 5 s before the load start is a failure
         Validator noSkew = new Validator(db1(), Optional.of(source()), name -> Optional.empty(),
-                new CheckSettings(SETTINGS.sampleKeys(), SETTINGS.bucketRows(), SETTINGS.fanout(), SETTINGS.leafRows(), Duration.ZERO, Duration.ZERO));
+                new CheckSettings(SETTINGS.sampleKeys(), SETTINGS.bucketRows(), SETTINGS.fanout(), SETTINGS.leafRows(), Duration.ZERO, Duration.ZERO, SETTINGS.repairKeys()));
         CheckResult missing = byCheck(noSkew.validate(orders.merged("cdc-deleted-no-skew"))).get("MISSING");
         assertThat(missing.getSampleKeys()).containsExactly("1003", "1005", "1007");
         assertThat(missing.getInFlight()).isEqualTo(1);

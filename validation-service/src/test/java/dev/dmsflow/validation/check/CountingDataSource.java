@@ -1,0 +1,64 @@
+package dev.dmsflow.validation.check;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+
+/**
+ * A DataSource whose connections count the statements they prepare or create, and among them the bisection's
+ * split-point queries (quantiles per range: one per level; the first layout's quantiles have no GROUP BY).
+ */
+public final class CountingDataSource {
+
+    private final DataSource target;
+    private final AtomicLong queries = new AtomicLong();
+    private final AtomicLong splitQueries = new AtomicLong();
+
+    public CountingDataSource(DataSource target) {
+        this.target = target;
+    }
+
+    public DataSource dataSource() {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+            Object result = invoke(target, method, args);
+            return result instanceof Connection connection ? counting(connection) : result;
+        });
+    }
+
+    private Connection counting(Connection connection) {
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+            if (method.getName().equals("prepareStatement") || method.getName().equals("createStatement")) {
+                queries.incrementAndGet();
+                if (args != null && args[0] instanceof String sql && sql.contains("percentile_disc") && sql.contains(" GROUP BY ")) {
+                    splitQueries.incrementAndGet();
+                }
+            }
+            return invoke(connection, method, args);
+        });
+    }
+
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    public void reset() {
+        queries.set(0);
+        splitQueries.set(0);
+    }
+
+    public long queries() {
+        return queries.get();
+    }
+
+    /** Bisection levels: each issues one split-point query. */
+    public long splitQueries() {
+        return splitQueries.get();
+    }
+}

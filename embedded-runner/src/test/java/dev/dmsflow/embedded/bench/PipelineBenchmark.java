@@ -122,7 +122,8 @@ public final class PipelineBenchmark {
     /** The reload of one size through the services, CDC writing meanwhile; empty (after saying why) when it fails. */
     private static Optional<Stages> runSize(DmsflowInfrastructure infrastructure, int size) throws Exception {
         long started = System.nanoTime();
-        new LoadData(1, 3 * size).create(infrastructure);
+        LoadData data = new LoadData(1, 3 * size);
+        data.create(infrastructure);
         JdbcTemplate db1 = new JdbcTemplate(infrastructure.dataSource(Database.DB1));
         // the raw run's production: as the earlier migration left it, before CDC or the reload touch it
         db1.execute("DROP TABLE IF EXISTS production.raw_" + TABLE);
@@ -130,16 +131,7 @@ public final class PipelineBenchmark {
         db1.execute("ALTER TABLE production.raw_" + TABLE + " ADD PRIMARY KEY (id)");
         db1.execute("ANALYZE production.raw_" + TABLE);
         System.out.printf("window %,d rows: data %.1f s%n", size, (System.nanoTime() - started) / 1e9);
-        String catalog = """
-                tables:
-                  %s:
-                    source: { schema: APP, table: %s }
-                    staging: { schema: staging, table: %s }
-                    production: { schema: production, table: %s }
-                    keyColumns: [id]
-                    windowColumn: updated_at
-                    cdc: true
-                """.formatted(TABLE, TABLE.toUpperCase(), TABLE, TABLE);
+        String catalog = data.catalog(true);
         String requestId = "pipeline-" + size + "-" + System.currentTimeMillis();
         ScheduledExecutorService cdc = Executors.newSingleThreadScheduledExecutor();
         try (ServiceInstances services = ServiceInstances.start(infrastructure, catalog, 1, Map.of());

@@ -66,6 +66,11 @@ public final class LoadData {
 
     /** The migration catalog: one entry per table, staged in {@code staging.<name>}. */
     public String catalog() {
+        return catalog(false);
+    }
+
+    /** The catalog; with {@code cdc}, CDC writes into production while reloads run (change tracking on). */
+    public String catalog(boolean cdc) {
         return "tables:\n" + tableNames().stream().map(name -> """
                   %s:
                     source: { schema: APP, table: %s }
@@ -73,7 +78,8 @@ public final class LoadData {
                     production: { schema: production, table: %s }
                     keyColumns: [id]
                     windowColumn: updated_at
-                """.formatted(name, name.toUpperCase(), name, name)).collect(Collectors.joining());
+                    cdc: %s
+                """.formatted(name, name.toUpperCase(), name, name, cdc)).collect(Collectors.joining());
     }
 
     private static String name(int i) {

@@ -43,10 +43,16 @@ final class MergeStatements {
         this.changeLog = changeLog;
     }
 
-    /** Rows of the run in the source, and the min and max of the first key column: {@code count, min, max}; binds the window. */
+    /**
+     * Rows of the run in the source, and the least and greatest value of the first key column: {@code count, min,
+     * max}; binds the window three times. ORDER BY ... LIMIT 1 rather than min and max, which uuid (a customers
+     * table's usual key) does not have.
+     */
     String stagedCountAndKeyBounds() {
-        String first = quote(shape.keyColumns().get(0));
-        return "SELECT count(*), min(" + first + "), max(" + first + ") FROM " + shape.source().quoted() + " " + S + windowFilter();
+        String first = S + "." + quote(shape.keyColumns().get(0));
+        String from = " FROM " + shape.source().quoted() + " " + S + windowFilter();
+        return "SELECT count(*), (SELECT " + first + from + " ORDER BY " + first + " LIMIT 1),"
+                + " (SELECT " + first + from + " ORDER BY " + first + " DESC NULLS LAST LIMIT 1)" + from;
     }
 
     /**

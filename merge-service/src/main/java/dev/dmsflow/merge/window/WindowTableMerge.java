@@ -104,7 +104,7 @@ public final class WindowTableMerge implements MergeStep {
         Object minKey;
         Object maxKey;
         try (PreparedStatement count = connection.prepareStatement(sql.stagedCountAndKeyBounds())) {
-            bindWindow(count, 1, window, shape);
+            bindWindow(count, bindWindow(count, bindWindow(count, 1, window, shape), window, shape), window, shape);
             try (ResultSet rs = count.executeQuery()) {
                 rs.next();
                 staged = rs.getLong(1);

@@ -7,6 +7,8 @@ import dev.dmsflow.contracts.catalog.QualifiedName;
 import dev.dmsflow.merge.MergeFixture;
 import dev.dmsflow.merge.MergeServiceTest;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -123,14 +125,48 @@ class SpreadKeyMergeIT {
         }
     }
 
-    /** The plan the merge would choose for the fixture's staged window. */
+    /** The plan the merge would choose for the fixture's staged orders. */
     private KeyAccess chosen(Connection connection, MergeFixture db) throws SQLException {
-        QualifiedName target = new QualifiedName(db.production, "orders");
-        TableShape shape = new TableShapes().resolve(connection, new QualifiedName(db.staging, "orders"), target, List.of("order_id"),
-                Optional.of("updated_at"));
-        MergeStatements sql = new MergeStatements(shape, true, null);
-        Long[] bounds = jdbc.queryForObject("SELECT count(*), min(order_id), max(order_id) FROM " + db.staging + ".orders",
-                (rs, i) -> new Long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)});
-        return WindowTableMerge.keyAccess(connection, sql, 1, bounds[0], bounds[1], bounds[2]);
+        return chosen(connection, db, "orders", "order_id");
+    }
+
+    private KeyAccess chosen(Connection connection, MergeFixture db, String table, String key) throws SQLException {
+        TableShape shape = new TableShapes().resolve(connection, new QualifiedName(db.staging, table), new QualifiedName(db.production, table),
+                List.of(key), Optional.of("updated_at"));
+        // every staged row is in the window: the whole staging table's count and bounds are the run's
+        MergeStatements sql = new MergeStatements(shape, false, null);
+        try (PreparedStatement bounds = connection.prepareStatement(sql.stagedCountAndKeyBounds()); ResultSet rs = bounds.executeQuery()) {
+            rs.next();
+            return WindowTableMerge.keyAccess(connection, sql, 1, rs.getLong(1), rs.getObject(2), rs.getObject(3));
+        }
+    }
+
+    @Test
+    void uuidKeysSpreadOverProductionMergeByTheKeyList() throws SQLException {
+        MergeFixture db = new MergeFixture(jdbc);
+        String columns = "customer_id uuid NOT NULL, name text, updated_at timestamp, PRIMARY KEY (customer_id)";
+        jdbc.execute("CREATE TABLE " + db.production + ".customers (" + columns + ")");
+        jdbc.execute("CREATE TABLE " + db.staging + ".customers (" + columns + ")");
+        jdbc.update("INSERT INTO " + db.production + ".customers SELECT gen_random_uuid(), 'old', '2026-01-15' FROM generate_series(1, 5000)");
+        // every 25th customer, alternately newer and older, and 100 new ones
+        jdbc.update("INSERT INTO " + db.staging + ".customers SELECT customer_id, 'reloaded', CASE WHEN n % 50 = 0 THEN timestamp '2026-01-20'"
+                + " ELSE timestamp '2026-01-10' END FROM (SELECT customer_id, row_number() OVER (ORDER BY customer_id) n FROM "
+                + db.production + ".customers) c WHERE n % 25 = 0");
+        jdbc.update("INSERT INTO " + db.staging + ".customers SELECT gen_random_uuid(), 'new', '2026-01-12' FROM generate_series(1, 100)");
+        jdbc.execute("ANALYZE " + db.production + ".customers");
+        jdbc.execute("ANALYZE " + db.staging + ".customers");
+
+        MergeCounts counts;
+        try (Connection connection = dataSource.getConnection()) {
+            assertThat(chosen(connection, db, "customers", "customer_id")).isEqualTo(KeyAccess.KEY_LIST);
+            connection.setAutoCommit(false);
+            counts = new WindowTableMerge(db.table("customers", List.of("customer_id"), "updated_at"), 0, new TableShapes(), Optional.empty(),
+                    false, Instant.now().minus(Duration.ofDays(7))).execute(connection, JANUARY);
+            connection.commit();
+        }
+
+        assertThat(List.of(counts.inserted(), counts.updated(), counts.skippedStale())).containsExactly(100L, 100L, 100L);
+        assertThat(jdbc.queryForList("SELECT name || ':' || count(*) FROM " + db.production + ".customers GROUP BY name ORDER BY name", String.class))
+                .containsExactly("new:100", "old:4900", "reloaded:100");
     }
 }

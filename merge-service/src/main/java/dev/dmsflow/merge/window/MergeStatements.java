@@ -45,14 +45,24 @@ final class MergeStatements {
 
     /**
      * Rows of the run in the source, and the least and greatest value of the first key column: {@code count, min,
-     * max}; binds the window three times. ORDER BY ... LIMIT 1 rather than min and max, which uuid (a customers
-     * table's usual key) does not have.
+     * max}. With {@code minMax} one scan with min and max, binding the window once; without (uuid, a customers table's
+     * usual key, has no min or max) ORDER BY ... LIMIT 1 for each bound, binding it three times.
      */
-    String stagedCountAndKeyBounds() {
+    String stagedCountAndKeyBounds(boolean minMax) {
         String first = S + "." + quote(shape.keyColumns().get(0));
         String from = " FROM " + shape.source().quoted() + " " + S + windowFilter();
-        return "SELECT count(*), (SELECT " + first + from + " ORDER BY " + first + " LIMIT 1),"
+        return minMax ? "SELECT count(*), min(" + first + "), max(" + first + ")" + from
+                : "SELECT count(*), (SELECT " + first + from + " ORDER BY " + first + " LIMIT 1),"
                 + " (SELECT " + first + from + " ORDER BY " + first + " DESC NULLS LAST LIMIT 1)" + from;
+    }
+
+    /**
+     * Whether the source's first key column has a min aggregate of its own type: binds the source's quoted name and
+     * the key column's.
+     */
+    String keyHasMinMax() {
+        return "SELECT to_regprocedure('pg_catalog.min(' || format_type(a.atttypid, NULL) || ')') IS NOT NULL FROM pg_attribute a"
+                + " WHERE a.attrelid = ?::regclass AND a.attname = ?";
     }
 
     /**

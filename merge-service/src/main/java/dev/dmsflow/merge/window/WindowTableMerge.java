@@ -47,13 +47,13 @@ public final class WindowTableMerge implements MergeStep {
     /** @param keyAccess the plan to take, or empty to choose it from the staged keys' distribution */
     WindowTableMerge(TableRef table, long fullLoadRows, TableShapes shapes, Optional<Instant> watermark,
                      boolean changeTrackingRequired, Instant oldestChangeKept, Optional<KeyAccess> keyAccess) {
-        this.keyAccess = keyAccess;
         this.table = table;
         this.fullLoadRows = fullLoadRows;
         this.shapes = shapes;
         this.watermark = watermark;
         this.changeTrackingRequired = changeTrackingRequired;
         this.oldestChangeKept = oldestChangeKept;
+        this.keyAccess = keyAccess;
     }
 
     @Override
@@ -103,8 +103,19 @@ public final class WindowTableMerge implements MergeStep {
         long staged;
         Object minKey;
         Object maxKey;
-        try (PreparedStatement count = connection.prepareStatement(sql.stagedCountAndKeyBounds())) {
-            bindWindow(count, bindWindow(count, bindWindow(count, 1, window, shape), window, shape), window, shape);
+        boolean minMax;
+        try (PreparedStatement query = connection.prepareStatement(sql.keyHasMinMax())) {
+            query.setString(1, source().quoted());
+            query.setString(2, shape.keyColumns().get(0));
+            try (ResultSet rs = query.executeQuery()) {
+                minMax = rs.next() && rs.getBoolean(1);
+            }
+        }
+        try (PreparedStatement count = connection.prepareStatement(sql.stagedCountAndKeyBounds(minMax))) {
+            int index = 1;
+            for (int filter = 0; filter < (minMax ? 1 : 3); filter++) {
+                index = bindWindow(count, index, window, shape);
+            }
             try (ResultSet rs = count.executeQuery()) {
                 rs.next();
                 staged = rs.getLong(1);
@@ -135,7 +146,7 @@ public final class WindowTableMerge implements MergeStep {
             writer.execute();
         }
         KeyAccess access = keyAccess.isPresent() ? keyAccess.get()
-                : keyAccess(connection, sql, shape.keyColumns().size(), distinct, minKey, maxKey);
+                : chooseKeyAccess(connection, sql, shape.keyColumns().size(), distinct, minKey, maxKey);
         Binding binding = new Binding(sql, from, window, shape, minKey, maxKey, access);
         long[] counts;
         if (tracked) {
@@ -226,7 +237,7 @@ public final class WindowTableMerge implements MergeStep {
      * The plan for the staged keys' distribution: the planner's estimate of the target rows in the batch's key range
      * against the staged rows (see {@link KeyAccess#choose}). Planning only, nothing is read.
      */
-    static KeyAccess keyAccess(Connection connection, MergeStatements sql, int keyColumns, long staged, Object minKey, Object maxKey)
+    static KeyAccess chooseKeyAccess(Connection connection, MergeStatements sql, int keyColumns, long staged, Object minKey, Object maxKey)
             throws SQLException {
         if (keyColumns != 1) {
             return KeyAccess.RANGE;

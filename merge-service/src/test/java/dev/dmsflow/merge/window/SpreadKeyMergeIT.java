@@ -135,9 +135,9 @@ class SpreadKeyMergeIT {
                 List.of(key), Optional.of("updated_at"));
         // every staged row is in the window: the whole staging table's count and bounds are the run's
         MergeStatements sql = new MergeStatements(shape, false, null);
-        try (PreparedStatement bounds = connection.prepareStatement(sql.stagedCountAndKeyBounds()); ResultSet rs = bounds.executeQuery()) {
+        try (PreparedStatement bounds = connection.prepareStatement(sql.stagedCountAndKeyBounds(false)); ResultSet rs = bounds.executeQuery()) {
             rs.next();
-            return WindowTableMerge.keyAccess(connection, sql, 1, rs.getLong(1), rs.getObject(2), rs.getObject(3));
+            return WindowTableMerge.chooseKeyAccess(connection, sql, 1, rs.getLong(1), rs.getObject(2), rs.getObject(3));
         }
     }
 

@@ -5,6 +5,7 @@ import static dev.dmsflow.contracts.catalog.Identifiers.quote;
 import dev.dmsflow.contracts.catalog.ChangeLog;
 import dev.dmsflow.contracts.catalog.Identifiers;
 import dev.dmsflow.contracts.catalog.QualifiedName;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -42,10 +43,26 @@ final class MergeStatements {
         this.changeLog = changeLog;
     }
 
-    /** Rows of the run in the source, and the min and max of the first key column: {@code count, min, max}; binds the window. */
-    String stagedCountAndKeyBounds() {
-        String first = quote(shape.keyColumns().get(0));
-        return "SELECT count(*), min(" + first + "), max(" + first + ") FROM " + shape.source().quoted() + " " + S + windowFilter();
+    /**
+     * Rows of the run in the source, and the least and greatest value of the first key column: {@code count, min,
+     * max}. With {@code minMax} one scan with min and max, binding the window once; without (uuid, a customers table's
+     * usual key, has no min or max) ORDER BY ... LIMIT 1 for each bound, binding it three times.
+     */
+    String stagedCountAndKeyBounds(boolean minMax) {
+        String first = S + "." + quote(shape.keyColumns().get(0));
+        String from = " FROM " + shape.source().quoted() + " " + S + windowFilter();
+        return minMax ? "SELECT count(*), min(" + first + "), max(" + first + ")" + from
+                : "SELECT count(*), (SELECT " + first + from + " ORDER BY " + first + " LIMIT 1),"
+                + " (SELECT " + first + from + " ORDER BY " + first + " DESC NULLS LAST LIMIT 1)" + from;
+    }
+
+    /**
+     * Whether the source's first key column has a min aggregate of its own type: binds the source's quoted name and
+     * the key column's.
+     */
+    String keyHasMinMax() {
+        return "SELECT to_regprocedure('pg_catalog.min(' || format_type(a.atttypid, NULL) || ')') IS NOT NULL FROM pg_attribute a"
+                + " WHERE a.attrelid = ?::regclass AND a.attname = ?";
     }
 
     /**
@@ -75,32 +92,68 @@ final class MergeStatements {
      * merge runs the plain form when the change log shows no CDC insert in the batch's key range, in a savepoint, and
      * this one when it does or when the plain form meets a unique violation.
      *
-     * <p>The target's first key column is bounded by the batch's min and max (bind parameters) so the planner can use
-     * the target's key index instead of scanning all of it; the bound is the exact min/max of the rows merged, so no
-     * row is wrongly left out. Binds, for the update and then the insert: the window (when {@code from} is null), min
-     * key, max key, then the watermark when the target has a change log.
+     * <p>How the target rows of the staged keys are found is {@code access}: see {@link KeyAccess}. Both forms read
+     * the same snapshot and write the same rows; {@link #mergeParameters} says what to bind.
      *
      * @param from {@code null} to read the source table with the run's window, or a deduplicated temporary table
      *             holding exactly the run's rows
      */
-    String merge(String from, boolean cdcSafeInsert) {
+    String merge(String from, boolean cdcSafeInsert, KeyAccess access) {
+        boolean list = access == KeyAccess.KEY_LIST;
+        String key = quote(shape.keyColumns().get(0));
+        // the target's keys among the staged ones, looked up in its key index as one list
+        String existing = "existing AS MATERIALIZED (SELECT " + P + "." + key + " FROM " + shape.target().quoted() + " " + P
+                + " WHERE " + P + "." + key + " = ANY(ARRAY(SELECT " + S + "." + key + " FROM " + source(from) + " " + S + "))), ";
+        String targetRows = list ? P + "." + key + " = ANY(ARRAY(SELECT e." + key + " FROM existing e))" : keyBound();
+        String absent = list ? "NOT EXISTS (SELECT 1 FROM existing e WHERE e." + key + " = " + S + "." + key + ")"
+                : "NOT EXISTS (SELECT 1 FROM " + shape.target().quoted() + " " + P + " WHERE " + keyMatch(P, S) + " AND " + keyBound() + ")";
         List<String> updatable = shape.updatableColumns();
         String update = updatable.isEmpty() ? "SELECT WHERE false"
                 : "UPDATE " + shape.target().quoted() + " " + P + " SET "
                 + Identifiers.list(updatable, c -> c + " = " + S + "." + c)
                 + " FROM " + source(from) + " " + S
-                + " WHERE " + keyMatch(P, S) + " AND " + keyBound()
+                + " WHERE " + keyMatch(P, S) + " AND " + targetRows
                 + " AND " + newer() + unchangedSince()
                 + " RETURNING 1";
         String insert = "INSERT INTO " + shape.target().quoted() + " (" + Identifiers.list(shape.columns(), Function.identity()) + ")"
                 + (shape.overridingSystemValue() ? " OVERRIDING SYSTEM VALUE" : "")
                 + " SELECT " + Identifiers.list(shape.columns(), c -> S + "." + c) + " FROM " + source(from) + " " + S
-                + " WHERE NOT EXISTS (SELECT 1 FROM " + shape.target().quoted() + " " + P + " WHERE " + keyMatch(P, S)
-                + " AND " + keyBound() + ")" + unchangedSince()
+                + " WHERE " + absent + unchangedSince()
                 + (cdcSafeInsert ? " ON CONFLICT (" + Identifiers.list(shape.keyColumns(), Function.identity()) + ") DO NOTHING" : "")
                 + " RETURNING 1";
-        return "WITH updated AS (" + update + "), inserted AS (" + insert + ")"
+        return "WITH " + (list ? existing : "") + "updated AS (" + update + "), inserted AS (" + insert + ")"
                 + " SELECT (SELECT count(*) FROM updated), (SELECT count(*) FROM inserted)";
+    }
+
+    /** The parameters of {@link #merge}, in order. */
+    List<Parameter> mergeParameters(String from, KeyAccess access) {
+        List<Parameter> parameters = new ArrayList<>();
+        if (access == KeyAccess.KEY_LIST && from == null) {
+            parameters.add(Parameter.WINDOW);
+        }
+        for (int half = updates() ? 0 : 1; half < 2; half++) {
+            if (from == null) {
+                parameters.add(Parameter.WINDOW);
+            }
+            if (access == KeyAccess.RANGE) {
+                parameters.add(Parameter.KEY_BOUNDS);
+            }
+            if (tracked()) {
+                parameters.add(Parameter.WATERMARK);
+            }
+        }
+        return parameters;
+    }
+
+    /** What a merge statement binds: the window's from and to, the batch's min and max key, the watermark. */
+    enum Parameter { WINDOW, KEY_BOUNDS, WATERMARK }
+
+    /**
+     * The planner's estimate of the target rows in the batch's key range (the first key column between min and max),
+     * as EXPLAIN's JSON; binds min and max key. What {@link KeyAccess#choose} weighs the staged rows against.
+     */
+    String targetRowsInKeyRange() {
+        return "EXPLAIN (FORMAT JSON) SELECT 1 FROM " + shape.target().quoted() + " " + P + " WHERE " + keyBound();
     }
 
     /** Whether CDC inserted keys in the batch's key range since the watermark. Binds the watermark, min key, max key. */
@@ -109,8 +162,8 @@ final class MergeStatements {
                 + " AND c." + quote(ChangeLog.OPERATION) + " = 'I' AND c." + quote(shape.keyColumns().get(0)) + " BETWEEN ? AND ?)";
     }
 
-    /** Whether the update half has parameters: a key-only table has nothing to update. */
-    boolean updates() {
+    /** Whether the update half runs: a key-only table has nothing to update. */
+    private boolean updates() {
         return !shape.updatableColumns().isEmpty();
     }
 

@@ -15,12 +15,15 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Staging → production for one table of a run: newer-wins, set-based, counts included. */
 public final class WindowTableMerge implements MergeStep {
 
     private static final String DEDUPLICATED = "dmsflow_merge_source";
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final Pattern PLAN_ROWS = Pattern.compile("\"Plan Rows\": ([0-9.eE+]+)");
 
     private final TableRef table;
     private final long fullLoadRows;
@@ -28,6 +31,7 @@ public final class WindowTableMerge implements MergeStep {
     private final Optional<Instant> watermark;
     private final boolean changeTrackingRequired;
     private final Instant oldestChangeKept;
+    private final Optional<KeyAccess> keyAccess;
 
     /**
      * @param watermark              CDC changes to the target at or after it win over the staged copy: the load's
@@ -37,12 +41,19 @@ public final class WindowTableMerge implements MergeStep {
      */
     public WindowTableMerge(TableRef table, long fullLoadRows, TableShapes shapes, Optional<Instant> watermark,
                             boolean changeTrackingRequired, Instant oldestChangeKept) {
+        this(table, fullLoadRows, shapes, watermark, changeTrackingRequired, oldestChangeKept, Optional.empty());
+    }
+
+    /** @param keyAccess the plan to take, or empty to choose it from the staged keys' distribution */
+    WindowTableMerge(TableRef table, long fullLoadRows, TableShapes shapes, Optional<Instant> watermark,
+                     boolean changeTrackingRequired, Instant oldestChangeKept, Optional<KeyAccess> keyAccess) {
         this.table = table;
         this.fullLoadRows = fullLoadRows;
         this.shapes = shapes;
         this.watermark = watermark;
         this.changeTrackingRequired = changeTrackingRequired;
         this.oldestChangeKept = oldestChangeKept;
+        this.keyAccess = keyAccess;
     }
 
     @Override
@@ -92,8 +103,19 @@ public final class WindowTableMerge implements MergeStep {
         long staged;
         Object minKey;
         Object maxKey;
-        try (PreparedStatement count = connection.prepareStatement(sql.stagedCountAndKeyBounds())) {
-            bindWindow(count, 1, window, shape);
+        boolean minMax;
+        try (PreparedStatement query = connection.prepareStatement(sql.keyHasMinMax())) {
+            query.setString(1, source().quoted());
+            query.setString(2, shape.keyColumns().get(0));
+            try (ResultSet rs = query.executeQuery()) {
+                minMax = rs.next() && rs.getBoolean(1);
+            }
+        }
+        try (PreparedStatement count = connection.prepareStatement(sql.stagedCountAndKeyBounds(minMax))) {
+            int index = 1;
+            for (int filter = 0; filter < (minMax ? 1 : 3); filter++) {
+                index = bindWindow(count, index, window, shape);
+            }
             try (ResultSet rs = count.executeQuery()) {
                 rs.next();
                 staged = rs.getLong(1);
@@ -123,12 +145,15 @@ public final class WindowTableMerge implements MergeStep {
             writer.setString(2, ChangeLog.MERGE_WRITER);
             writer.execute();
         }
+        KeyAccess access = keyAccess.isPresent() ? keyAccess.get()
+                : chooseKeyAccess(connection, sql, shape.keyColumns().size(), distinct, minKey, maxKey);
+        Binding binding = new Binding(sql, from, window, shape, minKey, maxKey, access);
         long[] counts;
         if (tracked) {
             // no savepoint here: rows written in a subtransaction carry its id, which the overwrite check cannot see
             boolean cdcInserting = cdcInserted(connection, sql, minKey, maxKey);
             try {
-                counts = merge(connection, sql.merge(from, cdcInserting), sql, from, window, shape, minKey, maxKey, true);
+                counts = merge(connection, cdcInserting, binding);
             } catch (SQLException e) {
                 if (cdcInserting || !UNIQUE_VIOLATION.equals(e.getSQLState())) {
                     throw e;
@@ -140,7 +165,7 @@ public final class WindowTableMerge implements MergeStep {
         } else {
             Savepoint plain = connection.setSavepoint();
             try {
-                counts = merge(connection, sql.merge(from, false), sql, from, window, shape, minKey, maxKey, false);
+                counts = merge(connection, false, binding);
                 connection.releaseSavepoint(plain);
             } catch (SQLException e) {
                 if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -148,7 +173,7 @@ public final class WindowTableMerge implements MergeStep {
                 }
                 // CDC inserted a key this batch inserts while the statement ran: its row is newer and stays
                 connection.rollback(plain);
-                counts = merge(connection, sql.merge(from, true), sql, from, window, shape, minKey, maxKey, false);
+                counts = merge(connection, true, binding);
             }
         }
         long updated = counts[0];
@@ -208,17 +233,39 @@ public final class WindowTableMerge implements MergeStep {
         }
     }
 
+    /**
+     * The plan for the staged keys' distribution: the planner's estimate of the target rows in the batch's key range
+     * against the staged rows (see {@link KeyAccess#choose}). Planning only, nothing is read.
+     */
+    static KeyAccess chooseKeyAccess(Connection connection, MergeStatements sql, int keyColumns, long staged, Object minKey, Object maxKey)
+            throws SQLException {
+        if (keyColumns != 1) {
+            return KeyAccess.RANGE;
+        }
+        try (PreparedStatement explain = connection.prepareStatement(sql.targetRowsInKeyRange())) {
+            explain.setObject(1, minKey);
+            explain.setObject(2, maxKey);
+            try (ResultSet rs = explain.executeQuery()) {
+                rs.next();
+                Matcher rows = PLAN_ROWS.matcher(rs.getString(1));
+                return rows.find() ? KeyAccess.choose(keyColumns, staged, Double.parseDouble(rows.group(1))) : KeyAccess.RANGE;
+            }
+        }
+    }
+
     /** Runs the merge statement: returns {@code updated, inserted}. */
-    private long[] merge(Connection connection, String statement, MergeStatements sql, String from, TimeWindow window,
-                         TableShape shape, Object minKey, Object maxKey, boolean tracked) throws SQLException {
-        try (PreparedStatement merge = connection.prepareStatement(statement)) {
+    private long[] merge(Connection connection, boolean cdcSafeInsert, Binding binding) throws SQLException {
+        MergeStatements sql = binding.sql();
+        try (PreparedStatement merge = connection.prepareStatement(sql.merge(binding.from(), cdcSafeInsert, binding.access()))) {
             int index = 1;
-            for (int half = sql.updates() ? 0 : 1; half < 2; half++) {
-                index = from == null ? bindWindow(merge, index, window, shape) : index;
-                merge.setObject(index++, minKey);
-                merge.setObject(index++, maxKey);
-                if (tracked) {
-                    merge.setObject(index++, since());
+            for (MergeStatements.Parameter parameter : sql.mergeParameters(binding.from(), binding.access())) {
+                switch (parameter) {
+                    case WINDOW -> index = bindWindow(merge, index, binding.window(), binding.shape());
+                    case KEY_BOUNDS -> {
+                        merge.setObject(index++, binding.minKey());
+                        merge.setObject(index++, binding.maxKey());
+                    }
+                    case WATERMARK -> merge.setObject(index++, since());
                 }
             }
             try (ResultSet rs = merge.executeQuery()) {
@@ -226,6 +273,11 @@ public final class WindowTableMerge implements MergeStep {
                 return new long[] {rs.getLong(1), rs.getLong(2)};
             }
         }
+    }
+
+    /** What the merge statement is built from and binds. */
+    private record Binding(MergeStatements sql, String from, TimeWindow window, TableShape shape, Object minKey, Object maxKey,
+                           KeyAccess access) {
     }
 
     private OffsetDateTime since() {

@@ -40,7 +40,9 @@ import org.flywaydb.core.Flyway;
  * JOIN, then its full-table PROCESSED update), and a row-by-row PL/pgSQL loop. Production holds 2,000,000 orders;
  * a staged window of M rows has half existing keys (half newer, half older than production) and half new keys.
  * The existing keys are the most recent ones, as a time window's orders usually are (ids grow with time); a second
- * pair of lines spreads them over all of production, the case where the planner's hash join scans it whole.
+ * pair of lines per size spreads them evenly over all of production (customers, UUID keys): one in 40 production rows
+ * at 100,000, where the merge looks the staged keys up in production's key index as one list, one in 4 at 1,000,000,
+ * where one pass over production's key range is cheaper (see KeyAccess).
  * Every variant starts from the same tables, and the production tables they leave are compared. The change-tracked
  * variant runs the merge against production with its change log and trigger (and 10,000 CDC entries since the load
  * started); with CDC inserting keys in the batch's key range it takes the conflict-safe statement (ON CONFLICT DO
@@ -88,14 +90,18 @@ public final class MergeBenchmark {
             Result mergeNoKey1m = benchmark.run(1_000_000, Variant.DMSFLOW_STAGING_WITHOUT_KEY, true);
             Result mergeSpread = benchmark.run(100_000, Variant.DMSFLOW, false);
             Result seedSpread = benchmark.run(100_000, Variant.SEED, false);
-            for (Result result : List.of(merge100k, tracked100k, seed100k, loop100k, merge1m, tracked1m, inserting1m, seed1m, mergeNoKey1m, mergeSpread, seedSpread)) {
+            Result mergeSpread1m = benchmark.run(1_000_000, Variant.DMSFLOW, false);
+            Result seedSpread1m = benchmark.run(1_000_000, Variant.SEED, false);
+            for (Result result : List.of(merge100k, tracked100k, seed100k, loop100k, merge1m, tracked1m, inserting1m, seed1m, mergeNoKey1m,
+                    mergeSpread, seedSpread, mergeSpread1m, seedSpread1m)) {
                 System.out.println(result);
             }
             boolean identical = merge100k.productionHash == seed100k.productionHash && seed100k.productionHash == loop100k.productionHash
                     && tracked100k.productionHash == seed100k.productionHash
                     && merge1m.productionHash == seed1m.productionHash && seed1m.productionHash == mergeNoKey1m.productionHash
                     && tracked1m.productionHash == seed1m.productionHash && inserting1m.productionHash == seed1m.productionHash
-                    && mergeSpread.productionHash == seedSpread.productionHash;
+                    && mergeSpread.productionHash == seedSpread.productionHash
+                    && mergeSpread1m.productionHash == seedSpread1m.productionHash;
             System.out.println("production identical after every variant of a size: " + (identical ? "yes" : "NO"));
             System.out.printf("merge vs seed (100k): %.2f%n", seed100k.seconds / merge100k.seconds);
             System.out.printf("merge vs seed (1M): %.2f%n", seed1m.seconds / merge1m.seconds);
@@ -105,6 +111,7 @@ public final class MergeBenchmark {
             benchmark.singleRowWrites();
             System.out.printf("merge vs row-by-row (100k): %.2f%n", loop100k.seconds / merge100k.seconds);
             System.out.printf("merge vs seed (100k, keys spread over production): %.2f%n", seedSpread.seconds / mergeSpread.seconds);
+            System.out.printf("merge vs seed (1M, keys spread over production): %.2f%n", seedSpread1m.seconds / mergeSpread1m.seconds);
             if (!identical) {
                 System.exit(1);
             }

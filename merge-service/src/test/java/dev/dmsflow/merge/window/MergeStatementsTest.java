@@ -20,7 +20,7 @@ class MergeStatementsTest {
 
     @Test
     void oneStatementUpdatesNewerRowsInsertsMissingKeysAndLeavesKeysCdcChangedSinceTheWatermark() {
-        String sql = new MergeStatements(orders(Optional.of("updated_at"), false), true, LOG).merge(null, true);
+        String sql = new MergeStatements(orders(Optional.of("updated_at"), false), true, LOG).merge(null, true, KeyAccess.RANGE);
 
         String window = "(SELECT s.\"order_id\", s.\"amount\", s.\"updated_at\" FROM \"staging\".\"orders\" s"
                 + " WHERE s.\"updated_at\" >= ? AND s.\"updated_at\" < ?) s";
@@ -40,8 +40,47 @@ class MergeStatementsTest {
     }
 
     @Test
+    void theKeyListFormLooksTheStagedKeysUpInTheTargetOnceAndWritesAsTheRangeFormDoes() {
+        MergeStatements statements = new MergeStatements(orders(Optional.of("updated_at"), false), true, LOG);
+        String sql = statements.merge(null, false, KeyAccess.KEY_LIST);
+
+        String window = "(SELECT s.\"order_id\", s.\"amount\", s.\"updated_at\" FROM \"staging\".\"orders\" s"
+                + " WHERE s.\"updated_at\" >= ? AND s.\"updated_at\" < ?) s";
+        String unchanged = " AND NOT EXISTS (SELECT 1 FROM \"dmsflow_changes\".\"production__orders\" c"
+                + " WHERE c.\"order_id\" = s.\"order_id\" AND c.\"dmsflow_changed_at\" >= ?)";
+        assertThat(sql).isEqualTo("WITH existing AS MATERIALIZED (SELECT p.\"order_id\" FROM \"production\".\"orders\" p"
+                + " WHERE p.\"order_id\" = ANY(ARRAY(SELECT s.\"order_id\" FROM " + window + "))),"
+                + " updated AS (UPDATE \"production\".\"orders\" p"
+                + " SET \"amount\" = s.\"amount\", \"updated_at\" = s.\"updated_at\" FROM " + window
+                + " WHERE p.\"order_id\" = s.\"order_id\" AND p.\"order_id\" = ANY(ARRAY(SELECT e.\"order_id\" FROM existing e))"
+                + " AND (s.\"updated_at\" IS NOT NULL AND (p.\"updated_at\" IS NULL OR s.\"updated_at\" > p.\"updated_at\"))"
+                + unchanged + " RETURNING 1),"
+                + " inserted AS (INSERT INTO \"production\".\"orders\" (\"order_id\", \"amount\", \"updated_at\")"
+                + " SELECT s.\"order_id\", s.\"amount\", s.\"updated_at\" FROM " + window
+                + " WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.\"order_id\" = s.\"order_id\")" + unchanged
+                + " RETURNING 1)"
+                + " SELECT (SELECT count(*) FROM updated), (SELECT count(*) FROM inserted)");
+        assertThat(statements.mergeParameters(null, KeyAccess.KEY_LIST)).containsExactly(MergeStatements.Parameter.WINDOW,
+                MergeStatements.Parameter.WINDOW, MergeStatements.Parameter.WATERMARK, MergeStatements.Parameter.WINDOW,
+                MergeStatements.Parameter.WATERMARK);
+        assertThat(statements.mergeParameters("src", KeyAccess.RANGE)).containsExactly(MergeStatements.Parameter.KEY_BOUNDS,
+                MergeStatements.Parameter.WATERMARK, MergeStatements.Parameter.KEY_BOUNDS, MergeStatements.Parameter.WATERMARK);
+    }
+
+    @Test
+    void keysSpreadThinlyOverTheTargetTakeTheKeyListAndKeysDenseInTheirRangeTheRange() {
+        // recent keys: the range holds fewer target rows than the batch has
+        assertThat(KeyAccess.choose(1, 100_000, 50_000)).isEqualTo(KeyAccess.RANGE);
+        // every fourth target row staged: one pass over the range is cheaper
+        assertThat(KeyAccess.choose(1, 1_000_000, 2_000_000)).isEqualTo(KeyAccess.RANGE);
+        // one in forty
+        assertThat(KeyAccess.choose(1, 100_000, 2_000_000)).isEqualTo(KeyAccess.KEY_LIST);
+        assertThat(KeyAccess.choose(2, 100_000, 2_000_000)).isEqualTo(KeyAccess.RANGE);
+    }
+
+    @Test
     void withoutAChangeLogNothingIsLeftToCdcButConcurrentInsertsStillAre() {
-        String sql = new MergeStatements(orders(Optional.of("updated_at"), false), true, null).merge("src", true);
+        String sql = new MergeStatements(orders(Optional.of("updated_at"), false), true, null).merge("src", true, KeyAccess.RANGE);
 
         assertThat(sql).doesNotContain("dmsflow_changes").contains("FROM \"src\" s").contains("ON CONFLICT (\"order_id\") DO NOTHING");
     }
@@ -57,12 +96,12 @@ class MergeStatementsTest {
 
     @Test
     void thePlainFormInsertsWithoutConflictHandling() {
-        assertThat(new MergeStatements(orders(Optional.of("updated_at"), false), true, LOG).merge(null, false)).doesNotContain("ON CONFLICT");
+        assertThat(new MergeStatements(orders(Optional.of("updated_at"), false), true, LOG).merge(null, false, KeyAccess.RANGE)).doesNotContain("ON CONFLICT");
     }
 
     @Test
     void withoutAWindowColumnADifferingCopyReplacesTheTargetRow() {
-        String sql = new MergeStatements(orders(Optional.empty(), true), false, LOG).merge("src", false);
+        String sql = new MergeStatements(orders(Optional.empty(), true), false, LOG).merge("src", false, KeyAccess.RANGE);
 
         assertThat(sql).contains("AND (p.\"amount\", p.\"updated_at\") IS DISTINCT FROM (s.\"amount\", s.\"updated_at\")")
                 .contains("OVERRIDING SYSTEM VALUE");

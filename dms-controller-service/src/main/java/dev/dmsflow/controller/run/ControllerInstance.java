@@ -72,6 +72,24 @@ final class ControllerInstance implements SmartLifecycle {
         }
     }
 
+    /**
+     * {@link #tick} if no tick and no shutdown holds the lock right now; false when one did (then nothing ran). For
+     * callers that must not wait for it: a local task's loading thread, which a shutdown waits for while holding it.
+     */
+    boolean tryTick(Runnable tick) {
+        if (!ticking.tryLock()) {
+            return false;
+        }
+        try {
+            if (!closing && fresh()) {
+                tick.run();
+            }
+            return true;
+        } finally {
+            ticking.unlock();
+        }
+    }
+
     @Override
     public void start() {
         closing = false;

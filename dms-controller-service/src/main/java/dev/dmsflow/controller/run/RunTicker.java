@@ -48,14 +48,15 @@ public final class RunTicker implements SmartLifecycle {
 
     /**
      * A local task ended: its run completes at once, from the ending thread, without a tick's lease and start queries
-     * before it (under load they held a finished load back by hundreds of milliseconds). If that cannot be done now (the
-     * instance is stopping, the store unreachable) the next tick does it.
+     * before it (under load they held a finished load back by hundreds of milliseconds). The thread never waits for the
+     * tick lock (a shutdown holds it while it waits for this very thread to end): when a tick or the store is busy or
+     * failing, the next tick does it.
      */
     void taskEnded(String taskId) {
         ExecutorService running = steps;
         try {
-            if (running != null) {
-                instance.tick(() -> coordinator.completeEnded(step -> running.execute(() -> logged(step)), Set.of(taskId)));
+            if (running != null && instance.tryTick(() -> coordinator.completeEnded(step -> running.execute(() -> logged(step)),
+                    Set.of(taskId)))) {
                 return;
             }
         } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.dmsflow.controller.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.dmsflow.contracts.event.EngineType;
 import dev.dmsflow.contracts.event.FailureStage;
@@ -25,6 +26,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.avro.specific.SpecificRecord;
@@ -146,6 +150,45 @@ class RunTransitionsIT {
         assertThat(engineCalls).startsWith("describe");
         assertThat(ControllerTestSupport.status(jdbc, requestId)).isEqualTo("LOADED");
         assertThat(published).hasAtLeastOneElementOfType(FullLoadCompleted.class);
+    }
+
+    /**
+     * A local task's loading thread reports its end through {@code tryTick}: a shutdown holds the tick lock while it waits
+     * for that thread, so the thread must never wait for the lock (it falls back to the ticker instead).
+     */
+    @Test
+    void aTaskEndReportedWhileTheTickLockIsHeldDoesNotWaitForIt() throws Exception {
+        ControllerInstance instance = new ControllerInstance(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+                new Engine(), Duration.ofSeconds(20));
+        instance.start();
+        try {
+            AtomicBoolean ran = new AtomicBoolean();
+            // once its first heartbeat landed, a free lock runs the tick
+            await().atMost(Duration.ofSeconds(10)).until(() -> instance.tryTick(() -> ran.set(true)) && ran.get());
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Thread tick = new Thread(() -> instance.tick(() -> {
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            tick.start();
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            ran.set(false);
+
+            assertThat(instance.tryTick(() -> ran.set(true))).isFalse();
+            assertThat(ran).isFalse();
+
+            release.countDown();
+            tick.join(Duration.ofSeconds(10).toMillis());
+            assertThat(instance.tryTick(() -> ran.set(true))).isTrue();
+            assertThat(ran).isTrue();
+        } finally {
+            instance.stop();
+        }
     }
 
     /** A RUNNING or STARTING run with a task, holding its lease. */

@@ -283,10 +283,16 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
             }
         }
 
-        private synchronized void finishIfDone() {
-            boolean done = tables.stream().allMatch(t -> t.end != null || (failure != null && t.start == null));
+        /** The listener is told outside this task's lock: it may wait for the controller, whose shutdown stops this task. */
+        private void finishIfDone() {
+            boolean done;
+            synchronized (this) {
+                done = tables.stream().allMatch(t -> t.end != null || (failure != null && t.start == null));
+                if (done) {
+                    status = failure == null ? "stopped" : "failed";
+                }
+            }
             if (done) {
-                status = failure == null ? "stopped" : "failed";
                 taskEnded.accept(taskId);
             }
         }

@@ -137,7 +137,8 @@ public final class PipelineBenchmark {
         try (ServiceInstances services = ServiceInstances.start(infrastructure, catalog, 1, Map.of());
              EventLog events = new EventLog(infrastructure.kafkaBootstrapServers())) {
             AtomicLong changes = new AtomicLong();
-            cdc.scheduleAtFixedRate(() -> change(infrastructure, size, changes), 0, 1_000_000 / CDC_CHANGES_PER_SECOND, TimeUnit.MICROSECONDS);
+            JdbcTemplate source = new JdbcTemplate(infrastructure.dataSource(Database.SOURCE));
+            cdc.scheduleAtFixedRate(() -> change(source, db1, size, changes), 0, 1_000_000 / CDC_CHANGES_PER_SECOND, TimeUnit.MICROSECONDS);
             ControllerClient controller = new ControllerClient(services.controllerPorts().get(0));
             // a first run of a fresh JVM spends its time in class loading, compilation and opening pools: one day outside
             // the window, not counted
@@ -161,12 +162,12 @@ public final class PipelineBenchmark {
     }
 
     /** A CDC change as DMS would apply it: a window row changed in the source and the same change in production. */
-    private static void change(DmsflowInfrastructure infrastructure, int size, AtomicLong changes) {
+    private static void change(JdbcTemplate source, JdbcTemplate production, int size, AtomicLong changes) {
         long id = ThreadLocalRandom.current().nextLong(1, size);
         LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
-        new JdbcTemplate(infrastructure.dataSource(Database.SOURCE)).update(
+        source.update(
                 "UPDATE \"APP\".\"" + TABLE.toUpperCase() + "\" SET \"AMOUNT\" = \"AMOUNT\" + 1, \"UPDATED_AT\" = ? WHERE \"ID\" = ?", now, id);
-        new JdbcTemplate(infrastructure.dataSource(Database.DB1)).update("INSERT INTO production." + TABLE + " (" + COLUMNS + ")"
+        production.update("INSERT INTO production." + TABLE + " (" + COLUMNS + ")"
                 + " SELECT ?, 1, 1, 'CDC', ? ON CONFLICT (id) DO UPDATE SET amount = production." + TABLE + ".amount + 1, updated_at = excluded.updated_at",
                 id, now);
         changes.incrementAndGet();

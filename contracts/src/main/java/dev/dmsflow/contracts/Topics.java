@@ -7,6 +7,7 @@ import dev.dmsflow.contracts.event.TaskProgress;
 import dev.dmsflow.contracts.event.TaskRequested;
 import dev.dmsflow.contracts.event.ValidationFailed;
 import dev.dmsflow.contracts.event.ValidationPassed;
+import dev.dmsflow.contracts.event.ValidationRequested;
 import dev.dmsflow.contracts.event.WindowStaged;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ public final class Topics {
     public static final String FULL_LOAD_COMPLETED = "dmsflow.full-load-completed";
     public static final String WINDOW_STAGED = "dmsflow.window-staged";
     public static final String MERGE_COMPLETED = "dmsflow.merge-completed";
+    public static final String VALIDATION_REQUESTED = "dmsflow.validation-requested";
     public static final String VALIDATION_PASSED = "dmsflow.validation-passed";
     public static final String ALERTS = "dmsflow.alerts";
 
@@ -45,6 +47,7 @@ public final class Topics {
         types.put(FULL_LOAD_COMPLETED, List.of(FullLoadCompleted.class));
         types.put(WINDOW_STAGED, List.of(WindowStaged.class));
         types.put(MERGE_COMPLETED, List.of(MergeCompleted.class));
+        types.put(VALIDATION_REQUESTED, List.of(ValidationRequested.class));
         types.put(VALIDATION_PASSED, List.of(ValidationPassed.class));
         types.put(ALERTS, List.of(ValidationFailed.class, TaskFailed.class));
         return Collections.unmodifiableMap(types);

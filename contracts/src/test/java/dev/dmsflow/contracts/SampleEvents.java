@@ -52,8 +52,8 @@ public final class SampleEvents {
                 .setPercentComplete(100).build();
         TableLoadStatistics linesLoaded = TableLoadStatistics.newBuilder(ordersLoaded).setTable(ORDER_LINES)
                 .setFullLoadRows(0).setFullLoadEndTime(null).setTableState("Table error").setErrorMessage("ORA-01555: snapshot too old").build();
-        CheckResult passed = new CheckResult("orders", "STAGED_COUNT", true, "8500123", "8500123", List.of(), 0L, null);
-        CheckResult failed = new CheckResult("order_lines", "MISSING", false, "0", "2", List.of("(42, 1)", "(42, 2)"), 3L, "3 keys in flight: CDC deleted them after the load started");
+        CheckResult passed = new CheckResult("orders", "STAGED_COUNT", true, "8500123", "8500123", List.of(), 0L, null, List.of());
+        CheckResult failed = new CheckResult("order_lines", "MISSING", false, "0", "2", List.of("(42, 1)", "(42, 2)"), 3L, "3 keys in flight: CDC deleted them after the load started", List.of());
         return Map.of(
                 TaskRequested.class, TaskRequested.newBuilder().setHeader(header(requestId, "upstream-billing"))
                         .setKind(TaskKind.TIME_WINDOW_RELOAD)

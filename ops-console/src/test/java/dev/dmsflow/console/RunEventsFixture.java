@@ -114,6 +114,6 @@ public final class RunEventsFixture {
     }
 
     private static CheckResult check(String table, String check, boolean passed, String expected, String actual, List<String> keys) {
-        return new CheckResult(table, check, passed, expected, actual, keys, 0L, null);
+        return new CheckResult(table, check, passed, expected, actual, keys, 0L, null, List.of());
     }
 }

@@ -32,18 +32,21 @@ class LeaseApi {
     }
 
     @DeleteMapping("/api/leases/{stagingTable}")
-    ResponseEntity<Map<String, String>> release(@PathVariable String stagingTable, @RequestParam(required = false) String reason,
+    ResponseEntity<Map<String, Object>> release(@PathVariable String stagingTable, @RequestParam(required = false) String reason,
                                                 @RequestParam(required = false) String by, Principal caller) {
         if (reason == null || reason.isBlank()) {
-            return ResponseEntity.badRequest().body(Map.of("error", "reason: say why the lease is released"));
+            return ResponseEntity.badRequest().body(Map.<String, Object>of("error", "reason: say why the lease is released"));
         }
         if (by != null && !by.equals(caller.getName())) {
-            return ResponseEntity.badRequest().body(Map.of("error", "by: is the authenticated caller, " + caller.getName() + "; leave it out"));
+            return ResponseEntity.badRequest().body(Map.<String, Object>of("error", "by: is the authenticated caller, " + caller.getName() + "; leave it out"));
         }
         String releasedBy = caller.getName();
-        return coordinator.releaseLease(stagingTable, releasedBy, reason)
-                .map(requestId -> ResponseEntity.ok(Map.of("stagingTable", stagingTable, "requestId", requestId, "releasedBy", releasedBy,
-                        "reason", reason)))
-                .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", "no run holds " + stagingTable)));
+        List<String> released = coordinator.releaseLease(stagingTable, releasedBy, reason);
+        if (released.isEmpty()) {
+            return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.<String, Object>of("error", "no run holds " + stagingTable));
+        }
+        // requestId: the load holding it, or the first of the validate-only runs reading it (requestIds: all of them)
+        return ResponseEntity.ok(Map.of("stagingTable", stagingTable, "requestId", released.get(0), "requestIds", released,
+                "releasedBy", releasedBy, "reason", reason));
     }
 }

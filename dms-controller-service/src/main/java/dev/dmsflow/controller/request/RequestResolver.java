@@ -51,6 +51,9 @@ public final class RequestResolver {
         if (request.getTables().isEmpty()) {
             problems.add("the request names no table");
         }
+        if (kind == TaskKind.UNKNOWN) {
+            problems.add("the request's kind is newer than this controller knows (read as UNKNOWN); upgrade dms-controller-service");
+        }
         if (kind == TaskKind.TIME_WINDOW_RELOAD && window == null) {
             problems.add("a TIME_WINDOW_RELOAD needs a window (from, to)");
         }

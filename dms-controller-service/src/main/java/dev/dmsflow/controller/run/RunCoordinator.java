@@ -91,7 +91,9 @@ public final class RunCoordinator {
             return;
         }
         ResolvedRun run = ((RequestResolver.Accepted) resolution).run();
-        List<RunStore.Replicated> replicated = store.replicatedTables(run.stagingTables(), run.requestId());
+        // a validate-only run writes nothing, so a live CDC task's staging table is no reason to refuse it
+        List<RunStore.Replicated> replicated = run.kind() == TaskKind.VALIDATE_ONLY ? List.of()
+                : store.replicatedTables(run.stagingTables(), run.requestId());
         if (!replicated.isEmpty()) {
             // its lease would never come free, and a load would truncate what a live CDC task keeps writing
             String reason = replicated.stream().map(r -> "staging table " + r.stagingTable() + " is written by CDC task " + r.taskId()
@@ -102,7 +104,11 @@ public final class RunCoordinator {
                     request.getTables().stream().map(t -> t.getName()).toList(), "TableReplicating"));
             return;
         }
-        String migrationType = run.kind() == TaskKind.FULL_LOAD_AND_CDC ? LoadTask.FULL_LOAD_AND_CDC : LoadTask.FULL_LOAD;
+        String migrationType = switch (run.kind()) {
+            case FULL_LOAD_AND_CDC -> LoadTask.FULL_LOAD_AND_CDC;
+            case VALIDATE_ONLY -> RunStore.NO_TASK;
+            default -> LoadTask.FULL_LOAD;
+        };
         switch (store.admit(run, engine.type().name(), migrationType)) {
             case RETRIED -> log.info("Request {}: attempt {} runs again", run.requestId(), run.attempt());
             case IGNORED -> log.info("Request {} (attempt {}) is already a run; ignored", run.requestId(), run.attempt());
@@ -166,16 +172,16 @@ public final class RunCoordinator {
     /**
      * Ops release a lease by hand (its run's outcome was lost, say): the release is recorded, and the run holding it
      * fails with TaskFailed of its stage, its loading task stopped first, giving back all its leases. Empty when
-     * nobody holds the table.
+     * nobody holds the table; every validate-only run reading it when they hold it.
      */
-    public Optional<String> releaseLease(String stagingTable, String by, String reason) {
-        Optional<StoredRun> holder = store.leaseHolder(stagingTable).flatMap(store::find);
-        holder.ifPresent(run -> {
+    public List<String> releaseLease(String stagingTable, String by, String reason) {
+        List<StoredRun> holders = store.leaseHolders(stagingTable).stream().flatMap(id -> store.find(id).stream()).toList();
+        holders.forEach(run -> {
             store.recordLeaseRelease(stagingTable, run.requestId(), by, reason);
             fail(run, run.stage() == null ? FailureStage.LOAD : FailureStage.valueOf(run.stage()),
                     "lease released by " + by + ": " + reason, true, "LeaseReleased", false);
         });
-        return holder.map(StoredRun::requestId);
+        return holders.stream().map(StoredRun::requestId).toList();
     }
 
     /** The run's request again with the next attempt (POST /api/runs/{requestId}/retry); empty when there is no such run. */
@@ -214,6 +220,14 @@ public final class RunCoordinator {
                 // its task is created and started now, not after the other leases and the queries below
                 step(steps, requestId, this::advanceStarting);
             }
+        }
+        boolean validating = false;
+        for (String requestId : store.readLeasableRequestIds()) {
+            Optional<StoredRun> run = store.find(requestId);
+            validating |= run.isPresent() && store.tryReadLease(requestId, runEvents.validationRequested(run.get(), clock.instant()));
+        }
+        if (validating) {
+            publishStoredOutcomes();
         }
         steps(steps, RunStatus.STARTING, this::advanceStarting);
         if (housekeeping) {

@@ -12,6 +12,7 @@ import dev.dmsflow.contracts.event.TableLoadStatistics;
 import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.TaskProgress;
 import dev.dmsflow.contracts.event.TaskRequested;
+import dev.dmsflow.contracts.event.ValidationRequested;
 import dev.dmsflow.controller.engine.CdcLatency;
 import dev.dmsflow.controller.engine.TableStatistics;
 import dev.dmsflow.controller.engine.TaskStatus;
@@ -64,6 +65,12 @@ final class RunEvents {
                 .setTables(tables).setMultiStage(run.multiStage())
                 .setStartedAt(run.startedAt().truncatedTo(ChronoUnit.MILLIS)).setFinishedAt(clock.instant().truncatedTo(ChronoUnit.MILLIS))
                 .build();
+    }
+
+    /** A validate-only run holds its read leases since {@code startedAt}: validation compares the source with production. */
+    ValidationRequested validationRequested(StoredRun run, Instant startedAt) {
+        return ValidationRequested.newBuilder().setHeader(header(run.requestId(), run.attempt(), PRODUCER)).setKind(run.kind())
+                .setWindow(run.window()).setTables(run.tables()).setStartedAt(startedAt.truncatedTo(ChronoUnit.MILLIS)).build();
     }
 
     /** The run's request again with the next attempt, as the REST API sends it. */

@@ -54,6 +54,10 @@ final class RunStore {
 
     /** Claims take this transaction lock, so each claim's statement sees every claim committed before it. */
     private static final long CLAIM_LOCK = 0x646d73666c6f77L;
+    /** Leases of either kind are taken under this transaction lock: a load and a validate-only run never lease a table at once. */
+    private static final long LEASE_LOCK = 0x646d73666c6f78L;
+    /** The migration type of a VALIDATE_ONLY run, which has no task. */
+    static final String NO_TASK = "VALIDATE_ONLY";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
@@ -127,13 +131,55 @@ final class RunStore {
     }
 
     /**
-     * QUEUED runs none of whose staging tables is leased, oldest first: the only ones {@link #tryLease} can start, so a
+     * QUEUED loads none of whose staging tables is leased (for writing or reading), oldest first: the only ones {@link #tryLease} can start, so a
      * tick does not spend a transaction on each of a long queue's waiting runs.
      */
     List<String> leasableRequestIds() {
-        return jdbc.queryForList("SELECT request_id FROM dms_controller.runs r WHERE status = 'QUEUED' AND NOT EXISTS"
-                + " (SELECT 1 FROM dms_controller.table_leases l WHERE l.staging_table = ANY (r.staging_tables))"
+        return jdbc.queryForList("SELECT request_id FROM dms_controller.runs r WHERE status = 'QUEUED' AND kind <> 'VALIDATE_ONLY'"
+                + " AND NOT EXISTS (SELECT 1 FROM dms_controller.table_leases l WHERE l.staging_table = ANY (r.staging_tables))"
+                + " AND NOT EXISTS (SELECT 1 FROM dms_controller.table_read_leases l WHERE l.staging_table = ANY (r.staging_tables))"
+                // a validate-only run queued before it goes first, as a load queued before a validate-only run does
+                + " AND NOT EXISTS (SELECT 1 FROM dms_controller.runs q WHERE q.status = 'QUEUED' AND q.kind = 'VALIDATE_ONLY'"
+                + " AND q.staging_tables && r.staging_tables AND (q.created_at, q.request_id) < (r.created_at, r.request_id))"
                 + " ORDER BY created_at, request_id", String.class);
+    }
+
+    /**
+     * QUEUED validate-only runs none of whose tables a load holds or waits for (a load queued before them goes first,
+     * so a stream of validate-only runs cannot keep a reload waiting for ever), oldest first.
+     */
+    List<String> readLeasableRequestIds() {
+        return jdbc.queryForList("SELECT request_id FROM dms_controller.runs r WHERE status = 'QUEUED' AND kind = 'VALIDATE_ONLY'"
+                + " AND NOT EXISTS (SELECT 1 FROM dms_controller.table_leases l WHERE l.staging_table = ANY (r.staging_tables))"
+                + " AND NOT EXISTS (SELECT 1 FROM dms_controller.runs q WHERE q.status = 'QUEUED' AND q.kind <> 'VALIDATE_ONLY'"
+                + " AND q.staging_tables && r.staging_tables AND (q.created_at, q.request_id) < (r.created_at, r.request_id))"
+                + " ORDER BY created_at, request_id", String.class);
+    }
+
+    /**
+     * Moves a QUEUED validate-only run to VALIDATING if no load holds any of its tables: it takes a read lease on each
+     * and its ValidationRequested is stored to publish, in one transaction. Row-locked and skipped when another
+     * instance is on it.
+     */
+    boolean tryReadLease(String requestId, SpecificRecord validationRequested) {
+        return Boolean.TRUE.equals(transactions.execute(tx -> {
+            List<String[]> locked = jdbc.query("SELECT staging_tables FROM dms_controller.runs WHERE request_id = ? AND status = 'QUEUED'"
+                    + " FOR UPDATE SKIP LOCKED", (rs, i) -> (String[]) rs.getArray(1).getArray(), requestId);
+            if (locked.isEmpty()) {
+                return false;
+            }
+            jdbc.query("SELECT pg_advisory_xact_lock(?)", rs -> { }, LEASE_LOCK);
+            String[] tables = locked.get(0);
+            if (!jdbc.queryForList("SELECT 1 FROM dms_controller.table_leases WHERE staging_table = ANY (?) LIMIT 1", Integer.class,
+                    (Object) tables).isEmpty()) {
+                return false;
+            }
+            jdbc.update("INSERT INTO dms_controller.table_read_leases (staging_table, request_id) SELECT unnest(?::text[]), ?", tables, requestId);
+            jdbc.update("UPDATE dms_controller.runs SET status = 'VALIDATING', started_at = now(), stage = 'VALIDATION', progressed_at = now(),"
+                    + " outcome = ?, outcome_published = false WHERE request_id = ?",
+                    serializer.serialize("runs", validationRequested), requestId);
+            return true;
+        }));
     }
 
     List<String> requestIds(RunStatus status) {
@@ -187,10 +233,14 @@ final class RunStore {
             if (locked.isEmpty()) {
                 return false;
             }
+            jdbc.query("SELECT pg_advisory_xact_lock(?)", rs -> { }, LEASE_LOCK);
             String[] tables = locked.get(0);
             int leased = jdbc.update("INSERT INTO dms_controller.table_leases (staging_table, request_id)"
                     + " SELECT unnest(?::text[]), ? ON CONFLICT (staging_table) DO NOTHING", tables, requestId);
-            if (leased < tables.length) {
+            // a validate-only run reading one of them: the load waits for it
+            boolean read = !jdbc.queryForList("SELECT 1 FROM dms_controller.table_read_leases WHERE staging_table = ANY (?) LIMIT 1",
+                    Integer.class, (Object) tables).isEmpty();
+            if (leased < tables.length || read) {
                 tx.setRollbackOnly();
                 return false;
             }
@@ -290,10 +340,15 @@ final class RunStore {
                     + " WHERE request_id = ? AND status = ANY(?::text[]) AND (NOT ? OR owner = ?)",
                     reason, serializer.serialize("runs", taskFailed), requestId, statuses, owned, instanceId);
             if (updated > 0) {
-                jdbc.update("DELETE FROM dms_controller.table_leases WHERE request_id = ?", requestId);
+                releaseLeases(requestId);
             }
             return updated > 0;
         }));
+    }
+
+    private void releaseLeases(String requestId) {
+        jdbc.update("DELETE FROM dms_controller.table_leases WHERE request_id = ?", requestId);
+        jdbc.update("DELETE FROM dms_controller.table_read_leases WHERE request_id = ?", requestId);
     }
 
     /** A loaded run's later stage began (or an event of its current stage arrived again): progress, never backwards. */
@@ -309,21 +364,25 @@ final class RunStore {
      * run whose validation passed has no stage: it waits for nothing.
      */
     List<String> overdue(FailureStage stage, Duration deadline) {
-        return jdbc.queryForList("SELECT request_id FROM dms_controller.runs WHERE status IN ('STARTING', 'RUNNING', 'LOADED', 'REPLICATING')"
-                + " AND stage = ? AND progressed_at < now() - make_interval(secs => ?) ORDER BY created_at, request_id",
+        return jdbc.queryForList("SELECT request_id FROM dms_controller.runs WHERE status IN ('STARTING', 'RUNNING', 'LOADED', 'REPLICATING',"
+                + " 'VALIDATING') AND stage = ? AND progressed_at < now() - make_interval(secs => ?) ORDER BY created_at, request_id",
                 String.class, stage.name(), deadline.toMillis() / 1000.0);
     }
 
     List<LeaseView> leases() {
-        return jdbc.query("SELECT l.staging_table, l.request_id, l.acquired_at, r.status, r.stage, r.progressed_at"
-                + " FROM dms_controller.table_leases l JOIN dms_controller.runs r USING (request_id) ORDER BY l.staging_table",
+        return jdbc.query("SELECT l.staging_table, l.request_id, l.acquired_at, r.status, r.stage, r.progressed_at, l.mode FROM"
+                + " (SELECT staging_table, request_id, acquired_at, 'write' AS mode FROM dms_controller.table_leases"
+                + "  UNION ALL SELECT staging_table, request_id, acquired_at, 'read' FROM dms_controller.table_read_leases) l"
+                + " JOIN dms_controller.runs r USING (request_id) ORDER BY l.staging_table, l.acquired_at, l.request_id",
                 (rs, i) -> new LeaseView(rs.getString(1), rs.getString(2), instant(rs, "acquired_at"), rs.getString(4),
-                        rs.getString(5), instant(rs, "progressed_at")));
+                        rs.getString(5), instant(rs, "progressed_at"), rs.getString("mode")));
     }
 
-    Optional<String> leaseHolder(String stagingTable) {
-        return jdbc.queryForList("SELECT request_id FROM dms_controller.table_leases WHERE staging_table = ?", String.class, stagingTable)
-                .stream().findFirst();
+    /** The runs holding the table: the one load, or every validate-only run reading it. */
+    List<String> leaseHolders(String stagingTable) {
+        return jdbc.queryForList("SELECT request_id FROM dms_controller.table_leases WHERE staging_table = ? UNION"
+                + " SELECT request_id FROM dms_controller.table_read_leases WHERE staging_table = ? ORDER BY 1", String.class,
+                stagingTable, stagingTable);
     }
 
     void recordLeaseRelease(String stagingTable, String requestId, String by, String reason) {
@@ -358,10 +417,10 @@ final class RunStore {
         return Boolean.TRUE.equals(transactions.execute(tx -> {
             // an earlier attempt's outcome does not end a retried run
             int updated = jdbc.update("UPDATE dms_controller.runs SET status = ?, finished_at = now()"
-                    + " WHERE request_id = ? AND attempt <= ? AND status IN ('LOADED', 'REPLICATING', 'RUNNING', 'STARTING', 'QUEUED')",
+                    + " WHERE request_id = ? AND attempt <= ? AND status IN ('LOADED', 'REPLICATING', 'VALIDATING', 'RUNNING', 'STARTING', 'QUEUED')",
                     passed ? "COMPLETED" : "FAILED", requestId, attempt);
             if (updated > 0) {
-                jdbc.update("DELETE FROM dms_controller.table_leases WHERE request_id = ?", requestId);
+                releaseLeases(requestId);
             }
             return updated > 0;
         }));
@@ -382,7 +441,7 @@ final class RunStore {
             int updated = jdbc.update("UPDATE dms_controller.runs SET status = 'STOPPED', task_status = 'stopped', finished_at = now()"
                     + " WHERE request_id = ? AND status = 'REPLICATING'", requestId);
             if (updated > 0) {
-                jdbc.update("DELETE FROM dms_controller.table_leases WHERE request_id = ?", requestId);
+                releaseLeases(requestId);
             }
             return updated > 0;
         }));

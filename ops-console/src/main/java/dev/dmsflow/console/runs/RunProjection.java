@@ -15,6 +15,7 @@ import dev.dmsflow.contracts.event.TaskRequested;
 import dev.dmsflow.contracts.event.TimeWindow;
 import dev.dmsflow.contracts.event.ValidationFailed;
 import dev.dmsflow.contracts.event.ValidationPassed;
+import dev.dmsflow.contracts.event.ValidationRequested;
 import dev.dmsflow.contracts.event.WindowStaged;
 import dev.dmsflow.support.kafka.EventEnvelope;
 import java.time.Duration;
@@ -42,7 +43,7 @@ final class RunProjection {
 
     static final List<String> STAGES = List.of("LOAD", "STAGING", "MERGE", "VALIDATION");
 
-    private static final List<Class<?>> TYPE_ORDER = List.of(TaskRequested.class, TaskProgress.class, FullLoadCompleted.class,
+    private static final List<Class<?>> TYPE_ORDER = List.of(TaskRequested.class, ValidationRequested.class, TaskProgress.class, FullLoadCompleted.class,
             WindowStaged.class, MergeCompleted.class, ValidationPassed.class, ValidationFailed.class, TaskFailed.class);
 
     private RunProjection() {
@@ -72,6 +73,8 @@ final class RunProjection {
         Optional<ValidationFailed> validationFailed = first(current, ValidationFailed.class);
         Optional<TaskFailed> taskFailed = first(current, TaskFailed.class);
         Optional<TaskProgress> progress = last(current, TaskProgress.class);
+        // a VALIDATE_ONLY run goes from its request straight to validation
+        Optional<ValidationRequested> validating = first(current, ValidationRequested.class);
 
         String kind = request.map(r -> r.getKind().name())
                 .or(() -> loaded.map(l -> l.getKind().name())).or(() -> staged.map(s -> s.getKind().name()))
@@ -108,6 +111,8 @@ final class RunProjection {
             stage = "MERGE";
         } else if (milestones[1] != null) {
             stage = "STAGING";
+        } else if (validating.isPresent()) {
+            stage = "VALIDATION";
         } else {
             // a run is taken up at once or refused (TaskFailed, stage REQUEST): a live run without milestones is loading
             stage = "LOAD";
@@ -115,7 +120,7 @@ final class RunProjection {
         Instant finishedAt = failure != null ? failure.at() : passed.map(RunProjection::at).orElse(null);
         Instant lastEventAt = header(all.get(all.size() - 1)).getOccurredAt();
         boolean replicating = TaskKind.FULL_LOAD_AND_CDC.name().equals(kind);
-        boolean loadingBegan = progress.isPresent() || loaded.isPresent();
+        boolean loadingBegan = progress.isPresent() || loaded.isPresent() || validating.isPresent();
         boolean holdsLeases = loadingBegan && failure == null && (passed.isEmpty() || replicating);
 
         return new RunView(requestId, kind, List.copyOf(tables), window == null ? null : window.getFrom(),

@@ -8,6 +8,7 @@ import dev.dmsflow.contracts.event.TaskProgress;
 import dev.dmsflow.contracts.event.TaskRequested;
 import dev.dmsflow.contracts.event.ValidationFailed;
 import dev.dmsflow.contracts.event.ValidationPassed;
+import dev.dmsflow.contracts.event.ValidationRequested;
 import dev.dmsflow.contracts.event.WindowStaged;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
@@ -37,6 +38,9 @@ final class Summaries {
             return m.getTables().stream().map(t -> t.getTable().getName() + " +" + t.getInserted() + " ~" + t.getUpdated() + " stale "
                     + t.getSkippedStale() + " deleted " + t.getSkippedDeleted() + " dup " + t.getDuplicates())
                     .collect(Collectors.joining(", ")) + " in " + m.getDurationMillis() + " ms";
+        }
+        if (event instanceof ValidationRequested v) {
+            return "read leases on " + v.getTables().stream().map(t -> t.getName()).toList() + ": source compared with production";
         }
         if (event instanceof ValidationPassed v) {
             return v.getChecks().size() + " checks passed";

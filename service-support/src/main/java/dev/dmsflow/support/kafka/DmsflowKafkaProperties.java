@@ -39,7 +39,8 @@ public record DmsflowKafkaProperties(@DefaultValue("3") int partitions,
     public static final Map<String, FailureStage> DEFAULT_FAILURE_STAGES = Map.of(
             Topics.FULL_LOAD_COMPLETED, FailureStage.STAGING,
             Topics.WINDOW_STAGED, FailureStage.MERGE,
-            Topics.MERGE_COMPLETED, FailureStage.VALIDATION);
+            Topics.MERGE_COMPLETED, FailureStage.VALIDATION,
+            Topics.VALIDATION_REQUESTED, FailureStage.VALIDATION);
 
     /**
      * Bounded exponential backoff: {@code maxRetries} retries, starting at {@code initialInterval}, doubling up to

@@ -11,11 +11,12 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
  * The API's roles: {@value #READ} reads runs, leases, validations and drift; {@value #RELOAD} also starts, retries and
  * stops runs; {@value #ADMIN} also provisions schemas and releases leases.
  */
-final class Roles {
+public final class Roles {
 
     static final String READ = "read";
     static final String RELOAD = "reload";
-    static final String ADMIN = "admin";
+    /** The only role that sees business data in answers (a validation's differing values). */
+    public static final String ADMIN = "admin";
     static final List<String> ALL = List.of(READ, RELOAD, ADMIN);
 
     private static final RoleHierarchy HIERARCHY = RoleHierarchyImpl.withDefaultRolePrefix()

@@ -12,6 +12,8 @@ public final class CheckNames {
     public static final String STALE = "STALE";
     public static final String CONTENTS = "CONTENTS";
     public static final String SOURCE = "SOURCE";
+    /** A validate-only run's rows of the window in the source (expected) and in production (actual). */
+    public static final String SOURCE_COUNT = "SOURCE_COUNT";
     public static final String FINAL_COUNT = "FINAL_COUNT";
     public static final String FINAL_MISSING = "FINAL_MISSING";
     /** Keys a multi-stage view yields more than once in the window (a 1:N join); the merge kept one row of each. */

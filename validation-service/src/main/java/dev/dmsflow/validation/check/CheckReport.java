@@ -1,20 +1,29 @@
 package dev.dmsflow.validation.check;
 
 import dev.dmsflow.contracts.event.CheckResult;
+import java.util.List;
+import java.util.Objects;
 
 /**
- * One check's result as the outcome events carry it, and a sentence for what its figures cannot say (how many keys
- * are in flight, whether extra keys are in the source, which keys a view yields twice).
+ * One check's result as the outcome events carry it, a sentence for what its figures cannot say (how many keys are in
+ * flight, whether extra keys are in the source, which keys a view yields twice), and the differing values of the keys
+ * whose differing columns it names.
  *
  * @param detail null when the figures say it all
+ * @param values the two copies' values of each differing column of the keys the result names (admin role only)
  */
-public record CheckReport(CheckResult result, String detail) {
+public record CheckReport(CheckResult result, String detail, List<ColumnValues> values) {
 
     /** The detail travels in the result too, so the outcome events carry it to ops and dashboards. */
     public CheckReport {
-        if (!java.util.Objects.equals(detail, result.getDetail())) {
+        if (!Objects.equals(detail, result.getDetail())) {
             result = CheckResult.newBuilder(result).setDetail(detail).build();
         }
+        values = List.copyOf(values);
+    }
+
+    public CheckReport(CheckResult result, String detail) {
+        this(result, detail, List.of());
     }
 
     static CheckReport of(CheckResult result) {

@@ -10,7 +10,7 @@ final class CheckResults {
     }
 
     static CheckResult count(String table, String check, long expected, long actual) {
-        return new CheckResult(table, check, expected == actual, Long.toString(expected), Long.toString(actual), List.of(), 0L, null);
+        return new CheckResult(table, check, expected == actual, Long.toString(expected), Long.toString(actual), List.of(), 0L, null, List.of());
     }
 
     /** A check that expects no offending rows and found {@code found}. */
@@ -20,6 +20,6 @@ final class CheckResults {
 
     /** Like {@link #offenders(String, String, long, List)}, with {@code inFlight} rows CDC changed after the load started, which are not failures. */
     static CheckResult offenders(String table, String check, long found, List<String> sampleKeys, long inFlight) {
-        return new CheckResult(table, check, found == 0, "0", Long.toString(found), List.copyOf(sampleKeys), inFlight, null);
+        return new CheckResult(table, check, found == 0, "0", Long.toString(found), List.copyOf(sampleKeys), inFlight, null, List.of());
     }
 }

@@ -131,7 +131,7 @@ final class SourceChecks implements RangeComparison {
         inFlight += deletedAfterLoad.size() - resurrected.size();
         failures.addAll(resurrected);
         CheckResult result = new CheckResult(tableName, CheckNames.SOURCE, failures.isEmpty() && !bisected.capped(), Long.toString(sourceWindowRows),
-                Long.toString(stagedRows), List.copyOf(failures.subList(0, Math.min(failures.size(), settings.sampleKeys()))), inFlight, null);
+                Long.toString(stagedRows), List.copyOf(failures.subList(0, Math.min(failures.size(), settings.sampleKeys()))), inFlight, null, List.of());
         List<String> sentences = new ArrayList<>();
         if (!resurrected.isEmpty()) {
             sentences.add(resurrected.size() + " key(s) the source deleted after the load read them are still in production " + sample(resurrected)

@@ -5,6 +5,7 @@ import dev.dmsflow.contracts.event.CheckResult;
 import dev.dmsflow.contracts.event.MergeCompleted;
 import dev.dmsflow.contracts.event.TableMergeResult;
 import dev.dmsflow.contracts.event.TableRef;
+import dev.dmsflow.contracts.event.ValidationRequested;
 import dev.dmsflow.support.sql.SqlQuery;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -97,6 +98,55 @@ public final class Validator {
             }
         }
         return results;
+    }
+
+    /**
+     * A validate-only run's checks: each table's source window against its production window, in snapshots of both
+     * databases taken as the run starts; nothing is written.
+     *
+     * @throws InvalidRunException when no source database is configured, or the run names something that does not exist
+     */
+    public List<CheckReport> validateOnly(ValidationRequested run) throws SQLException {
+        if (source.isEmpty()) {
+            throw new InvalidRunException("a validate-only run compares the source with production, and no source database is configured"
+                    + " (dmsflow.validation.source.url)");
+        }
+        Optional<WindowFilter> window = Optional.ofNullable(run.getWindow()).map(w -> new WindowFilter(w.getFrom(), w.getTo()));
+        if (window.isPresent() && !window.get().from().isBefore(window.get().to())) {
+            throw new InvalidRunException("window from " + window.get().from() + " is not before to " + window.get().to());
+        }
+        List<CheckReport> results = new ArrayList<>();
+        ValidateOnlyChecks.Reconnect reconnect = new ValidateOnlyChecks.Reconnect() {
+            @Override
+            public Connection production() throws SQLException {
+                return database.getConnection();
+            }
+
+            @Override
+            public Connection source() throws SQLException {
+                return source.get().getConnection();
+            }
+        };
+        try (Connection db = snapshot(database); Connection src = snapshot(source.get())) {
+            for (TableRef ref : run.getTables()) {
+                Relation production = DatabaseCatalog.require(db, "production table of " + ref.getName(), ref.getTargetSchema(), ref.getTargetTable());
+                Relation sourceTable = DatabaseCatalog.requireFoldingCase(src, "source table of " + ref.getName(), ref.getSourceSchema(), ref.getSourceTable());
+                ref.getKeyColumns().forEach(production::column);
+                Optional<String> windowColumn = Optional.ofNullable(ref.getWindowColumn());
+                windowColumn.ifPresent(production::column);
+                results.addAll(new ValidateOnlyChecks(db, src, reconnect, production, sourceTable, ref.getKeyColumns(), windowColumn, window,
+                        run.getStartedAt(), settings).run(ref.getName(), estimatedRows(db, production)));
+            }
+            db.commit();
+            src.commit();
+        }
+        return results;
+    }
+
+    /** The planner's row estimate of the table: enough to size the first pass's key ranges. */
+    private static long estimatedRows(Connection connection, Relation table) throws SQLException {
+        return new SqlQuery().param("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass(?)", table.quoted())
+                .single(connection, row -> row.getLong(1));
     }
 
     /**

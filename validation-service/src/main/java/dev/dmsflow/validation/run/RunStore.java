@@ -2,7 +2,12 @@ package dev.dmsflow.validation.run;
 
 import dev.dmsflow.contracts.event.CheckResult;
 import dev.dmsflow.contracts.event.TaskKind;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dmsflow.contracts.event.KeyDifference;
 import dev.dmsflow.validation.check.CheckReport;
+import dev.dmsflow.validation.check.ColumnValues;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,6 +28,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * transaction that records the run's outcome (the run skeleton's {@code validation_service.validation_outcomes}).
  */
 public class RunStore {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final JdbcTemplate jdbc;
 
@@ -68,8 +75,8 @@ public class RunStore {
         }
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO admin.validation_checks (request_id, ordinal, table_name, check_name, passed, expected, actual, sample_keys, in_flight,
-                                                     detail)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                                                     detail, differences, column_values)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)""")) {
             for (int i = 0; i < run.checks().size(); i++) {
                 CheckResult check = run.checks().get(i).result();
                 insert.setString(1, run.requestId());
@@ -82,6 +89,8 @@ public class RunStore {
                 insert.setArray(8, connection.createArrayOf("text", check.getSampleKeys().toArray(String[]::new)));
                 insert.setLong(9, check.getInFlight());
                 insert.setString(10, run.checks().get(i).detail());
+                insert.setString(11, json(check.getDifferences().stream().map(d -> new Difference(d.getKey(), d.getColumns())).toList()));
+                insert.setString(12, json(run.checks().get(i).values()));
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -90,10 +99,12 @@ public class RunStore {
 
     private List<CheckReport> checks(String requestId) {
         return jdbc.query("""
-                SELECT table_name, check_name, passed, expected, actual, sample_keys, in_flight, detail
+                SELECT table_name, check_name, passed, expected, actual, sample_keys, in_flight, detail, differences, column_values
                   FROM admin.validation_checks WHERE request_id = ? ORDER BY ordinal""",
                 (row, n) -> new CheckReport(new CheckResult(row.getString(1), row.getString(2), row.getBoolean(3), row.getString(4), row.getString(5),
-                        textList(row.getArray(6)), row.getLong(7), row.getString(8)), row.getString(8)),
+                        textList(row.getArray(6)), row.getLong(7), row.getString(8),
+                        read(row.getString(9), DIFFERENCES).stream().map(d -> new KeyDifference(d.key(), d.columns())).toList()),
+                        row.getString(8), read(row.getString(10), VALUES)),
                 requestId);
     }
 
@@ -101,6 +112,31 @@ public class RunStore {
         return new RecordedRun(row.getString(1), row.getInt(2), Outcome.valueOf(row.getString(3)), TaskKind.valueOf(row.getString(4)),
                 row.getString(5), instant(row.getTimestamp(6)), instant(row.getTimestamp(7)), row.getObject(8, UUID.class),
                 instant(row.getTimestamp(9)), instant(row.getTimestamp(10)), row.getLong(11), checks, row.getString(12));
+    }
+
+    /** A {@link KeyDifference} as stored: Avro records do not map to JSON by themselves. */
+    private record Difference(String key, List<String> columns) {
+    }
+
+    private static final TypeReference<List<Difference>> DIFFERENCES = new TypeReference<>() {
+    };
+    private static final TypeReference<List<ColumnValues>> VALUES = new TypeReference<>() {
+    };
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> T read(String json, TypeReference<T> type) {
+        try {
+            return JSON.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable check differences", e);
+        }
     }
 
     private static List<String> textList(Array array) throws SQLException {

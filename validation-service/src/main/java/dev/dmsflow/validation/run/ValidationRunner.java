@@ -5,11 +5,13 @@ import dev.dmsflow.contracts.event.CheckResult;
 import dev.dmsflow.contracts.event.EventHeader;
 import dev.dmsflow.contracts.event.FailureStage;
 import dev.dmsflow.contracts.event.MergeCompleted;
-import dev.dmsflow.contracts.event.TableMergeResult;
+import dev.dmsflow.contracts.event.TableRef;
+import dev.dmsflow.contracts.event.TaskKind;
 import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.TimeWindow;
 import dev.dmsflow.contracts.event.ValidationFailed;
 import dev.dmsflow.contracts.event.ValidationPassed;
+import dev.dmsflow.contracts.event.ValidationRequested;
 import dev.dmsflow.support.run.RunSkeleton;
 import dev.dmsflow.support.run.RunSkeletons;
 import dev.dmsflow.support.run.StageWork;
@@ -29,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Validates a merged run through the {@link RunSkeleton}, once per (requestId, attempt): a redelivery publishes the
+ * Validates a merged run, or a VALIDATE_ONLY run's source against production, through the {@link RunSkeleton}, once per (requestId, attempt): a redelivery publishes the
  * recorded outcome again, with the same event id; a retried run is validated again. The results go to
  * {@code admin.validation_runs} / {@code admin.validation_checks} in the transaction that records the outcome. A run
  * the checks cannot describe is REJECTED (TaskFailed); a database error, a statement timeout included, ends in
@@ -47,57 +49,74 @@ public final class ValidationRunner implements StageWork<MergeCompleted> {
     private final RunStore store;
     private final Clock clock;
     private final RunSkeleton<MergeCompleted> skeleton;
+    private final RunSkeleton<ValidationRequested> validateOnly;
 
     public ValidationRunner(RunSkeletons skeletons, Validator validator, RunStore store, Clock clock) {
         this.validator = validator;
         this.store = store;
         this.clock = clock;
         this.skeleton = skeletons.create(STAGE, this);
+        // a validate-only run is validation's run like any other: same outcome table, same run lock, same events
+        this.validateOnly = skeletons.create(STAGE, (connection, run, started) -> validated(connection, run.getHeader(), run.getKind(), null,
+                run.getWindow(), run.getTables().stream().map(TableRef::getName).toList(), started, () -> validator.validateOnly(run)));
     }
 
     public void handle(MergeCompleted run) {
         skeleton.handle(run);
     }
 
+    /** A VALIDATE_ONLY run: the source against production, nothing written but its results. */
+    public void handle(ValidationRequested run) {
+        validateOnly.handle(run);
+    }
+
     @Override
     public SpecificRecord run(Connection connection, MergeCompleted run, Instant started) throws SQLException {
-        List<CheckReport> checks;
+        return validated(connection, run.getHeader(), run.getKind(), run.getMultiStage(), run.getWindow(),
+                run.getTables().stream().map(t -> t.getTable().getName()).toList(), started, () -> validator.report(run));
+    }
+
+    private interface Checks {
+        List<CheckReport> run() throws SQLException;
+    }
+
+    private SpecificRecord validated(Connection connection, EventHeader input, TaskKind kind, String multiStage, TimeWindow window,
+                                     List<String> tables, Instant started, Checks checks) throws SQLException {
+        List<CheckReport> reports;
         Outcome outcome;
         String reason = null;
         try {
             // the checks read in snapshots of their own; this connection records what they found
-            checks = validator.report(run);
-            outcome = checks.stream().allMatch(c -> c.result().getPassed()) ? Outcome.PASSED : Outcome.FAILED;
+            reports = checks.run();
+            outcome = reports.stream().allMatch(c -> c.result().getPassed()) ? Outcome.PASSED : Outcome.FAILED;
         } catch (InvalidRunException e) {
-            checks = List.of();
+            reports = List.of();
             outcome = Outcome.REJECTED;
             reason = e.getMessage();
         }
         Instant finished = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        TimeWindow window = run.getWindow();
-        log.info("Run {} validated: {} ({} checks, {} ms)", run.getHeader().getRequestId(), outcome, checks.size(),
+        log.info("Run {} validated: {} ({} checks, {} ms)", input.getRequestId(), outcome, reports.size(),
                 Duration.between(started, finished).toMillis());
-        RecordedRun recorded = new RecordedRun(run.getHeader().getRequestId(), run.getHeader().getAttempt(), outcome, run.getKind(),
-                run.getMultiStage(), window == null ? null : window.getFrom(), window == null ? null : window.getTo(), UUID.randomUUID(),
-                finished, started, Duration.between(started, finished).toMillis(), checks, reason);
+        RecordedRun recorded = new RecordedRun(input.getRequestId(), input.getAttempt(), outcome, kind, multiStage,
+                window == null ? null : window.getFrom(), window == null ? null : window.getTo(), UUID.randomUUID(),
+                finished, started, Duration.between(started, finished).toMillis(), reports, reason);
         store.record(connection, recorded);
-        return event(recorded, run);
+        return event(recorded, window, tables);
     }
 
-    private static SpecificRecord event(RecordedRun recorded, MergeCompleted run) {
+    private static SpecificRecord event(RecordedRun recorded, TimeWindow window, List<String> tables) {
         EventHeader header = new EventHeader(recorded.eventId().toString(), recorded.requestId(), recorded.occurredAt(), PRODUCER,
                 recorded.attempt());
         List<CheckResult> checks = recorded.checks().stream().map(CheckReport::result).toList();
         return switch (recorded.outcome()) {
-            case PASSED -> ValidationPassed.newBuilder().setHeader(header).setKind(recorded.kind()).setWindow(run.getWindow())
+            case PASSED -> ValidationPassed.newBuilder().setHeader(header).setKind(recorded.kind()).setWindow(window)
                     .setChecks(checks).setDurationMillis(recorded.durationMillis()).build();
-            case FAILED -> ValidationFailed.newBuilder().setHeader(header).setKind(recorded.kind()).setWindow(run.getWindow())
+            case FAILED -> ValidationFailed.newBuilder().setHeader(header).setKind(recorded.kind()).setWindow(window)
                     .setFailures(checks.stream().filter(c -> !c.getPassed()).toList())
                     .setPassedChecks(checks.stream().filter(CheckResult::getPassed).toList())
                     .setDurationMillis(recorded.durationMillis()).build();
             case REJECTED -> TaskFailed.newBuilder().setHeader(header).setStage(FailureStage.VALIDATION).setReason(recorded.reason())
-                    .setRetryable(false).setErrorType("InvalidRun")
-                    .setTables(run.getTables().stream().map(TableMergeResult::getTable).map(t -> t.getName()).toList()).build();
+                    .setRetryable(false).setErrorType("InvalidRun").setTables(tables).build();
         };
     }
 }

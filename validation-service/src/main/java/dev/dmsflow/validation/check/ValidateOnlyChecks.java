@@ -1,0 +1,451 @@
+package dev.dmsflow.validation.check;
+
+import dev.dmsflow.contracts.event.CheckResult;
+import dev.dmsflow.contracts.event.KeyDifference;
+import dev.dmsflow.support.sql.SqlQuery;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A validate-only run's checks of one table: the source's window against production's, across databases, by digests
+ * only (nothing is staged or written). Per key range both sides' rows and the sum of their normalised-row hashes
+ * ({@link Normalization}, columns paired by name ignoring case), computed in both databases at once; mismatching ranges
+ * bisected to leaf ranges whose rows are read key by key and classified: MISSING (the source's row is not in
+ * production), EXTRA (production's row is not in the source), CONTENTS (both hold the key, the rows differ; the
+ * columns that differ are named).
+ *
+ * <p>Live CDC: a row whose window column is at or after the run's start changed in that database while the run ran;
+ * such rows are left out of both digests, and a differing key with such a row on either side is in flight, not a
+ * failure. A key that differs otherwise is looked at once more after the confirm delay (CDC may still have been
+ * applying a change made before the run started, as GoldenGate Veridata's "confirm out of sync" does): a key that then
+ * matches, or changed meanwhile, is in flight too. Rows whose window column is NULL are in no window; a run without a
+ * window compares them like any others.
+ */
+final class ValidateOnlyChecks implements RangeComparison {
+
+    /** The source's first pass runs beside production's: the two databases work at once. */
+    private static final ExecutorService SOURCE_READS = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "validate-only-source");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    enum Kind { MISSING, EXTRA, CONTENTS }
+
+    /** New connections outside the checks' snapshots, for the confirm pass. */
+    interface Reconnect {
+        Connection production() throws SQLException;
+
+        Connection source() throws SQLException;
+    }
+
+    /** One database's copy of the table, read with the same SQL on both sides (PostgreSQL). */
+    private final class Side {
+        final Relation table;
+        final String alias;
+        final List<String> keys;
+        final Column leadingKey;
+        final Optional<Column> windowColumn;
+        final String row;
+        final List<String> values;
+
+        Side(Relation table, String alias, List<Column> columns, List<Column> others) {
+            this.table = table;
+            this.alias = alias;
+            this.keys = keyColumns.stream().map(k -> column(table, k).name()).toList();
+            this.leadingKey = column(table, keyColumns.get(0));
+            this.windowColumn = windowColumnName.map(w -> column(table, w));
+            this.row = Normalization.row(alias, columns, others);
+            List<String> texts = new ArrayList<>();
+            for (int i = 0; i < columns.size(); i++) {
+                texts.add(Normalization.value(alias, columns.get(i), others.get(i)) + "::text");
+            }
+            this.values = texts;
+        }
+
+        String key() {
+            return alias + "." + Normalization.quote(leadingKey.name());
+        }
+
+        SqlQuery inWindow(SqlQuery query) {
+            if (window.isPresent() && windowColumn.isPresent()) {
+                return window.get().inside(query, alias + "." + Normalization.quote(windowColumn.get().name()), windowColumn.get());
+            }
+            return query.sql("true");
+        }
+
+        /** Changed at or after the run's start; NULL never is (the run has no window, or the row is in none). */
+        SqlQuery changed(SqlQuery query) {
+            if (windowColumn.isEmpty()) {
+                return query.sql("false");
+            }
+            Column w = windowColumn.get();
+            return query.sql("coalesce(" + alias + "." + Normalization.quote(w.name())).param(" >= ?, false)", WindowFilter.bound(w, startedAt));
+        }
+
+        /** bucket → comparable rows, their hash sum, all rows in the window. */
+        Map<Integer, long[]> digest(Connection connection, RangeLayout layout, boolean restricted) throws SQLException {
+            SqlQuery query = new SqlQuery().sql("SELECT ");
+            layout.bucket(query, key(), leadingKey.formattedType());
+            query.sql(", count(*) FILTER (WHERE NOT ");
+            changed(query).sql("), coalesce(sum(" + Normalization.hash(row) + ") FILTER (WHERE NOT ");
+            changed(query).sql("), 0), count(*) FROM " + table.quoted() + " " + alias + " WHERE ");
+            inWindow(query);
+            if (restricted) {
+                layout.restrict(query, key(), leadingKey.formattedType());
+            }
+            Map<Integer, long[]> digests = new HashMap<>();
+            query.sql(" GROUP BY 1").list(connection, r -> digests.put(r.getInt(1), new long[] {r.getLong(2), r.getLong(3), r.getLong(4)}));
+            return digests;
+        }
+
+        /** Every row of the leaf ranges, whatever its window value (a row CDC moved out of the window differs too). */
+        Map<String, SideRow> leafRows(Connection connection, RangeLayout leaves) throws SQLException {
+            SqlQuery query = new SqlQuery().sql("SELECT ");
+            leaves.bucket(query, key(), leadingKey.formattedType());
+            query.sql(", " + Normalization.keyText(alias, keys) + ", " + Normalization.hash(row) + ", ");
+            inWindow(query).sql(", ");
+            changed(query).sql(" FROM " + table.quoted() + " " + alias + " WHERE true");
+            leaves.restrict(query, key(), leadingKey.formattedType());
+            Map<String, SideRow> rows = new HashMap<>();
+            query.list(connection, r -> rows.put(r.getString(2), new SideRow(r.getInt(1), r.getInt(3), r.getBoolean(4), r.getBoolean(5))));
+            return rows;
+        }
+
+        /** The compared values of the keys' rows, as text, in column order. */
+        Map<String, List<String>> values(Connection connection, RangeLayout leaves, Set<String> wanted) throws SQLException {
+            SqlQuery query = new SqlQuery().sql("SELECT " + Normalization.keyText(alias, keys) + ", ARRAY[" + String.join(", ", values) + "]::text[] FROM "
+                    + table.quoted() + " " + alias + " WHERE true");
+            leaves.restrict(query, key(), leadingKey.formattedType());
+            Map<String, List<String>> rows = new HashMap<>();
+            query.list(connection, r -> {
+                String key = r.getString(1);
+                return wanted.contains(key) ? rows.put(key, List.of((String[]) r.getArray(2).getArray())) : null;
+            });
+            return rows;
+        }
+    }
+
+    /** A row of a leaf range: its range, hash, whether it is in the window, whether it changed after the run started. */
+    private record SideRow(int bucket, int hash, boolean inWindow, boolean changed) {
+    }
+
+    /** Keys that differ per kind, the keys in flight, and which leaf ranges hold the differing keys. */
+    private static final class Classified {
+        final Map<Kind, List<String>> failures = new EnumMap<>(Kind.class);
+        final Map<Kind, Long> inFlight = new EnumMap<>(Kind.class);
+        /** The leaf range of each differing key, in key order. */
+        final Map<String, KeyRange> ranges = new LinkedHashMap<>();
+
+        Classified() {
+            for (Kind kind : Kind.values()) {
+                failures.put(kind, new ArrayList<>());
+                inFlight.put(kind, 0L);
+            }
+        }
+
+        boolean anyFailure() {
+            return failures.values().stream().anyMatch(keys -> !keys.isEmpty());
+        }
+    }
+
+    private final Connection production;
+    private final Connection source;
+    private final Reconnect reconnect;
+    private final List<String> keyColumns;
+    private final Optional<String> windowColumnName;
+    private final Optional<WindowFilter> window;
+    private final Instant startedAt;
+    private final CheckSettings settings;
+    private final List<String> columnNames = new ArrayList<>();
+    private final Side productionSide;
+    private final Side sourceSide;
+
+    /**
+     * @param production  production's database, in the checks' snapshot
+     * @param source      the source database, in the checks' snapshot
+     * @param keyColumns  production's key columns, in key order
+     * @param startedAt   when the run took its leases: rows changed at or after it are in flight
+     */
+    ValidateOnlyChecks(Connection production, Connection source, Reconnect reconnect, Relation productionTable, Relation sourceTable,
+                       List<String> keyColumns, Optional<String> windowColumn, Optional<WindowFilter> window, Instant startedAt,
+                       CheckSettings settings) {
+        if (keyColumns.isEmpty()) {
+            throw new InvalidRunException(productionTable + ": no key columns");
+        }
+        this.production = production;
+        this.source = source;
+        this.reconnect = reconnect;
+        this.keyColumns = List.copyOf(keyColumns);
+        this.windowColumnName = windowColumn;
+        this.window = windowColumn.isPresent() ? window : Optional.empty();
+        this.startedAt = startedAt;
+        this.settings = settings;
+        List<Column> productionColumns = new ArrayList<>();
+        List<Column> sourceColumns = new ArrayList<>();
+        for (Column column : productionTable.columnList()) {
+            sourceTable.columnIgnoringCase(column.name()).ifPresent(other -> {
+                productionColumns.add(column);
+                sourceColumns.add(other);
+                columnNames.add(column.name());
+            });
+        }
+        this.productionSide = new Side(productionTable, "p", productionColumns, sourceColumns);
+        this.sourceSide = new Side(sourceTable, "o", sourceColumns, productionColumns);
+    }
+
+    private static Column column(Relation table, String name) {
+        return table.columnIgnoringCase(name).orElseThrow(() -> new InvalidRunException(table + " has no column " + name));
+    }
+
+    /** The checks' results: SOURCE_COUNT, MISSING, EXTRA and CONTENTS. */
+    List<CheckReport> run(String tableName, long expectedRows) throws SQLException {
+        RangeLayout layout = initialLayout(expectedRows);
+        CompletableFuture<Map<Integer, long[]>> sourcePass = CompletableFuture.supplyAsync(() -> {
+            try {
+                return sourceSide.digest(source, layout, false);
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        }, SOURCE_READS);
+        Map<Integer, long[]> productionDigest = productionSide.digest(production, layout, false);
+        Map<Integer, long[]> sourceDigest;
+        try {
+            sourceDigest = sourcePass.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw e;
+        }
+        long productionRows = productionDigest.values().stream().mapToLong(d -> d[2]).sum();
+        long sourceRows = sourceDigest.values().stream().mapToLong(d -> d[2]).sum();
+        Bisector.Leaves bisected = new Bisector(settings.fanout(), settings.leafRows(), settings.keptKeys())
+                .mismatchingLeaves(this, layout, combine(productionDigest, sourceDigest));
+        RangeLayout leaves = new RangeLayout();
+        bisected.narrowedRanges().forEach(leaves::add);
+        Classified first = leaves.ranges().isEmpty() ? new Classified()
+                : classify(productionSide.leafRows(production, leaves), sourceSide.leafRows(source, leaves), leaves, null);
+        Classified confirmed = first;
+        long settledOnSecondLook = 0;
+        if (first.anyFailure() && !settings.confirmDelay().isZero()) {
+            pause();
+            Set<String> candidates = new LinkedHashSet<>();
+            first.failures.values().forEach(candidates::addAll);
+            RangeLayout again = rangesOf(first, candidates);
+            try (Connection p = reconnect.production(); Connection o = reconnect.source()) {
+                confirmed = classify(productionSide.leafRows(p, again), sourceSide.leafRows(o, again), again, candidates);
+            }
+            for (Kind kind : Kind.values()) {
+                confirmed.inFlight.merge(kind, first.inFlight.get(kind), Long::sum);
+            }
+            settledOnSecondLook = candidates.size() - confirmed.failures.values().stream().mapToLong(List::size).sum();
+        }
+        List<KeyDifference> differences = new ArrayList<>();
+        List<ColumnValues> values = new ArrayList<>();
+        List<String> contents = confirmed.failures.get(Kind.CONTENTS);
+        if (!contents.isEmpty()) {
+            List<String> sample = contents.subList(0, Math.min(contents.size(), settings.sampleKeys()));
+            differences(rangesOf(confirmed, sample), sample, differences, values);
+        }
+        return reports(tableName, sourceRows, productionRows, confirmed, bisected, settledOnSecondLook, differences, values);
+    }
+
+    private List<CheckReport> reports(String tableName, long sourceRows, long productionRows, Classified found, Bisector.Leaves bisected,
+                                      long settledOnSecondLook, List<KeyDifference> differences, List<ColumnValues> values) {
+        long missing = found.failures.get(Kind.MISSING).size();
+        long extra = found.failures.get(Kind.EXTRA).size();
+        long inFlight = found.inFlight.values().stream().mapToLong(Long::longValue).sum();
+        List<CheckReport> reports = new ArrayList<>();
+        List<String> countSentences = new ArrayList<>();
+        if (inFlight > 0) {
+            countSentences.add(inFlight + " differing " + (inFlight == 1 ? "row" : "rows") + " changed in the source or production after the run"
+                    + " started: in flight, not failures");
+        }
+        if (settledOnSecondLook > 0) {
+            countSentences.add(settledOnSecondLook + " more matched or had changed when looked at again after " + settings.confirmDelay().toMillis()
+                    + " ms (CDC was still applying them)");
+        }
+        CheckResult count = new CheckResult(tableName, CheckNames.SOURCE_COUNT, missing == 0 && extra == 0 && !bisected.capped(),
+                Long.toString(sourceRows), Long.toString(productionRows), List.of(), inFlight, null, List.of());
+        reports.add(new CheckReport(count, countSentences.isEmpty() ? null : String.join("; ", countSentences)));
+        reports.add(offenders(tableName, CheckNames.MISSING, found, Kind.MISSING,
+                "source rows of the window that production does not hold"));
+        reports.add(offenders(tableName, CheckNames.EXTRA, found, Kind.EXTRA,
+                "production rows of the window that the source does not hold"));
+        List<String> contents = found.failures.get(Kind.CONTENTS);
+        CheckResult result = CheckResult.newBuilder(CheckResults.offenders(tableName, CheckNames.CONTENTS, contents.size(),
+                        contents.subList(0, Math.min(contents.size(), settings.sampleKeys())), found.inFlight.get(Kind.CONTENTS)))
+                .setPassed(contents.isEmpty() && !bisected.capped()).setDifferences(differences).build();
+        String detail = bisected.capped() ? "at least " + (bisected.ranges().size() - bisected.narrowed()) + " more key ranges differ beyond the first "
+                + bisected.narrowed() + " compared key by key (sample-keys + repair-keys): not compared, so not proven equal" : null;
+        reports.add(new CheckReport(result, detail, values));
+        return reports;
+    }
+
+    private CheckReport offenders(String tableName, String check, Classified found, Kind kind, String what) {
+        List<String> keys = found.failures.get(kind);
+        long inFlight = found.inFlight.get(kind);
+        return new CheckReport(CheckResults.offenders(tableName, check, keys.size(), keys.subList(0, Math.min(keys.size(), settings.sampleKeys())),
+                inFlight), keys.isEmpty() ? null : keys.size() + " " + what);
+    }
+
+    /**
+     * Sorts the keys of the leaf rows (only {@code only}'s when given) into failures by kind and keys in flight; equal
+     * rows and keys in neither window drop out.
+     */
+    private Classified classify(Map<String, SideRow> productionRows, Map<String, SideRow> sourceRows, RangeLayout leaves, Collection<String> only) {
+        Classified classified = new Classified();
+        Set<String> union = new HashSet<>(productionRows.keySet());
+        union.addAll(sourceRows.keySet());
+        List<Map.Entry<Integer, String>> keys = new ArrayList<>();
+        for (String key : union) {
+            SideRow row = productionRows.containsKey(key) ? productionRows.get(key) : sourceRows.get(key);
+            keys.add(Map.entry(row.bucket(), key));
+        }
+        // reported in key order: by range, then by key within the range
+        keys.sort(Comparator.<Map.Entry<Integer, String>>comparingInt(Map.Entry::getKey).thenComparing(Map.Entry::getValue, ValidateOnlyChecks::compareKeys));
+        for (Map.Entry<Integer, String> entry : keys) {
+            String key = entry.getValue();
+            if (only != null && !only.contains(key)) {
+                continue;
+            }
+            SideRow p = productionRows.get(key);
+            SideRow o = sourceRows.get(key);
+            boolean inWindow = (p != null && p.inWindow()) || (o != null && o.inWindow());
+            if (!inWindow || (p != null && o != null && p.hash() == o.hash())) {
+                continue;
+            }
+            Kind kind = p == null ? Kind.MISSING : o == null ? Kind.EXTRA : Kind.CONTENTS;
+            if ((p != null && p.changed()) || (o != null && o.changed())) {
+                classified.inFlight.merge(kind, 1L, Long::sum);
+            } else {
+                classified.failures.get(kind).add(key);
+                classified.ranges.put(key, leaves.ranges().get(entry.getKey()));
+            }
+        }
+        return classified;
+    }
+
+    /** Numeric keys by value (9 before 10), any others as text. */
+    private static int compareKeys(String a, String b) {
+        try {
+            return new BigDecimal(a).compareTo(new BigDecimal(b));
+        } catch (NumberFormatException e) {
+            return a.compareTo(b);
+        }
+    }
+
+    /** The leaf ranges holding these differing keys, laid out in key order. */
+    private static RangeLayout rangesOf(Classified classified, Collection<String> keys) {
+        Set<String> wanted = new HashSet<>(keys);
+        RangeLayout layout = new RangeLayout();
+        KeyRange last = null;
+        for (Map.Entry<String, KeyRange> entry : classified.ranges.entrySet()) {
+            if (wanted.contains(entry.getKey()) && !entry.getValue().equals(last)) {
+                last = entry.getValue();
+                layout.add(last);
+            }
+        }
+        return layout;
+    }
+
+    /** The columns that differ for the sample keys, and their values (for the admin role only). */
+    private void differences(RangeLayout leaves, List<String> keys, List<KeyDifference> differences, List<ColumnValues> values)
+            throws SQLException {
+        Set<String> wanted = new LinkedHashSet<>(keys);
+        Map<String, List<String>> productionValues = productionSide.values(production, leaves, wanted);
+        Map<String, List<String>> sourceValues = sourceSide.values(source, leaves, wanted);
+        for (String key : keys) {
+            List<String> p = productionValues.get(key);
+            List<String> o = sourceValues.get(key);
+            if (p == null || o == null) {
+                continue;
+            }
+            List<String> columns = new ArrayList<>();
+            for (int i = 0; i < columnNames.size(); i++) {
+                if (!Objects.equals(p.get(i), o.get(i))) {
+                    columns.add(columnNames.get(i));
+                    values.add(new ColumnValues(key, columnNames.get(i), o.get(i), p.get(i)));
+                }
+            }
+            differences.add(new KeyDifference(key, columns));
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(settings.confirmDelay().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting to confirm differing keys", e);
+        }
+    }
+
+    /**
+     * Key ranges of about {@code bucketRows} production rows each, from quantiles of a sample of production's window
+     * (about 20 rows per range): the ranges only need to be of similar size.
+     */
+    private RangeLayout initialLayout(long expectedRows) throws SQLException {
+        long buckets = Math.min(10_000, Math.max(1, (expectedRows + settings.bucketRows() - 1) / settings.bucketRows()));
+        if (buckets == 1) {
+            return RangeLayout.covering(List.of());
+        }
+        List<Double> fractions = new ArrayList<>();
+        for (int i = 1; i < buckets; i++) {
+            fractions.add((double) i / buckets);
+        }
+        double percent = Math.min(100.0, 100.0 * 20 * buckets / expectedRows);
+        SqlQuery query = new SqlQuery().param("SELECT percentile_disc(?::float8[]) WITHIN GROUP (ORDER BY " + productionSide.key() + ")::text[] FROM "
+                + productionSide.table.quoted() + " " + productionSide.alias, new SqlQuery.DoubleArray(fractions));
+        if (percent < 100.0) {
+            query.param(" TABLESAMPLE SYSTEM (?::real)", percent);
+        }
+        query.sql(" WHERE ");
+        productionSide.inWindow(query);
+        String[] points = query.single(production, r -> r.getArray(1) == null ? new String[0] : (String[]) r.getArray(1).getArray());
+        return RangeLayout.covering(StagedTable.distinct(List.of(points)));
+    }
+
+    private static Map<Integer, Digest> combine(Map<Integer, long[]> productionDigest, Map<Integer, long[]> sourceDigest) {
+        Map<Integer, Digest> digests = new LinkedHashMap<>();
+        Set<Integer> buckets = new LinkedHashSet<>(productionDigest.keySet());
+        buckets.addAll(sourceDigest.keySet());
+        for (int bucket : buckets) {
+            long[] p = productionDigest.getOrDefault(bucket, new long[3]);
+            long[] o = sourceDigest.getOrDefault(bucket, new long[3]);
+            digests.put(bucket, new Digest(p[0], o[0], p[1], o[1]));
+        }
+        return digests;
+    }
+
+    @Override
+    public Map<Integer, Digest> digest(RangeLayout layout) throws SQLException {
+        return combine(productionSide.digest(production, layout, true), sourceSide.digest(source, layout, true));
+    }
+
+    @Override
+    public Map<Integer, List<String>> splitPoints(RangeLayout ranges, int parts) throws SQLException {
+        // production's key index (the merge relies on it)
+        return StagedTable.splitPoints(production, productionSide.table, productionSide.leadingKey, ranges, parts);
+    }
+}

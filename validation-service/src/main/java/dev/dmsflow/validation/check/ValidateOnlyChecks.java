@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -139,7 +140,8 @@ final class ValidateOnlyChecks implements RangeComparison {
             Map<String, List<String>> rows = new HashMap<>();
             query.list(connection, r -> {
                 String key = r.getString(1);
-                return wanted.contains(key) ? rows.put(key, List.of((String[]) r.getArray(2).getArray())) : null;
+                // NULL values stay null: a value against none is a difference
+                return wanted.contains(key) ? rows.put(key, Arrays.asList((String[]) r.getArray(2).getArray())) : null;
             });
             return rows;
         }

@@ -5,6 +5,7 @@ import dev.dmsflow.contracts.event.EngineType;
 import dev.dmsflow.contracts.event.EventHeader;
 import dev.dmsflow.contracts.event.FailureStage;
 import dev.dmsflow.contracts.event.FullLoadCompleted;
+import dev.dmsflow.contracts.event.KeyDifference;
 import dev.dmsflow.contracts.event.MergeCompleted;
 import dev.dmsflow.contracts.event.RequestedTable;
 import dev.dmsflow.contracts.event.StagedTable;
@@ -18,6 +19,7 @@ import dev.dmsflow.contracts.event.TaskRequested;
 import dev.dmsflow.contracts.event.TimeWindow;
 import dev.dmsflow.contracts.event.ValidationFailed;
 import dev.dmsflow.contracts.event.ValidationPassed;
+import dev.dmsflow.contracts.event.ValidationRequested;
 import dev.dmsflow.contracts.event.WindowStaged;
 import java.time.Instant;
 import java.util.List;
@@ -54,6 +56,8 @@ public final class SampleEvents {
                 .setFullLoadRows(0).setFullLoadEndTime(null).setTableState("Table error").setErrorMessage("ORA-01555: snapshot too old").build();
         CheckResult passed = new CheckResult("orders", "STAGED_COUNT", true, "8500123", "8500123", List.of(), 0L, null, List.of());
         CheckResult failed = new CheckResult("order_lines", "MISSING", false, "0", "2", List.of("(42, 1)", "(42, 2)"), 3L, "3 keys in flight: CDC deleted them after the load started", List.of());
+        CheckResult differing = new CheckResult("orders", "CONTENTS", false, "0", "1", List.of("42"), 0L, null,
+                List.of(new KeyDifference("42", List.of("amount"))));
         return Map.of(
                 TaskRequested.class, TaskRequested.newBuilder().setHeader(header(requestId, "upstream-billing"))
                         .setKind(TaskKind.TIME_WINDOW_RELOAD)
@@ -74,10 +78,12 @@ public final class SampleEvents {
                         .setKind(TaskKind.TIME_WINDOW_RELOAD).setWindow(JANUARY)
                         .setTables(List.of(new TableMergeResult(ORDERS, 10L, 20L, 3L, 1L, 1234L, 36L, 36L, 2L))).setDurationMillis(1500L)
                         .setLoadStartedAt(AT).build(),
+                ValidationRequested.class, ValidationRequested.newBuilder().setHeader(header(requestId, "dms-controller-service"))
+                        .setKind(TaskKind.VALIDATE_ONLY).setWindow(JANUARY).setTables(List.of(ORDERS, ORDER_LINES)).setStartedAt(AT).build(),
                 ValidationPassed.class, ValidationPassed.newBuilder().setHeader(header(requestId, "validation-service"))
                         .setKind(TaskKind.TIME_WINDOW_RELOAD).setWindow(JANUARY).setChecks(List.of(passed)).setDurationMillis(321L).build(),
                 ValidationFailed.class, ValidationFailed.newBuilder().setHeader(header(requestId, "validation-service"))
-                        .setKind(TaskKind.TIME_WINDOW_RELOAD).setWindow(JANUARY).setFailures(List.of(failed))
+                        .setKind(TaskKind.TIME_WINDOW_RELOAD).setWindow(JANUARY).setFailures(List.of(failed, differing))
                         .setPassedChecks(List.of(passed)).setDurationMillis(654L).build(),
                 TaskFailed.class, TaskFailed.newBuilder().setHeader(header(requestId, "dms-controller-service"))
                         .setStage(FailureStage.REQUEST).setReason("table 'invoices' is not in the migration catalog")

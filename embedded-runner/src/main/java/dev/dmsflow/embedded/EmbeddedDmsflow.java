@@ -18,6 +18,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,7 @@ import org.springframework.boot.Banner;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * dmsflow on the embedded default: a Kafka broker (KRaft) and a PostgreSQL server with the source (standing in for
@@ -277,7 +279,11 @@ public final class EmbeddedDmsflow implements AutoCloseable {
         stopped.await();
     }
 
-    /** The main job: a January reload while CDC writes, then a multi-stage load; true when both validate. */
+    /**
+     * The main job: a January reload while CDC writes, then a multi-stage load, then two validate-only runs: February
+     * (untouched, passes) and January after damage planted in production (fails naming the keys). True when all four
+     * end as they should.
+     */
     public boolean runDemo(int orders, PrintStream out) {
         String suffix = Long.toString(System.currentTimeMillis() % 100_000);
         try (Timeline timeline = new Timeline(infrastructure.kafkaBootstrapServers(), out)) {
@@ -294,10 +300,29 @@ public final class EmbeddedDmsflow implements AutoCloseable {
             out.printf("  (CDC changed %,d and deleted %,d orders in the source and production meanwhile)%n", cdcChanges, cdcDeletes);
             out.println("\nRun 2: multi-stage load: January orders joined with database 2's segments into target.orders_enriched");
             Demo.RunResult multiStage = demo.multiStage("demo-enriched-" + suffix);
+            out.println("\nRun 3: validate-only February (the demo left it untouched): the source against production, nothing reloaded");
+            Demo.RunResult february = demo.validateOnly("demo-february-check-" + suffix, List.of("orders", "customers"),
+                    Instant.parse("2026-02-01T00:00:00Z"), Instant.parse("2026-03-01T00:00:00Z"));
+            JdbcTemplate db1 = new JdbcTemplate(infrastructure.dataSource(Database.DB1));
+            List<Long> damaged = db1.queryForList("SELECT order_id FROM production.orders WHERE updated_at >= '2026-01-01'"
+                    + " AND updated_at < '2026-02-01' ORDER BY order_id LIMIT 2", Long.class);
+            db1.update("UPDATE production.orders SET amount = amount + 1 WHERE order_id = ?", damaged.get(0));
+            db1.update("DELETE FROM production.orders WHERE order_id = ?", damaged.get(1));
+            out.printf("%nRun 4: validate-only January after damage planted in production: order %d's amount changed, order %d deleted%n",
+                    damaged.get(0), damaged.get(1));
+            Demo.RunResult january = demo.validateOnly("demo-january-check-" + suffix, List.of("orders"),
+                    Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-02-01T00:00:00Z"));
             demo.printSummary(window);
             demo.printSummary(multiStage);
-            boolean passed = window.passed() && multiStage.passed();
-            out.println(passed ? "\nBoth runs validated." : "\nFAILED: " + (window.passed() ? multiStage.reason() : window.reason()));
+            demo.printValidateOnlySummary(february);
+            demo.printValidateOnlySummary(january);
+            boolean damageFound = "FAILED".equals(january.outcome()) && january.reason() != null
+                    && january.reason().contains("MISSING expected 0 actual 1 keys [" + damaged.get(1) + "]")
+                    && january.reason().contains("CONTENTS expected 0 actual 1 keys [" + damaged.get(0) + "]");
+            boolean passed = window.passed() && multiStage.passed() && february.passed() && damageFound;
+            out.println(passed ? "\nBoth runs validated; February checked equal; the damage in January was found by key."
+                    : "\nFAILED: " + (!window.passed() ? window.reason() : !multiStage.passed() ? multiStage.reason()
+                    : !february.passed() ? february.reason() : "January's damage not reported as planted: " + january.reason()));
             out.println("Their stages, counts and checks: " + consoleUrl());
             return passed;
         }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.dmsflow.contracts.event.CheckResult;
 import dev.dmsflow.contracts.event.FullLoadCompleted;
+import dev.dmsflow.contracts.event.KeyDifference;
 import dev.dmsflow.contracts.event.MergeCompleted;
 import dev.dmsflow.contracts.event.TableMergeResult;
 import dev.dmsflow.contracts.event.TaskProgress;
@@ -18,7 +19,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +33,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-/** The main job end to end on embedded infrastructure: the demo's scenario, then a planted mismatch. */
+/**
+ * The main job end to end on embedded infrastructure: the demo's scenario, then a planted mismatch, then validate-only
+ * runs beside a reload.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndIT {
 
@@ -121,5 +129,58 @@ class EndToEndIT {
         assertThat(failures).extracting(CheckResult::getTable, CheckResult::getCheck)
                 .contains(org.assertj.core.groups.Tuple.tuple("orders", "STALE"));
         assertThat(failures.stream().filter(f -> f.getCheck().equals("STALE")).findFirst().orElseThrow().getSampleKeys()).containsExactly(String.valueOf(key));
+    }
+
+    @Test
+    @Order(3)
+    void validateOnlyRunsCompareTheSourceWithProductionWritingNothingAndALoadWaitsForThem() {
+        Instant january = Instant.parse("2026-01-01T00:00:00Z");
+        Instant february = Instant.parse("2026-02-01T00:00:00Z");
+        db1.execute("DROP TRIGGER planted_mismatch ON production.orders");
+        // Order 2 left ORDERS / 2 older in production than in the source; plant two more differences in January
+        List<Long> planted = db1.queryForList("SELECT order_id FROM production.orders WHERE updated_at >= '2026-01-01'"
+                + " AND updated_at < '2026-02-01' ORDER BY order_id LIMIT 2", Long.class);
+        db1.update("UPDATE production.orders SET amount = amount + 1 WHERE order_id = ?", planted.get(0));
+        db1.update("DELETE FROM production.orders WHERE order_id = ?", planted.get(1));
+        String untouched = untouched();
+
+        Demo.RunResult clean = demo.validateOnly("e2e-february-check", List.of("orders", "customers"), february,
+                Instant.parse("2026-03-01T00:00:00Z"));
+        Demo.RunResult damaged = demo.validateOnly("e2e-january-check", List.of("orders"), january, february);
+
+        assertThat(clean.outcome()).as(clean.reason()).isEqualTo("PASSED");
+        assertThat(clean.events().stream().map(e -> e.event().getSchema().getName()))
+                .containsExactly("TaskRequested", "ValidationRequested", "ValidationPassed");
+        assertThat(damaged.outcome()).isEqualTo("FAILED");
+        Map<String, CheckResult> failures = damaged.event(ValidationFailed.class).orElseThrow().getFailures().stream()
+                .collect(Collectors.toMap(CheckResult::getCheck, f -> f));
+        assertThat(failures.keySet()).containsExactlyInAnyOrder("SOURCE_COUNT", "MISSING", "CONTENTS");
+        assertThat(failures.get("MISSING").getSampleKeys()).containsExactly(String.valueOf(planted.get(1)));
+        assertThat(failures.get("CONTENTS").getSampleKeys()).containsExactlyInAnyOrder(String.valueOf(planted.get(0)), String.valueOf(ORDERS / 2));
+        assertThat(failures.get("CONTENTS").getDifferences().stream().collect(Collectors.toMap(KeyDifference::getKey, d -> List.copyOf(d.getColumns()))))
+                .containsOnly(Map.entry(String.valueOf(planted.get(0)), List.of("amount")), Map.entry(String.valueOf(ORDERS / 2), List.of("amount", "updated_at")));
+        // nothing staged, merged or written by either run
+        assertThat(untouched()).isEqualTo(untouched);
+
+        // two validate-only runs of one table at once (each holds its read lease through the confirm pass), then a reload of it
+        CompletableFuture<Demo.RunResult> first = CompletableFuture.supplyAsync(() -> demo.validateOnly("e2e-check-a", List.of("orders"), january, february));
+        CompletableFuture<Demo.RunResult> second = CompletableFuture.supplyAsync(() -> demo.validateOnly("e2e-check-b", List.of("orders"), january, february));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> db1.queryForObject(
+                "SELECT count(*) FROM dms_controller.runs WHERE request_id IN ('e2e-check-a', 'e2e-check-b') AND status = 'VALIDATING'", Long.class) == 2);
+        Demo.RunResult reload = demo.windowReload("e2e-after-checks");
+
+        assertThat(first.join().outcome()).isEqualTo("FAILED");
+        assertThat(second.join().outcome()).isEqualTo("FAILED");
+        assertThat(reload.outcome()).isIn("PASSED", "FAILED");
+        assertThat(db1.queryForObject("SELECT bool_and(r.created_at < v.finished_at AND r.started_at >= v.finished_at)"
+                + " FROM dms_controller.runs r, dms_controller.runs v WHERE r.request_id = 'e2e-after-checks'"
+                + " AND v.request_id IN ('e2e-check-a', 'e2e-check-b')", Boolean.class)).as("the reload queued while both checks ran and started after them").isTrue();
+    }
+
+    /** md5 of production's and staging's orders and the number of merge logs: what a validate-only run must not change. */
+    private static String untouched() {
+        return db1.queryForObject("SELECT (SELECT md5(string_agg(t::text, '|' ORDER BY order_id)) FROM production.orders t)"
+                + " || (SELECT md5(string_agg(t::text, '|' ORDER BY order_id)) FROM staging.orders t)"
+                + " || (SELECT count(*) FROM admin.merge_logs)", String.class);
     }
 }

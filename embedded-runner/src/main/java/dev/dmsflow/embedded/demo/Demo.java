@@ -1,5 +1,6 @@
 package dev.dmsflow.embedded.demo;
 
+import dev.dmsflow.contracts.event.CheckResult;
 import dev.dmsflow.contracts.event.MergeCompleted;
 import dev.dmsflow.contracts.event.TableMergeResult;
 import dev.dmsflow.contracts.event.TaskFailed;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -62,6 +64,12 @@ public final class Demo {
                 + "\"kind\":\"MULTI_STAGE\",\"multiStage\":\"orders_enriched\",\"requestId\":\"" + requestId + "\"}");
     }
 
+    /** A VALIDATE_ONLY run: the source's window of the tables against production's; nothing is loaded or merged. */
+    public RunResult validateOnly(String requestId, List<String> tables, Instant from, Instant to) {
+        return submit(requestId, "{\"tables\":[" + tables.stream().map(t -> "\"" + t + "\"").collect(Collectors.joining(",")) + "],"
+                + "\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"kind\":\"VALIDATE_ONLY\",\"requestId\":\"" + requestId + "\"}");
+    }
+
     private RunResult submit(String requestId, String json) {
         Instant start = Instant.now();
         HttpResponse<String> response;
@@ -100,6 +108,28 @@ public final class Demo {
             }
         }
         return new RunResult(requestId, "TIMEOUT", "no outcome within " + timeout.toSeconds() + " s", timeline.of(requestId), timeout);
+    }
+
+    /** Per table and check of a validate-only run: the figures, and the keys and columns of a failed check. */
+    public void printValidateOnlySummary(RunResult run) {
+        out.printf("%n%s: %s in %.1f s%n", run.requestId(), run.outcome(), run.took().toMillis() / 1000.0);
+        List<CheckResult> checks = run.event(ValidationPassed.class).map(ValidationPassed::getChecks)
+                .or(() -> run.event(ValidationFailed.class).map(f -> {
+                    List<CheckResult> all = new java.util.ArrayList<>(f.getFailures());
+                    all.addAll(f.getPassedChecks());
+                    return all;
+                })).orElse(List.of());
+        if (checks.isEmpty()) {
+            out.println("  " + run.reason());
+        }
+        out.printf("  %-12s %-13s %10s %10s  %s%n", "table", "check", "source", "production", "result");
+        for (CheckResult check : checks) {
+            boolean count = check.getCheck().equals("SOURCE_COUNT");
+            out.printf("  %-12s %-13s %10s %10s  %s%n", check.getTable(), check.getCheck(), count ? check.getExpected() : "",
+                    count ? check.getActual() : check.getActual() + " rows", check.getPassed() ? "passed" : "FAILED keys " + check.getSampleKeys()
+                            + (check.getDifferences().isEmpty() ? "" : " columns " + check.getDifferences().stream()
+                                    .map(d -> d.getKey() + "=" + d.getColumns()).collect(Collectors.joining(", "))));
+        }
     }
 
     /** Per table of the run: loaded, staged, inserted, updated, skipped as stale, left deleted, and the validation outcome. */

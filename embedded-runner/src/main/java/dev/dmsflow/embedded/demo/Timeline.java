@@ -8,6 +8,7 @@ import dev.dmsflow.contracts.event.TaskProgress;
 import dev.dmsflow.contracts.event.TaskRequested;
 import dev.dmsflow.contracts.event.ValidationFailed;
 import dev.dmsflow.contracts.event.ValidationPassed;
+import dev.dmsflow.contracts.event.ValidationRequested;
 import dev.dmsflow.contracts.event.WindowStaged;
 import dev.dmsflow.contracts.serde.AvroEventDeserializer;
 import java.io.PrintStream;
@@ -110,7 +111,11 @@ public final class Timeline implements AutoCloseable {
             return e.getChecks().size() + " checks passed, " + e.getChecks().stream().mapToLong(c -> c.getInFlight()).sum() + " rows in flight";
         } else if (event instanceof ValidationFailed e) {
             return e.getFailures().stream().map(f -> f.getTable() + " " + f.getCheck() + " expected " + f.getExpected() + " actual " + f.getActual()
-                    + " keys " + f.getSampleKeys()).collect(Collectors.joining("; "));
+                    + " keys " + f.getSampleKeys() + (f.getDifferences().isEmpty() ? "" : " columns " + f.getDifferences().stream()
+                            .map(d -> d.getKey() + "=" + d.getColumns()).collect(Collectors.joining(", "))))
+                    .collect(Collectors.joining("; "));
+        } else if (event instanceof ValidationRequested e) {
+            return "read leases on " + e.getTables().stream().map(t -> t.getName()).toList() + ": source compared with production";
         } else if (event instanceof TaskFailed e) {
             return e.getStage() + ": " + e.getReason();
         }

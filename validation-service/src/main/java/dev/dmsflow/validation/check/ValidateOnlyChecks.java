@@ -177,6 +177,7 @@ final class ValidateOnlyChecks implements RangeComparison {
     private final Optional<String> windowColumnName;
     private final Optional<WindowFilter> window;
     private final Instant startedAt;
+    private final long snapshotNanos;
     private final CheckSettings settings;
     private final List<String> columnNames = new ArrayList<>();
     private final Side productionSide;
@@ -187,10 +188,11 @@ final class ValidateOnlyChecks implements RangeComparison {
      * @param source      the source database, in the checks' snapshot
      * @param keyColumns  production's key columns, in key order
      * @param startedAt   when the run took its leases: rows changed at or after it are in flight
+     * @param snapshotNanos {@link System#nanoTime()} when the snapshots were taken: the confirm delay runs from then
      */
     ValidateOnlyChecks(Connection production, Connection source, Reconnect reconnect, Relation productionTable, Relation sourceTable,
                        List<String> keyColumns, Optional<String> windowColumn, Optional<WindowFilter> window, Instant startedAt,
-                       CheckSettings settings) {
+                       long snapshotNanos, CheckSettings settings) {
         if (keyColumns.isEmpty()) {
             throw new InvalidRunException(productionTable + ": no key columns");
         }
@@ -201,6 +203,7 @@ final class ValidateOnlyChecks implements RangeComparison {
         this.windowColumnName = windowColumn;
         this.window = windowColumn.isPresent() ? window : Optional.empty();
         this.startedAt = startedAt;
+        this.snapshotNanos = snapshotNanos;
         this.settings = settings;
         List<Column> productionColumns = new ArrayList<>();
         List<Column> sourceColumns = new ArrayList<>();
@@ -250,7 +253,7 @@ final class ValidateOnlyChecks implements RangeComparison {
         Classified confirmed = first;
         long settledOnSecondLook = 0;
         if (first.anyFailure() && !settings.confirmDelay().isZero()) {
-            pause();
+            pauseUntilConfirmDelayAfter(snapshotNanos);
             Set<String> candidates = new LinkedHashSet<>();
             first.failures.values().forEach(candidates::addAll);
             RangeLayout again = rangesOf(first, candidates);
@@ -394,9 +397,17 @@ final class ValidateOnlyChecks implements RangeComparison {
         }
     }
 
-    private void pause() {
+    /**
+     * The delay gives CDC time to apply what it was applying when the snapshots were taken; the checks since then
+     * count towards it, so a long first pass waits little or not at all.
+     */
+    private void pauseUntilConfirmDelayAfter(long startedNanos) {
+        long left = settings.confirmDelay().toNanos() - (System.nanoTime() - startedNanos);
+        if (left <= 0) {
+            return;
+        }
         try {
-            Thread.sleep(settings.confirmDelay().toMillis());
+            Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting to confirm differing keys", e);

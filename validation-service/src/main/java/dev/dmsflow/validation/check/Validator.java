@@ -128,6 +128,8 @@ public final class Validator {
             }
         };
         try (Connection db = snapshot(database); Connection src = snapshot(source.get())) {
+            // the snapshots are taken by the first reads, the catalog lookups below
+            long snapshotNanos = System.nanoTime();
             for (TableRef ref : run.getTables()) {
                 Relation production = DatabaseCatalog.require(db, "production table of " + ref.getName(), ref.getTargetSchema(), ref.getTargetTable());
                 Relation sourceTable = DatabaseCatalog.requireFoldingCase(src, "source table of " + ref.getName(), ref.getSourceSchema(), ref.getSourceTable());
@@ -135,7 +137,7 @@ public final class Validator {
                 Optional<String> windowColumn = Optional.ofNullable(ref.getWindowColumn());
                 windowColumn.ifPresent(production::column);
                 results.addAll(new ValidateOnlyChecks(db, src, reconnect, production, sourceTable, ref.getKeyColumns(), windowColumn, window,
-                        run.getStartedAt(), settings).run(ref.getName(), estimatedRows(db, production)));
+                        run.getStartedAt(), snapshotNanos, settings).run(ref.getName(), estimatedRows(db, production)));
             }
             db.commit();
             src.commit();

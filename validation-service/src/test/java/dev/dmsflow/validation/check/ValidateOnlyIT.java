@@ -188,7 +188,8 @@ class ValidateOnlyIT {
             Relation production = DatabaseCatalog.require(db, "production", "vov_production", "orders");
             Relation sourceTable = DatabaseCatalog.require(src, "source", "vov_source", "orders");
             reports = new ValidateOnlyChecks(db, src, cdcCatchesUp, production, sourceTable, List.of("order_id"), Optional.of("updated_at"),
-                    Optional.of(new WindowFilter(OrdersFixture.FROM, OrdersFixture.TO)), OrdersFixture.LOAD_STARTED, confirming).run("orders", 4000);
+                    Optional.of(new WindowFilter(OrdersFixture.FROM, OrdersFixture.TO)), OrdersFixture.LOAD_STARTED, System.nanoTime(), confirming)
+                    .run("orders", 4000);
         }
 
         Map<String, CheckReport> checks = byCheck(reports);

@@ -20,7 +20,9 @@ import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.TaskKind;
 import dev.dmsflow.contracts.event.TaskProgress;
 import dev.dmsflow.contracts.event.TaskRequested;
+import dev.dmsflow.contracts.event.ValidationFailed;
 import dev.dmsflow.contracts.event.ValidationPassed;
+import dev.dmsflow.contracts.event.ValidationRequested;
 import dev.dmsflow.contracts.serde.AvroEventDeserializer;
 import dev.dmsflow.controller.engine.dms.DmsStub;
 import dev.dmsflow.controller.run.ControllerTestSupport.Task;
@@ -91,7 +93,8 @@ class ControllerFlowIT {
     @BeforeEach
     void setUp() {
         dms = new DmsStub(wireMock);
-        topics = new TopicProbe<>(new AvroEventDeserializer(), Topics.FULL_LOAD_COMPLETED, Topics.TASK_PROGRESS, Topics.ALERTS);
+        topics = new TopicProbe<>(new AvroEventDeserializer(), Topics.FULL_LOAD_COMPLETED, Topics.TASK_PROGRESS, Topics.ALERTS,
+                Topics.VALIDATION_REQUESTED);
     }
 
     @AfterEach
@@ -255,6 +258,60 @@ class ControllerFlowIT {
         assertThat(status(jdbc, first)).isEqualTo("COMPLETED");
         assertThat(jdbc.queryForList("SELECT staging_table FROM dms_controller.table_leases WHERE request_id = ? ORDER BY 1", String.class, second))
                 .containsExactly("ctl_staging.customers", "ctl_staging.orders");
+    }
+
+    @Test
+    void validateOnlyRunsShareReadLeasesAndGoStraightToValidationWhileALoadOfTheirTablesWaits() throws Exception {
+        String first = "req-" + UUID.randomUUID();
+        String second = "req-" + UUID.randomUUID();
+        String load = "req-" + UUID.randomUUID();
+        Task loadTask = Task.of(load);
+        dms.acceptsCreate(loadTask.identifier(), loadTask.arn(), "full-load");
+        loadTask.status(dms, "creating", 0, null, null);
+
+        assertThat(post("{\"tables\":[\"orders\"],\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-02-01T00:00:00Z\","
+                + "\"kind\":\"VALIDATE_ONLY\",\"requestId\":\"" + first + "\"}").statusCode()).isEqualTo(202);
+        template.send(Topics.TASK_REQUESTED, second, request(second, TaskKind.VALIDATE_ONLY, null, "customers", "orders"));
+
+        ValidationRequested requested = topics.await(first, ValidationRequested.class, 1).get(0);
+        assertThat(requested.getKind()).isEqualTo(TaskKind.VALIDATE_ONLY);
+        assertThat(requested.getWindow()).isEqualTo(JANUARY);
+        assertThat(requested.getTables()).extracting(t -> t.getName() + " " + t.getSourceTable() + " -> " + t.getTargetSchema() + "." + t.getTargetTable())
+                .containsExactly("orders ORDERS -> ctl_production.orders");
+        assertThat(requested.getStartedAt()).isBeforeOrEqualTo(Instant.now());
+        assertThat(topics.await(second, ValidationRequested.class, 1).get(0).getWindow()).isNull();
+        assertThat(status(jdbc, first)).isEqualTo("VALIDATING");
+        assertThat(status(jdbc, second)).isEqualTo("VALIDATING");
+        assertThat(lease(first).orElseThrow().get("mode").asText()).isEqualTo("read");
+        assertThat(jdbc.queryForList("SELECT request_id FROM dms_controller.table_read_leases WHERE staging_table = 'ctl_staging.orders'"
+                + " ORDER BY acquired_at, request_id", String.class)).containsExactlyInAnyOrder(first, second);
+
+        template.send(Topics.TASK_REQUESTED, load, request(load, TaskKind.TIME_WINDOW_RELOAD, JANUARY, "orders"));
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> "QUEUED".equals(status(jdbc, load)));
+        template.send(Topics.VALIDATION_PASSED, first, ValidationPassed.newBuilder()
+                .setHeader(new EventHeader(UUID.randomUUID().toString(), first, Instant.now(), "validation-service", 1))
+                .setKind(TaskKind.VALIDATE_ONLY).setWindow(JANUARY).setChecks(List.of()).setDurationMillis(1).build());
+        await().atMost(Duration.ofSeconds(10)).until(() -> "COMPLETED".equals(status(jdbc, first)));
+        // the second still reads orders
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> "QUEUED".equals(status(jdbc, load)));
+        assertThat(dms.requests("CreateReplicationTask")).isEmpty();
+
+        template.send(Topics.ALERTS, second, ValidationFailed.newBuilder()
+                .setHeader(new EventHeader(UUID.randomUUID().toString(), second, Instant.now(), "validation-service", 1))
+                .setKind(TaskKind.VALIDATE_ONLY).setFailures(List.of()).setDurationMillis(1).build());
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> dms.requests("CreateReplicationTask").size() == 1);
+        assertThat(status(jdbc, second)).isEqualTo("FAILED");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM dms_controller.table_read_leases", Long.class)).isZero();
+        assertThat(lease(load).orElseThrow().get("mode").asText()).isEqualTo("write");
+    }
+
+    @Test
+    void aKindNoOneCanAskForIsRefused() throws Exception {
+        HttpResponse<String> refused = post("{\"tables\":[\"orders\"],\"kind\":\"UNKNOWN\"}");
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("kind: 'UNKNOWN' is none of").contains("VALIDATE_ONLY");
     }
 
     @Test

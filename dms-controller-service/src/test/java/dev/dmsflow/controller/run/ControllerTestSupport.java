@@ -68,5 +68,6 @@ final class ControllerTestSupport {
     static void finishAllRuns(JdbcTemplate jdbc) {
         jdbc.update("UPDATE dms_controller.runs SET status = 'COMPLETED' WHERE status NOT IN ('COMPLETED', 'FAILED')");
         jdbc.update("DELETE FROM dms_controller.table_leases");
+        jdbc.update("DELETE FROM dms_controller.table_read_leases");
     }
 }

@@ -8,11 +8,15 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dmsflow.contracts.Topics;
+import dev.dmsflow.contracts.event.EventHeader;
 import dev.dmsflow.contracts.event.FailureStage;
 import dev.dmsflow.contracts.event.MergeCompleted;
 import dev.dmsflow.contracts.event.TaskFailed;
+import dev.dmsflow.contracts.event.TaskKind;
+import dev.dmsflow.contracts.event.TimeWindow;
 import dev.dmsflow.contracts.event.ValidationFailed;
 import dev.dmsflow.contracts.event.ValidationPassed;
+import dev.dmsflow.contracts.event.ValidationRequested;
 import dev.dmsflow.contracts.serde.AvroEventDeserializer;
 import dev.dmsflow.infra.ApiUser;
 import dev.dmsflow.infra.Database;
@@ -27,6 +31,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -95,8 +100,51 @@ class ValidationServiceIT {
     }
 
     private HttpResponse<String> get(String requestId) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/validations/" + requestId)).header("Authorization", ApiUser.OPS.basicAuthorization()).build(),
+        return get(requestId, ApiUser.OPS);
+    }
+
+    private HttpResponse<String> get(String requestId, ApiUser user) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/validations/" + requestId)).header("Authorization", user.basicAuthorization()).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aValidateOnlyRunNamesTheDifferingColumnsToEveryoneAndTheirValuesOnlyToAdmins() throws Exception {
+        OrdersFixture own = new OrdersFixture("vsvo", 200).create();
+        execute(db1(), "UPDATE " + own.production() + " SET amount = amount + 1 WHERE order_id = 11");
+        String requestId = "vsit-validate-only-" + UUID.randomUUID();
+        kafka.send(Topics.VALIDATION_REQUESTED, requestId, ValidationRequested.newBuilder()
+                .setHeader(new EventHeader(UUID.randomUUID().toString(), requestId, Instant.now(), "dms-controller-service", 1))
+                .setKind(TaskKind.VALIDATE_ONLY).setWindow(new TimeWindow(OrdersFixture.FROM, OrdersFixture.TO))
+                .setTables(List.of(own.tableRef())).setStartedAt(OrdersFixture.LOAD_STARTED).build()).get();
+
+        ValidationFailed failed = (ValidationFailed) outcomes(requestId, 1).get(0);
+        assertThat(failed.getKind()).isEqualTo(TaskKind.VALIDATE_ONLY);
+        assertThat(failed.getFailures()).singleElement().satisfies(contents -> {
+            assertThat(contents.getCheck()).isEqualTo("CONTENTS");
+            assertThat(contents.getSampleKeys()).containsExactly("11");
+            assertThat(contents.getDifferences()).extracting(d -> d.getKey() + " " + d.getColumns()).containsExactly("11 [amount]");
+        });
+        assertThat(failed.getPassedChecks()).extracting(c -> c.getCheck()).containsExactly("SOURCE_COUNT", "MISSING", "EXTRA");
+
+        JsonNode asAdmin = contentsCheck(get(requestId, ApiUser.OPS));
+        assertThat(asAdmin.path("differences").get(0).path("columns").get(0).asText()).isEqualTo("amount");
+        assertThat(asAdmin.path("values").get(0).path("column").asText()).isEqualTo("amount");
+        assertThat(asAdmin.path("values").get(0).path("source").asText()).isEqualTo("2.75");
+        assertThat(asAdmin.path("values").get(0).path("production").asText()).isEqualTo("3.75");
+        JsonNode asReader = contentsCheck(get(requestId, ApiUser.READER));
+        assertThat(asReader.path("differences").get(0).path("key").asText()).isEqualTo("11");
+        assertThat(asReader.path("values").isNull()).as("values are business data: admin role only").isTrue();
+    }
+
+    private static JsonNode contentsCheck(HttpResponse<String> response) throws Exception {
+        assertThat(response.statusCode()).isEqualTo(200);
+        for (JsonNode check : new ObjectMapper().readTree(response.body()).path("checks")) {
+            if (check.path("check").asText().equals("CONTENTS")) {
+                return check;
+            }
+        }
+        throw new AssertionError("no CONTENTS check in " + response.body());
     }
 
     @Test

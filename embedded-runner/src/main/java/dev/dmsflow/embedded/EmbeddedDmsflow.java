@@ -320,7 +320,7 @@ public final class EmbeddedDmsflow implements AutoCloseable {
                     && january.reason().contains("MISSING expected 0 actual 1 keys [" + damaged.get(1) + "]")
                     && january.reason().contains("CONTENTS expected 0 actual 1 keys [" + damaged.get(0) + "]");
             boolean passed = window.passed() && multiStage.passed() && february.passed() && damageFound;
-            out.println(passed ? "\nBoth runs validated; February checked equal; the damage in January was found by key."
+            out.println(passed ? "\nRuns 1 and 2 validated; run 3 found February equal; run 4 found the damage in January by key and column."
                     : "\nFAILED: " + (!window.passed() ? window.reason() : !multiStage.passed() ? multiStage.reason()
                     : !february.passed() ? february.reason() : "January's damage not reported as planted: " + january.reason()));
             out.println("Their stages, counts and checks: " + consoleUrl());

@@ -16,6 +16,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -46,6 +48,8 @@ public final class Demo {
     private final Duration timeout;
 
     /** @param user who the requests are requested by: a user with the reload role */
+    private static final List<String> CHECK_ORDER = List.of("SOURCE_COUNT", "MISSING", "EXTRA", "CONTENTS");
+
     public Demo(int controllerPort, ApiUser user, Timeline timeline, PrintStream out, Duration timeout) {
         this.controllerPort = controllerPort;
         this.user = user;
@@ -115,8 +119,11 @@ public final class Demo {
         out.printf("%n%s: %s in %.1f s%n", run.requestId(), run.outcome(), run.took().toMillis() / 1000.0);
         List<CheckResult> checks = run.event(ValidationPassed.class).map(ValidationPassed::getChecks)
                 .or(() -> run.event(ValidationFailed.class).map(f -> {
-                    List<CheckResult> all = new java.util.ArrayList<>(f.getFailures());
+                    // in the order the checks ran, as a passed run lists them
+                    List<CheckResult> all = new ArrayList<>(f.getFailures());
                     all.addAll(f.getPassedChecks());
+                    List<String> tables = all.stream().map(CheckResult::getTable).distinct().toList();
+                    all.sort(Comparator.comparingInt((CheckResult c) -> tables.indexOf(c.getTable())).thenComparingInt(c -> CHECK_ORDER.indexOf(c.getCheck())));
                     return all;
                 })).orElse(List.of());
         if (checks.isEmpty()) {
@@ -126,7 +133,8 @@ public final class Demo {
         for (CheckResult check : checks) {
             boolean count = check.getCheck().equals("SOURCE_COUNT");
             out.printf("  %-12s %-13s %10s %10s  %s%n", check.getTable(), check.getCheck(), count ? check.getExpected() : "",
-                    count ? check.getActual() : check.getActual() + " rows", check.getPassed() ? "passed" : "FAILED keys " + check.getSampleKeys()
+                    count ? check.getActual() : check.getActual() + " rows", check.getPassed() ? "passed" : "FAILED"
+                            + (check.getSampleKeys().isEmpty() ? "" : " keys " + check.getSampleKeys())
                             + (check.getDifferences().isEmpty() ? "" : " columns " + check.getDifferences().stream()
                                     .map(d -> d.getKey() + "=" + d.getColumns()).collect(Collectors.joining(", "))));
         }

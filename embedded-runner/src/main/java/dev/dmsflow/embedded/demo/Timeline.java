@@ -111,7 +111,7 @@ public final class Timeline implements AutoCloseable {
             return e.getChecks().size() + " checks passed, " + e.getChecks().stream().mapToLong(c -> c.getInFlight()).sum() + " rows in flight";
         } else if (event instanceof ValidationFailed e) {
             return e.getFailures().stream().map(f -> f.getTable() + " " + f.getCheck() + " expected " + f.getExpected() + " actual " + f.getActual()
-                    + " keys " + f.getSampleKeys() + (f.getDifferences().isEmpty() ? "" : " columns " + f.getDifferences().stream()
+                    + (f.getSampleKeys().isEmpty() ? "" : " keys " + f.getSampleKeys()) + (f.getDifferences().isEmpty() ? "" : " columns " + f.getDifferences().stream()
                             .map(d -> d.getKey() + "=" + d.getColumns()).collect(Collectors.joining(", "))))
                     .collect(Collectors.joining("; "));
         } else if (event instanceof ValidationRequested e) {

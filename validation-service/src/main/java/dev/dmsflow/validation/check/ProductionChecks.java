@@ -1,14 +1,17 @@
 package dev.dmsflow.validation.check;
 
 import dev.dmsflow.contracts.event.CheckResult;
+import dev.dmsflow.contracts.event.KeyDifference;
 import dev.dmsflow.support.sql.SqlQuery;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -51,6 +54,8 @@ final class ProductionChecks implements RangeComparison {
     private final CheckSettings settings;
     private final Column productionLeadingKey;
     private final Optional<Column> productionWindow;
+    private final List<Column> comparedStaged;
+    private final List<Column> comparedProduction;
     private final String stagedRow;
     private final String productionRow;
 
@@ -80,6 +85,8 @@ final class ProductionChecks implements RangeComparison {
                 productionColumns.add(other);
             }
         }
+        this.comparedStaged = List.copyOf(stagedColumns);
+        this.comparedProduction = List.copyOf(productionColumns);
         this.stagedRow = Normalization.row(S, stagedColumns, productionColumns);
         this.productionRow = Normalization.row(P, productionColumns, stagedColumns);
     }
@@ -117,11 +124,56 @@ final class ProductionChecks implements RangeComparison {
         Bisector.Leaves leaves = new Bisector(settings.fanout(), settings.leafRows(), settings.keptKeys()).mismatchingLeaves(this, layout, digests);
         Differing differing = leaves.narrowed() == 0 ? new Differing(0, List.of()) : differingKeys(leaves.narrowedRanges());
         long count = differing.count() + leaves.settledDiffering();
-        results.add(new CheckReport(CheckResults.offenders(tableName, CheckNames.CONTENTS, count, differing.keys()), leaves.capped()
+        List<KeyDifference> differences = new ArrayList<>();
+        List<ColumnValues> values = new ArrayList<>();
+        if (!differing.keys().isEmpty()) {
+            columnDifferences(leaves.narrowedRanges(), differing.keys(), differences, values);
+        }
+        CheckResult contents = CheckResult.newBuilder(CheckResults.offenders(tableName, CheckNames.CONTENTS, count, differing.keys()))
+                .setDifferences(differences).build();
+        results.add(new CheckReport(contents, leaves.capped()
                 ? count + " rows differ: the first " + differing.count() + " compared value by value (sample-keys + repair-keys reached),"
                         + " the other " + leaves.settledDiffering() + " counted by their row hashes"
-                : null));
+                : null, values));
         return results;
+    }
+
+    /**
+     * For the sample keys of CONTENTS, which compared columns differ (normalised as the hashes compare them), and both
+     * copies' values: the staged copy (the source's, as loaded) and production's.
+     */
+    private void columnDifferences(List<KeyRange> leaves, List<String> keys, List<KeyDifference> differences, List<ColumnValues> values)
+            throws SQLException {
+        RangeLayout layout = new RangeLayout();
+        leaves.forEach(layout::add);
+        List<String> staged = new ArrayList<>();
+        List<String> produced = new ArrayList<>();
+        for (int i = 0; i < comparedStaged.size(); i++) {
+            staged.add(Normalization.value(S, comparedStaged.get(i), comparedProduction.get(i)) + "::text");
+            produced.add(Normalization.value(P, comparedProduction.get(i), comparedStaged.get(i)) + "::text");
+        }
+        SqlQuery query = new SqlQuery().sql("SELECT " + Normalization.keyText(S, table.keyColumns) + ", ARRAY[" + String.join(", ", staged)
+                + "]::text[], ARRAY[" + String.join(", ", produced) + "]::text[]");
+        joined(query, Optional.of(layout), false);
+        query.sql(" WHERE " + sameVersion() + " AND " + Normalization.keyText(S, table.keyColumns)).param(" = ANY (?::text[])", new SqlQuery.TextArray(keys));
+        Map<String, List<List<String>>> rows = new HashMap<>();
+        query.list(connection, row -> rows.put(row.getString(1), List.of(Arrays.asList((String[]) row.getArray(2).getArray()),
+                Arrays.asList((String[]) row.getArray(3).getArray()))));
+        for (String key : keys) {
+            List<List<String>> both = rows.get(key);
+            if (both == null) {
+                continue;
+            }
+            List<String> columns = new ArrayList<>();
+            for (int i = 0; i < comparedStaged.size(); i++) {
+                if (!Objects.equals(both.get(0).get(i), both.get(1).get(i))) {
+                    String column = comparedStaged.get(i).name();
+                    columns.add(column);
+                    values.add(new ColumnValues(key, column, both.get(0).get(i), both.get(1).get(i)));
+                }
+            }
+            differences.add(new KeyDifference(key, columns));
+        }
     }
 
     private static PassRow passRow(ResultSet row) throws SQLException {

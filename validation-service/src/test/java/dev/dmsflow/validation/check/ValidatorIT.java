@@ -146,6 +146,12 @@ class ValidatorIT {
         CheckResult contents = byCheck(results).get("CONTENTS");
         assertThat(contents.getActual()).isEqualTo("4");
         assertThat(contents.getSampleKeys()).containsExactly("11", "1501", "2999", "3997");
+        assertThat(contents.getDifferences()).extracting(d -> d.getKey() + " " + d.getColumns())
+                .containsExactly("11 [amount]", "1501 [note]", "2999 [created_at]", "3997 [note]");
+        CheckReport report = validator(name -> Optional.empty()).report(orders.merged("contents-values")).stream()
+                .filter(r -> r.result().getCheck().equals("CONTENTS")).findFirst().orElseThrow();
+        assertThat(report.values()).filteredOn(v -> v.key().equals("11")).singleElement()
+                .satisfies(v -> assertThat(v.source() + " -> " + v.production()).isEqualTo("2.75 -> 2.76"));
     }
 
     @Test

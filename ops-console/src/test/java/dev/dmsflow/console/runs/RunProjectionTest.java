@@ -8,6 +8,8 @@ import dev.dmsflow.contracts.event.FailureStage;
 import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.TaskKind;
 import dev.dmsflow.contracts.event.TaskRequested;
+import dev.dmsflow.contracts.event.ValidationFailed;
+import dev.dmsflow.contracts.event.ValidationRequested;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,27 @@ class RunProjectionTest {
         assertThat(loaded.kind()).isEqualTo("TIME_WINDOW_RELOAD");
         assertThat(loaded.windowFrom()).isEqualTo(RunEventsFixture.JANUARY.getFrom());
         assertThat(loaded.tables()).containsExactly("orders", "customers");
+    }
+
+    @Test
+    void aValidateOnlyRunGoesFromItsRequestStraightToValidationAndGivesItsReadLeasesBackWithItsOutcome() {
+        TaskRequested check = TaskRequested.newBuilder(run.requested()).setKind(TaskKind.VALIDATE_ONLY).build();
+        ValidationRequested requested = new ValidationRequested(run.header("validation-requested", 100), TaskKind.VALIDATE_ONLY,
+                RunEventsFixture.JANUARY, List.of(RunEventsFixture.table("orders"), RunEventsFixture.table("customers")), START.plusMillis(100));
+
+        RunView validating = RunProjection.project("r-1", List.of(check, requested));
+
+        assertThat(validating.kind()).isEqualTo("VALIDATE_ONLY");
+        assertThat(validating.status()).isEqualTo("RUNNING");
+        assertThat(validating.stage()).isEqualTo("VALIDATION");
+        assertThat(validating.holdsLeases()).isTrue();
+        assertThat(validating.timeline()).extracting(RunView.TimelineEntry::summary)
+                .contains("read leases on [orders, customers]: source compared with production");
+
+        RunView failed = RunProjection.project("r-1", List.of(check, requested, ValidationFailed.newBuilder(run.validationFailed())
+                .setKind(TaskKind.VALIDATE_ONLY).build()));
+        assertThat(failed.status()).isEqualTo("FAILED");
+        assertThat(failed.holdsLeases()).isFalse();
     }
 
     @Test

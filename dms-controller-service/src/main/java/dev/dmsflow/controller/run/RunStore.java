@@ -163,13 +163,11 @@ final class RunStore {
      */
     boolean tryReadLease(String requestId, SpecificRecord validationRequested) {
         return Boolean.TRUE.equals(transactions.execute(tx -> {
-            List<String[]> locked = jdbc.query("SELECT staging_tables FROM dms_controller.runs WHERE request_id = ? AND status = 'QUEUED'"
-                    + " FOR UPDATE SKIP LOCKED", (rs, i) -> (String[]) rs.getArray(1).getArray(), requestId);
+            Optional<String[]> locked = lockQueued(requestId);
             if (locked.isEmpty()) {
                 return false;
             }
-            jdbc.query("SELECT pg_advisory_xact_lock(?)", rs -> { }, LEASE_LOCK);
-            String[] tables = locked.get(0);
+            String[] tables = locked.get();
             if (!jdbc.queryForList("SELECT 1 FROM dms_controller.table_leases WHERE staging_table = ANY (?) LIMIT 1", Integer.class,
                     (Object) tables).isEmpty()) {
                 return false;
@@ -228,13 +226,11 @@ final class RunStore {
      */
     boolean tryLease(String requestId) {
         return Boolean.TRUE.equals(transactions.execute(tx -> {
-            List<String[]> locked = jdbc.query("SELECT staging_tables FROM dms_controller.runs WHERE request_id = ? AND status = 'QUEUED'"
-                    + " FOR UPDATE SKIP LOCKED", (rs, i) -> (String[]) rs.getArray(1).getArray(), requestId);
+            Optional<String[]> locked = lockQueued(requestId);
             if (locked.isEmpty()) {
                 return false;
             }
-            jdbc.query("SELECT pg_advisory_xact_lock(?)", rs -> { }, LEASE_LOCK);
-            String[] tables = locked.get(0);
+            String[] tables = locked.get();
             int leased = jdbc.update("INSERT INTO dms_controller.table_leases (staging_table, request_id)"
                     + " SELECT unnest(?::text[]), ? ON CONFLICT (staging_table) DO NOTHING", tables, requestId);
             // a validate-only run reading one of them: the load waits for it
@@ -248,6 +244,20 @@ final class RunStore {
                     + " owner = ? WHERE request_id = ?", instanceId, requestId);
             return true;
         }));
+    }
+
+    /**
+     * The staging tables of the QUEUED run, its row locked (empty when another instance holds it or it moved on), and
+     * the lease lock taken, in the caller's transaction.
+     */
+    private Optional<String[]> lockQueued(String requestId) {
+        List<String[]> locked = jdbc.query("SELECT staging_tables FROM dms_controller.runs WHERE request_id = ? AND status = 'QUEUED'"
+                + " FOR UPDATE SKIP LOCKED", (rs, i) -> (String[]) rs.getArray(1).getArray(), requestId);
+        if (locked.isEmpty()) {
+            return Optional.empty();
+        }
+        jdbc.query("SELECT pg_advisory_xact_lock(?)", rs -> { }, LEASE_LOCK);
+        return Optional.of(locked.get(0));
     }
 
     Optional<StoredRun> find(String requestId) {

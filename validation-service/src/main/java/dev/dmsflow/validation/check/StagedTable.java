@@ -59,6 +59,28 @@ final class StagedTable {
      * sampled (block sampling, about 20 rows per range): the ranges only need to be of similar size, not exact.
      */
     RangeLayout initialLayout(Connection connection, long expectedRows, int bucketRows) throws SQLException {
+        // a view (the multi-stage source) cannot be sampled: its thresholds come from all of its rows
+        return quantileLayout(connection, staging.quoted() + " " + S, ref(S, leadingKey.name()), () -> sampleable(connection),
+                this::whereInWindow, expectedRows, bucketRows);
+    }
+
+    /** The window's rows of a relation, as {@link #quantileLayout} filters them. */
+    interface Where {
+        SqlQuery where(SqlQuery query);
+    }
+
+    /** Whether the relation can be sampled, asked only when a sample would be taken. */
+    interface Sampleable {
+        boolean sampleable() throws SQLException;
+    }
+
+    /**
+     * Key ranges of about {@code bucketRows} rows each of {@code from} ({@code <relation> <alias>}), from quantiles of
+     * {@code key}. Large windows are sampled when {@code sampleable} (block sampling, about 20 rows per range): the
+     * ranges only need to be of similar size, not exact.
+     */
+    static RangeLayout quantileLayout(Connection connection, String from, String key, Sampleable sampleable, Where where, long expectedRows,
+                                      int bucketRows) throws SQLException {
         long buckets = Math.min(10_000, Math.max(1, (expectedRows + bucketRows - 1) / bucketRows));
         if (buckets == 1) {
             return RangeLayout.covering(List.of());
@@ -68,13 +90,12 @@ final class StagedTable {
             fractions.add((double) i / buckets);
         }
         double percent = Math.min(100.0, 100.0 * 20 * buckets / expectedRows);
-        SqlQuery query = new SqlQuery().param("SELECT percentile_disc(?::float8[]) WITHIN GROUP (ORDER BY " + ref(S, leadingKey.name()) + ")::text[] FROM "
-                + staging.quoted() + " " + S, new SqlQuery.DoubleArray(fractions));
-        // a view (the multi-stage source) cannot be sampled: its thresholds come from all of its rows
-        if (percent < 100.0 && sampleable(connection)) {
+        SqlQuery query = new SqlQuery().param("SELECT percentile_disc(?::float8[]) WITHIN GROUP (ORDER BY " + key + ")::text[] FROM " + from,
+                new SqlQuery.DoubleArray(fractions));
+        if (percent < 100.0 && sampleable.sampleable()) {
             query.param(" TABLESAMPLE SYSTEM (?::real)", percent);
         }
-        whereInWindow(query);
+        where.where(query);
         String[] points = query.single(connection, row -> row.getArray(1) == null ? new String[0] : (String[]) row.getArray(1).getArray());
         return RangeLayout.covering(distinct(List.of(points)));
     }

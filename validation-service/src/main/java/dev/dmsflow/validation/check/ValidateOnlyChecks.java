@@ -414,29 +414,10 @@ final class ValidateOnlyChecks implements RangeComparison {
         }
     }
 
-    /**
-     * Key ranges of about {@code bucketRows} production rows each, from quantiles of a sample of production's window
-     * (about 20 rows per range): the ranges only need to be of similar size.
-     */
+    /** Key ranges of about {@code bucketRows} rows each of production's window, from a sample of it. */
     private RangeLayout initialLayout(long expectedRows) throws SQLException {
-        long buckets = Math.min(10_000, Math.max(1, (expectedRows + settings.bucketRows() - 1) / settings.bucketRows()));
-        if (buckets == 1) {
-            return RangeLayout.covering(List.of());
-        }
-        List<Double> fractions = new ArrayList<>();
-        for (int i = 1; i < buckets; i++) {
-            fractions.add((double) i / buckets);
-        }
-        double percent = Math.min(100.0, 100.0 * 20 * buckets / expectedRows);
-        SqlQuery query = new SqlQuery().param("SELECT percentile_disc(?::float8[]) WITHIN GROUP (ORDER BY " + productionSide.key() + ")::text[] FROM "
-                + productionSide.table.quoted() + " " + productionSide.alias, new SqlQuery.DoubleArray(fractions));
-        if (percent < 100.0) {
-            query.param(" TABLESAMPLE SYSTEM (?::real)", percent);
-        }
-        query.sql(" WHERE ");
-        productionSide.inWindow(query);
-        String[] points = query.single(production, r -> r.getArray(1) == null ? new String[0] : (String[]) r.getArray(1).getArray());
-        return RangeLayout.covering(StagedTable.distinct(List.of(points)));
+        return StagedTable.quantileLayout(production, productionSide.table.quoted() + " " + productionSide.alias, productionSide.key(), () -> true,
+                query -> productionSide.inWindow(query.sql(" WHERE ")), expectedRows, settings.bucketRows());
     }
 
     private static Map<Integer, Digest> combine(Map<Integer, long[]> productionDigest, Map<Integer, long[]> sourceDigest) {

@@ -73,13 +73,31 @@ final class RangeLayout {
     }
 
     /**
-     * Restricts a scan to the laid-out ranges: a few ranges as key-range predicates, which an index on the key serves
-     * (bisection levels touch a few thousand rows, not the window); many as the bounds of them all and a lookup of each
-     * row's bucket in an array of booleans, one per bucket (constant time per row, where {@code = ANY(buckets)} would
-     * compare each row with every bucket).
+     * The laid-out ranges merged where one ends where the next begins: a bisection level's parts of one range are a
+     * single run, so a level of many parts in a few places is a few key ranges.
+     */
+    List<KeyRange> runs() {
+        List<KeyRange> runs = new ArrayList<>();
+        for (KeyRange range : ranges.values()) {
+            KeyRange last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+            if (last != null && last.hi() != null && last.hi().equals(range.lo())) {
+                runs.set(runs.size() - 1, new KeyRange(last.lo(), range.hi()));
+            } else {
+                runs.add(range);
+            }
+        }
+        return runs;
+    }
+
+    /**
+     * Restricts a scan to the laid-out ranges: a few runs of adjacent ranges as key-range predicates, which an index on
+     * the key serves (bisection levels touch a few thousand rows, not the window); many as the bounds of them all and a
+     * lookup of each row's bucket in an array of booleans, one per bucket (constant time per row, where
+     * {@code = ANY(buckets)} would compare each row with every bucket).
      */
     SqlQuery restrict(SqlQuery query, String keyExpression, String keyType) {
-        if (ranges.size() > MAX_RANGE_PREDICATES) {
+        List<KeyRange> runs = runs();
+        if (runs.size() > MAX_RANGE_PREDICATES) {
             List<KeyRange> all = List.copyOf(ranges.values());
             if (all.get(0).lo() != null) {
                 query.sql(" AND " + keyExpression).param(" >= ?::" + keyType, all.get(0).lo());
@@ -97,7 +115,7 @@ final class RangeLayout {
             return query.sql(" + 1]");
         }
         query.sql(" AND (false");
-        for (KeyRange range : ranges.values()) {
+        for (KeyRange range : runs) {
             query.sql(" OR (true");
             if (range.lo() != null) {
                 query.sql(" AND " + keyExpression).param(" >= ?::" + keyType, range.lo());

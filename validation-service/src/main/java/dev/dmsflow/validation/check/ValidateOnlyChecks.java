@@ -225,23 +225,8 @@ final class ValidateOnlyChecks implements RangeComparison {
     /** The checks' results: SOURCE_COUNT, MISSING, EXTRA and CONTENTS. */
     List<CheckReport> run(String tableName, long expectedRows) throws SQLException {
         RangeLayout layout = initialLayout(expectedRows);
-        CompletableFuture<Map<Integer, long[]>> sourcePass = CompletableFuture.supplyAsync(() -> {
-            try {
-                return sourceSide.digest(source, layout, false);
-            } catch (SQLException e) {
-                throw new CompletionException(e);
-            }
-        }, SOURCE_READS);
-        Map<Integer, long[]> productionDigest = productionSide.digest(production, layout, false);
-        Map<Integer, long[]> sourceDigest;
-        try {
-            sourceDigest = sourcePass.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof SQLException sql) {
-                throw sql;
-            }
-            throw e;
-        }
+        Map<Integer, long[]> productionDigest = new HashMap<>();
+        Map<Integer, long[]> sourceDigest = bothAtOnce(layout, false, productionDigest);
         long productionRows = productionDigest.values().stream().mapToLong(d -> d[2]).sum();
         long sourceRows = sourceDigest.values().stream().mapToLong(d -> d[2]).sum();
         Bisector.Leaves bisected = new Bisector(settings.fanout(), settings.leafRows(), settings.keptKeys())
@@ -434,7 +419,35 @@ final class ValidateOnlyChecks implements RangeComparison {
 
     @Override
     public Map<Integer, Digest> digest(RangeLayout layout) throws SQLException {
-        return combine(productionSide.digest(production, layout, true), sourceSide.digest(source, layout, true));
+        Map<Integer, long[]> productionDigest = new HashMap<>();
+        Map<Integer, long[]> sourceDigest = bothAtOnce(layout, true, productionDigest);
+        return combine(productionDigest, sourceDigest);
+    }
+
+    /** Digests both databases at once (the source's on another thread): fills {@code productionDigest}, returns the source's. */
+    private Map<Integer, long[]> bothAtOnce(RangeLayout layout, boolean restricted, Map<Integer, long[]> productionDigest) throws SQLException {
+        CompletableFuture<Map<Integer, long[]>> sourcePass = CompletableFuture.supplyAsync(() -> {
+            try {
+                return sourceSide.digest(source, layout, restricted);
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        }, SOURCE_READS);
+        try {
+            productionDigest.putAll(productionSide.digest(production, layout, restricted));
+        } catch (SQLException | RuntimeException e) {
+            // the source's read ends before the connections close; production's failure is the one reported
+            sourcePass.exceptionally(failure -> null).join();
+            throw e;
+        }
+        try {
+            return sourcePass.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw e;
+        }
     }
 
     @Override

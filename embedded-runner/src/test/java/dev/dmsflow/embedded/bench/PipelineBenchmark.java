@@ -115,7 +115,8 @@ public final class PipelineBenchmark {
         System.exit(0);
     }
 
-    private static String label(int size) {
+    /** The size as the printed lines name it: 1M, 100k, ... */
+    static String label(int size) {
         return size % 1_000_000 == 0 ? size / 1_000_000 + "M" : size % 1000 == 0 ? size / 1000 + "k" : String.valueOf(size);
     }
 

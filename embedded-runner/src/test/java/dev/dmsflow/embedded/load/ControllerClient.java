@@ -21,11 +21,21 @@ import java.util.Optional;
  */
 public final class ControllerClient {
 
-    /** What a reload request asks for: tables and a window, under a requestId the caller chose. */
-    public record Reload(String requestId, List<String> tables, Instant from, Instant to) {
+    /** What a request asks for: its kind, tables and a window, under a requestId the caller chose. */
+    public record Reload(String requestId, String kind, List<String> tables, Instant from, Instant to) {
+
+        /** A TIME_WINDOW_RELOAD of the tables' window. */
+        public Reload(String requestId, List<String> tables, Instant from, Instant to) {
+            this(requestId, "TIME_WINDOW_RELOAD", tables, from, to);
+        }
+
+        /** A VALIDATE_ONLY run: the source's window of the tables against production's, nothing loaded or merged. */
+        public static Reload validateOnly(String requestId, List<String> tables, Instant from, Instant to) {
+            return new Reload(requestId, "VALIDATE_ONLY", tables, from, to);
+        }
 
         String json() {
-            ObjectNode body = JSON.createObjectNode().put("requestId", requestId).put("kind", "TIME_WINDOW_RELOAD")
+            ObjectNode body = JSON.createObjectNode().put("requestId", requestId).put("kind", kind)
                     .put("from", from.toString()).put("to", to.toString());
             tables.forEach(body.putArray("tables")::add);
             return body.toString();

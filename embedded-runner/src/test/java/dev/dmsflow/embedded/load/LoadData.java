@@ -13,7 +13,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Many tables of the demo's order shape for load tests: {@code tables} source tables {@code "APP"."LOAD_01"} ...
  * whose UPDATED_AT spans the 90 days from 2025-12-01 evenly, and their production tables as an earlier migration
  * left them (an eighth of the keys missing, a quarter in an older version one millisecond older on the same day, so
- * every production row stays in the same whole-day window as its source row). Catalog names are {@code load_01} ...
+ * every production row stays in the same whole-day window as its source row), or equal to the source. Catalog names
+ * are {@code load_01} ...
  */
 public final class LoadData {
 
@@ -40,6 +41,16 @@ public final class LoadData {
 
     /** Writes the source and production tables; the rows are the same function of the key in both databases. */
     public void create(DmsflowInfrastructure infra) {
+        create(infra, true);
+    }
+
+    /** Writes the source and production tables with production equal to the source, as a reload of every window leaves it. */
+    public void createInSync(DmsflowInfrastructure infra) {
+        create(infra, false);
+    }
+
+    /** @param migrated production as an earlier migration left it (keys missing, older versions), or else equal to the source */
+    private void create(DmsflowInfrastructure infra, boolean migrated) {
         JdbcTemplate source = new JdbcTemplate(infra.dataSource(Database.SOURCE));
         JdbcTemplate production = new JdbcTemplate(infra.dataSource(Database.DB1));
         source.execute("CREATE SCHEMA IF NOT EXISTS \"APP\"");
@@ -57,9 +68,11 @@ public final class LoadData {
             production.execute("DROP TABLE IF EXISTS " + table);
             production.execute("CREATE TABLE " + table + " (id bigint PRIMARY KEY, account_id bigint, amount numeric(10,2),"
                     + " status varchar(20), updated_at timestamp(6))");
-            production.execute("INSERT INTO " + table + " SELECT " + row + " FROM generate_series(1, " + rows + ") g WHERE g % 8 <> 3");
-            production.execute("UPDATE " + table + " SET amount = amount - 1, status = 'NEW', updated_at = updated_at - interval '1 millisecond'"
-                    + " WHERE id % 4 IN (0, 1) AND date_trunc('day', updated_at - interval '1 millisecond') = date_trunc('day', updated_at)");
+            production.execute("INSERT INTO " + table + " SELECT " + row + " FROM generate_series(1, " + rows + ") g" + (migrated ? " WHERE g % 8 <> 3" : ""));
+            if (migrated) {
+                production.execute("UPDATE " + table + " SET amount = amount - 1, status = 'NEW', updated_at = updated_at - interval '1 millisecond'"
+                        + " WHERE id % 4 IN (0, 1) AND date_trunc('day', updated_at - interval '1 millisecond') = date_trunc('day', updated_at)");
+            }
             production.execute("ANALYZE " + table);
         }
     }

@@ -128,11 +128,14 @@ public final class Validator {
             }
         };
         try (Connection db = snapshot(database); Connection src = snapshot(source.get())) {
-            // the snapshots are taken by the first reads, the catalog lookups below
-            long snapshotNanos = System.nanoTime();
+            Long snapshotNanos = null;
             for (TableRef ref : run.getTables()) {
                 Relation production = DatabaseCatalog.require(db, "production table of " + ref.getName(), ref.getTargetSchema(), ref.getTargetTable());
                 Relation sourceTable = DatabaseCatalog.requireFoldingCase(src, "source table of " + ref.getName(), ref.getSourceSchema(), ref.getSourceTable());
+                if (snapshotNanos == null) {
+                    // the first reads took the snapshots: the confirm delay runs from here, never from before them
+                    snapshotNanos = System.nanoTime();
+                }
                 ref.getKeyColumns().forEach(production::column);
                 Optional<String> windowColumn = Optional.ofNullable(ref.getWindowColumn());
                 windowColumn.ifPresent(production::column);

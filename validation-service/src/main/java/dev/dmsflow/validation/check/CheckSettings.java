@@ -38,6 +38,11 @@ public record CheckSettings(int sampleKeys, int bucketRows, int fanout, int leaf
         this(sampleKeys, bucketRows, fanout, leafRows, DEFAULT_CLOCK_SKEW, DEFAULT_CONFIRM_DELAY, DEFAULT_REPAIR_KEYS);
     }
 
+    /** The same without a confirm pass: for tables no CDC writes into, whose differences are not on their way. */
+    CheckSettings withoutConfirmDelay() {
+        return new CheckSettings(sampleKeys, bucketRows, fanout, leafRows, clockSkew, Duration.ZERO, repairKeys);
+    }
+
     /** Differing rows a bisection narrows down to their keys: the rows of the ranges after them are only counted. */
     int keptKeys() {
         return sampleKeys + repairKeys;

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
 
 /**
@@ -28,18 +29,28 @@ public final class Validator {
     private final Optional<DataSource> source;
     private final Function<String, Optional<MultiStageDefinition>> multiStages;
     private final CheckSettings settings;
+    private final Predicate<String> replicated;
 
     /**
      * @param database    PostgreSQL database 1: staging, production, views and final tables
      * @param source      the source database, when source checks are configured
      * @param multiStages multi-stage definitions by name (the migration catalog)
+     * @param replicated  whether CDC writes into a table's production copy, by catalog name: only then can a difference
+     *                    a validate-only run finds still be on its way, worth the confirm pass's wait
      */
     public Validator(DataSource database, Optional<DataSource> source, Function<String, Optional<MultiStageDefinition>> multiStages,
-                     CheckSettings settings) {
+                     CheckSettings settings, Predicate<String> replicated) {
         this.database = database;
         this.source = source;
         this.multiStages = multiStages;
         this.settings = settings;
+        this.replicated = replicated;
+    }
+
+    /** Every table taken as replicated: validate-only runs always confirm their differences. */
+    public Validator(DataSource database, Optional<DataSource> source, Function<String, Optional<MultiStageDefinition>> multiStages,
+                     CheckSettings settings) {
+        this(database, source, multiStages, settings, name -> true);
     }
 
     /**
@@ -140,7 +151,8 @@ public final class Validator {
                 Optional<String> windowColumn = Optional.ofNullable(ref.getWindowColumn());
                 windowColumn.ifPresent(production::column);
                 results.addAll(new ValidateOnlyChecks(db, src, reconnect, production, sourceTable, ref.getKeyColumns(), windowColumn, window,
-                        run.getStartedAt(), snapshotNanos, settings).run(ref.getName(), estimatedRows(db, production)));
+                        run.getStartedAt(), snapshotNanos, replicated.test(ref.getName()) ? settings : settings.withoutConfirmDelay())
+                        .run(ref.getName(), estimatedRows(db, production)));
             }
             db.commit();
             src.commit();

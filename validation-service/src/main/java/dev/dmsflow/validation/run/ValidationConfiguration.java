@@ -1,5 +1,6 @@
 package dev.dmsflow.validation.run;
 
+import dev.dmsflow.contracts.catalog.CatalogTable;
 import dev.dmsflow.contracts.catalog.MigrationCatalog;
 import dev.dmsflow.support.run.RunSkeletons;
 import dev.dmsflow.validation.check.Validator;
@@ -28,7 +29,9 @@ class ValidationConfiguration {
                         ValidationProperties properties) {
         MigrationCatalog migrationCatalog = catalog.getIfAvailable();
         return new Validator(dataSource, Optional.ofNullable(source.getIfAvailable()).map(SourceDatabase::dataSource),
-                name -> migrationCatalog == null ? Optional.empty() : migrationCatalog.multiStage(name), properties.checkSettings());
+                name -> migrationCatalog == null ? Optional.empty() : migrationCatalog.multiStage(name), properties.checkSettings(),
+                // a table the catalog does not know, or no catalog: taken as replicated, so differences are confirmed
+                name -> migrationCatalog == null || migrationCatalog.table(name).map(CatalogTable::cdc).orElse(true));
     }
 
     @Bean

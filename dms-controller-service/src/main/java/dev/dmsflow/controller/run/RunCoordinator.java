@@ -280,7 +280,7 @@ public final class RunCoordinator {
     private void advanceStarting(StoredRun run) {
         TaskHandle handle = run.handle();
         if (handle == null) {
-            handle = engine.create(LoadTasks.loadTask(run, settings.taskSettings(), settings.sourceUpperCase()));
+            handle = engine.create(LoadTasks.loadTask(run, settings.taskSettings(), settings.sourceUpperCase(), Map.of()));
             if (!store.recordHandle(run.requestId(), handle)) {
                 log.info("Run {}: no longer this instance's to start", run.requestId());
                 return;

@@ -2,6 +2,8 @@ package dev.dmsflow.controller.run;
 
 import dev.dmsflow.controller.ControllerProperties;
 import dev.dmsflow.controller.engine.ReplicationEngine;
+import dev.dmsflow.controller.mapping.KeyRanges;
+import dev.dmsflow.controller.mapping.ParallelLoadProperties;
 import dev.dmsflow.controller.mapping.TaskSettingsProperties;
 import dev.dmsflow.controller.request.RequestResolver;
 import dev.dmsflow.support.kafka.EventPublisher;
@@ -33,10 +35,12 @@ class RunConfiguration {
     @Bean
     RunCoordinator runCoordinator(JdbcTemplate jdbc, TransactionTemplate transactions, RequestResolver resolver,
                                   ReplicationEngine engine, ControllerEvents events, TaskSettingsProperties taskSettings,
-                                  ControllerProperties controller, ControllerInstance instance) {
+                                  ControllerProperties controller, ControllerInstance instance, ParallelLoadProperties parallelLoad) {
         return new RunCoordinator(new RunStore(jdbc, transactions, instance.id(), instance.timeout()), resolver, engine, events, Clock.systemUTC(),
                 new RunCoordinator.Settings(taskSettings, controller.progressInterval(), controller.maxEngineErrors(),
-                        controller.sourceUpperCase(), controller.maxDeleteAttempts(), deadlines(controller.deadlines())));
+                        controller.sourceUpperCase(), controller.maxDeleteAttempts(), deadlines(controller.deadlines())),
+                // production is in the controller's own database: its run store's connections read it
+                new KeyRanges(jdbc, parallelLoad));
     }
 
     @Bean

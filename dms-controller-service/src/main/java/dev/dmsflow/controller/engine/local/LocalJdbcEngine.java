@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * dmsflow's own full-load engine: reads the source over JDBC and writes the staging tables with COPY, following the
  * same table-mapping and task-settings JSON the controller sends to AWS DMS, and reporting the same per-table
  * statistics. Tables load in parallel up to MaxFullLoadSubTasks, and so do the key-range segments of a table with a
- * {@code parallel-load} (each its own COPY; the table's statistics add them up). Tasks live in this process: a controller restarted
- * during a load finds its task {@link TaskPhase#LOST} and runs it again (it starts clean: the prep mode truncates), and
- * so does the instance that takes over the run of one that stopped.
+ * {@code parallel-load} (each its own COPY; the table's statistics add them up). Tasks live in this process: a
+ * controller restarted during a load finds its task {@link TaskPhase#LOST} and runs it again (it starts clean: the prep
+ * mode truncates), and so does the instance that takes over the run of one that stopped.
  */
 public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
 
@@ -47,6 +47,11 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
     private static final int CATALOG_CONNECTIONS = 4;
     /** How long an abandoned task's loading threads get to end their COPY sessions. */
     private static final Duration ABANDON_WAIT = Duration.ofSeconds(60);
+    /** DMS's table states. */
+    private static final String BEFORE_LOAD = "Before load";
+    private static final String FULL_LOAD = "Full load";
+    private static final String COMPLETED = "Table completed";
+    private static final String ERROR = "Table error";
 
     private final LocalEngineProperties properties;
     private final DataSource target;
@@ -58,7 +63,8 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
 
     /**
      * @param target      the staging database's connections
-     * @param connections the most tables loading at once (as many as target connections; loads beyond it wait)
+     * @param connections the most copies (tables, or segments of one) loading at once: as many as target connections;
+     *                    copies beyond it wait
      */
     public LocalJdbcEngine(LocalEngineProperties properties, DataSource target, int connections) {
         if (properties.source() == null || properties.source().url() == null) {
@@ -212,11 +218,6 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
             this.copy = copy;
         }
     }
-
-    private static final String BEFORE_LOAD = "Before load";
-    private static final String FULL_LOAD = "Full load";
-    private static final String COMPLETED = "Table completed";
-    private static final String ERROR = "Table error";
 
     /** A table and its copies: the first of them to start applies the prep mode, the others wait for it. */
     private static final class TableRun {

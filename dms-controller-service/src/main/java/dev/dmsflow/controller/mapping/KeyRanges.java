@@ -6,8 +6,10 @@ import dev.dmsflow.contracts.event.TableRef;
 import dev.dmsflow.contracts.event.TimeWindow;
 import dev.dmsflow.support.jdbc.WindowBound;
 import java.sql.Array;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -15,11 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
-import org.springframework.jdbc.core.ConnectionCallback;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Where to split a large window into key-range segments (DMS {@code parallel-load} of type {@code ranges}). The
@@ -40,10 +40,11 @@ public final class KeyRanges {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FLOATS = Set.of("float4", "float8");
 
-    private final JdbcTemplate production;
+    private final DataSource production;
     private final ParallelLoadProperties properties;
 
-    public KeyRanges(JdbcTemplate production, ParallelLoadProperties properties) {
+    /** @param production connections to the database of the catalog's production tables */
+    public KeyRanges(DataSource production, ParallelLoadProperties properties) {
         this.production = production;
         this.properties = properties;
     }
@@ -57,31 +58,42 @@ public final class KeyRanges {
         if (properties.segments(Long.MAX_VALUE) < 2) {
             return boundaries;
         }
-        for (TableRef table : tables) {
-            try {
-                List<String> values = boundaries(table, window);
-                if (!values.isEmpty()) {
-                    boundaries.put(table.getName(), values);
+        try (Connection connection = production.getConnection()) {
+            for (TableRef table : tables) {
+                try {
+                    List<String> values = boundaries(connection, table, window);
+                    if (!values.isEmpty()) {
+                        boundaries.put(table.getName(), values);
+                    }
+                } catch (SQLException | IllegalStateException e) {
+                    log.warn("Table {}: no parallel load, production {}.{} could not be read: {}", table.getName(), table.getTargetSchema(),
+                            table.getTargetTable(), e.getMessage());
                 }
-            } catch (DataAccessException | IllegalStateException e) {
-                log.warn("Table {}: no parallel load, production {}.{} could not be read: {}", table.getName(), table.getTargetSchema(),
-                        table.getTargetTable(), e.getMessage());
             }
+        } catch (SQLException e) {
+            log.warn("No parallel load: production could not be reached: {}", e.getMessage());
         }
         return boundaries;
     }
 
-    private List<String> boundaries(TableRef table, TimeWindow window) {
+    private List<String> boundaries(Connection connection, TableRef table, TimeWindow window) throws SQLException {
         String key = table.getKeyColumns().get(0);
         String windowColumn = window == null ? null : table.getWindowColumn();
         Map<String, String[]> types = new LinkedHashMap<>();
-        production.query("""
+        try (PreparedStatement query = connection.prepareStatement("""
                 SELECT a.attname, t.typcategory, t.typname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
                   JOIN pg_type t ON t.oid = a.atttypid
-                 WHERE a.attrelid = to_regclass(format('%I.%I', ?, ?)) AND a.attnum > 0 AND NOT a.attisdropped AND a.attname IN (?, ?)""",
-                rs -> {
+                 WHERE a.attrelid = to_regclass(format('%I.%I', ?, ?)) AND a.attnum > 0 AND NOT a.attisdropped AND a.attname IN (?, ?)""")) {
+            query.setString(1, table.getTargetSchema());
+            query.setString(2, table.getTargetTable());
+            query.setString(3, key);
+            query.setString(4, Objects.requireNonNullElse(windowColumn, key));
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
                     types.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3), rs.getString(4)});
-                }, table.getTargetSchema(), table.getTargetTable(), key, Objects.requireNonNullElse(windowColumn, key));
+                }
+            }
+        }
         String[] keyType = types.get(key);
         if (keyType == null || (windowColumn != null && !types.containsKey(windowColumn))) {
             return List.of();
@@ -96,7 +108,7 @@ public final class KeyRanges {
         List<Object> bounds = windowColumn == null ? List.of() : List.of(WindowBound.value(window.getFrom(), types.get(windowColumn)[2]),
                 WindowBound.value(window.getTo(), types.get(windowColumn)[2]));
         String relation = Identifiers.qualified(table.getTargetSchema(), table.getTargetTable());
-        long estimate = estimate("EXPLAIN (FORMAT JSON) SELECT 1 FROM " + relation + where, bounds);
+        long estimate = estimate(connection, "EXPLAIN (FORMAT JSON) SELECT 1 FROM " + relation + where, bounds);
         int segments = properties.segments(estimate);
         if (segments < 2) {
             return List.of();
@@ -107,20 +119,19 @@ public final class KeyRanges {
         }
         // text keys in byte order, as Oracle compares VARCHAR2 by default: segments balance in the source's order too
         String order = Identifiers.quote(key) + (text ? " COLLATE \"C\"" : "");
-        List<String> quantiles = production.execute((ConnectionCallback<List<String>>) connection -> {
-            try (PreparedStatement query = connection.prepareStatement("SELECT (percentile_disc(?) WITHIN GROUP (ORDER BY " + order
-                    + "))::text[] FROM " + relation + where)) {
-                query.setArray(1, connection.createArrayOf("float8", fractions));
-                for (int i = 0; i < bounds.size(); i++) {
-                    query.setObject(i + 2, bounds.get(i));
-                }
-                try (ResultSet rs = query.executeQuery()) {
-                    rs.next();
-                    Array array = rs.getArray(1);
-                    return array == null ? List.<String>of() : Arrays.asList((String[]) array.getArray());
-                }
+        List<String> quantiles;
+        try (PreparedStatement query = connection.prepareStatement("SELECT (percentile_disc(?) WITHIN GROUP (ORDER BY " + order
+                + "))::text[] FROM " + relation + where)) {
+            query.setArray(1, connection.createArrayOf("float8", fractions));
+            for (int i = 0; i < bounds.size(); i++) {
+                query.setObject(i + 2, bounds.get(i));
             }
-        });
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                Array array = rs.getArray(1);
+                quantiles = array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+            }
+        }
         // a key value that fills several quantiles would give empty segments
         List<String> boundaries = new ArrayList<>(quantiles.stream().filter(Objects::nonNull).distinct().toList());
         log.info("Table {}: about {} rows in the window, parallel load in {} segments, boundaries {}", table.getName(), estimate,
@@ -129,8 +140,17 @@ public final class KeyRanges {
     }
 
     /** The planner's row estimate: no scan of the window. */
-    private long estimate(String explain, List<Object> bounds) {
-        String plan = production.queryForObject(explain, String.class, bounds.toArray());
+    private static long estimate(Connection connection, String explain, List<Object> bounds) throws SQLException {
+        String plan;
+        try (PreparedStatement query = connection.prepareStatement(explain)) {
+            for (int i = 0; i < bounds.size(); i++) {
+                query.setObject(i + 1, bounds.get(i));
+            }
+            try (ResultSet rs = query.executeQuery()) {
+                rs.next();
+                plan = rs.getString(1);
+            }
+        }
         try {
             return JSON.readTree(plan).get(0).path("Plan").path("Plan Rows").asLong();
         } catch (Exception e) {

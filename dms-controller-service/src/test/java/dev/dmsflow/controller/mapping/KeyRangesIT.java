@@ -9,6 +9,7 @@ import dev.dmsflow.infra.DmsflowInfrastructure;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -20,7 +21,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class KeyRangesIT {
 
-    private static final JdbcTemplate PRODUCTION = new JdbcTemplate(DmsflowInfrastructure.shared().dataSource(Database.DB1));
+    private static final DataSource DB1 = DmsflowInfrastructure.shared().dataSource(Database.DB1);
+    private static final JdbcTemplate PRODUCTION = new JdbcTemplate(DB1);
     private static final TimeWindow JANUARY = new TimeWindow(Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-02-01T00:00:00Z"));
 
     @BeforeAll
@@ -56,7 +58,7 @@ class KeyRangesIT {
 
     @Test
     void aLargeWindowIsSplitAtItsKeyQuantilesIntoSegmentsOfAboutEqualRows() {
-        Map<String, List<String>> boundaries = new KeyRanges(PRODUCTION, new ParallelLoadProperties(2000, 4))
+        Map<String, List<String>> boundaries = new KeyRanges(DB1, new ParallelLoadProperties(2000, 4))
                 .boundaries(List.of(table("orders", "order_id")), JANUARY);
 
         // 10,000 rows at 2,000 per segment would be 5 segments: max-segments caps them at 4
@@ -72,14 +74,14 @@ class KeyRangesIT {
     void aWindowOfMinRowsOrFewerIsNotSplitAndNeitherIsAnythingWhenSegmentationIsOff() {
         List<TableRef> orders = List.of(table("orders", "order_id"));
 
-        assertThat(new KeyRanges(PRODUCTION, new ParallelLoadProperties(20000, 4)).boundaries(orders, JANUARY)).isEmpty();
-        assertThat(new KeyRanges(PRODUCTION, new ParallelLoadProperties(0, 4)).boundaries(orders, JANUARY)).isEmpty();
-        assertThat(new KeyRanges(PRODUCTION, new ParallelLoadProperties(2000, 1)).boundaries(orders, JANUARY)).isEmpty();
+        assertThat(new KeyRanges(DB1, new ParallelLoadProperties(20000, 4)).boundaries(orders, JANUARY)).isEmpty();
+        assertThat(new KeyRanges(DB1, new ParallelLoadProperties(0, 4)).boundaries(orders, JANUARY)).isEmpty();
+        assertThat(new KeyRanges(DB1, new ParallelLoadProperties(2000, 1)).boundaries(orders, JANUARY)).isEmpty();
     }
 
     @Test
     void aWholeTableLoadCountsTheWholeTable() {
-        Map<String, List<String>> boundaries = new KeyRanges(PRODUCTION, new ParallelLoadProperties(7000, 4))
+        Map<String, List<String>> boundaries = new KeyRanges(DB1, new ParallelLoadProperties(7000, 4))
                 .boundaries(List.of(table("orders", "order_id")), null);
 
         // 15,000 rows: 3 segments
@@ -88,7 +90,7 @@ class KeyRangesIT {
 
     @Test
     void textKeysSplitInByteOrderOtherKeysAndUnreadableTablesNot() {
-        Map<String, List<String>> boundaries = new KeyRanges(PRODUCTION, new ParallelLoadProperties(3000, 4)).boundaries(
+        Map<String, List<String>> boundaries = new KeyRanges(DB1, new ParallelLoadProperties(3000, 4)).boundaries(
                 List.of(table("customers", "code"), table("events", "at"), table("missing", "id")), JANUARY);
 
         assertThat(boundaries).containsOnlyKeys("customers");

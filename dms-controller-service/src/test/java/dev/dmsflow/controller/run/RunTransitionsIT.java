@@ -74,7 +74,7 @@ class RunTransitionsIT {
         Map<FailureStage, Duration> deadlines = Map.of(FailureStage.LOAD, Duration.ofHours(6));
         coordinator = new RunCoordinator(store, new RequestResolver(new MigrationCatalog("none", Map.of(), Map.of())), new Engine(),
                 published::add, Clock.systemUTC(), new RunCoordinator.Settings(taskSettings, Duration.ZERO, 10, true, 20, deadlines),
-                new KeyRanges(jdbc, new ParallelLoadProperties(0, 4)));
+                new KeyRanges(dataSource, new ParallelLoadProperties(0, 4)));
     }
 
     @AfterEach

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import org.postgresql.ds.PGSimpleDataSource;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * A 3,000,000-row window loaded by the local engine in 1 segment and then in 2 (DMS parallel-load ranges), side by
@@ -70,7 +69,7 @@ public final class ParallelLoadBenchmark {
                     + " %d cores%n", rows, Runtime.getRuntime().availableProcessors());
 
             long start = System.nanoTime();
-            Map<String, List<String>> boundaries = new KeyRanges(new JdbcTemplate(target), new ParallelLoadProperties(2_000_000, 4))
+            Map<String, List<String>> boundaries = new KeyRanges(target, new ParallelLoadProperties(2_000_000, 4))
                     .boundaries(List.of(ORDERS), WINDOW);
             long boundariesMillis = (System.nanoTime() - start) / 1_000_000;
             System.out.printf("boundaries from production (EXPLAIN estimate + percentile_disc): %s in %d ms%n", boundaries, boundariesMillis);

@@ -7,6 +7,7 @@ import dev.dmsflow.controller.engine.dms.AwsDmsEngine;
 import dev.dmsflow.controller.engine.dms.DmsProperties;
 import dev.dmsflow.controller.engine.local.LocalEngineProperties;
 import dev.dmsflow.controller.engine.local.LocalJdbcEngine;
+import dev.dmsflow.controller.mapping.ParallelLoadProperties;
 import dev.dmsflow.controller.mapping.TaskSettingsProperties;
 import dev.dmsflow.controller.request.RequestResolver;
 import java.time.Duration;
@@ -26,7 +27,8 @@ import software.amazon.awssdk.services.databasemigration.DatabaseMigrationClient
 import software.amazon.awssdk.services.databasemigration.DatabaseMigrationClientBuilder;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({ControllerProperties.class, DmsProperties.class, LocalEngineProperties.class, TaskSettingsProperties.class})
+@EnableConfigurationProperties({ControllerProperties.class, DmsProperties.class, LocalEngineProperties.class, TaskSettingsProperties.class,
+        ParallelLoadProperties.class})
 class ControllerConfiguration {
 
     @Bean

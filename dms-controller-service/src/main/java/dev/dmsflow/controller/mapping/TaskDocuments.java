@@ -17,7 +17,9 @@ import java.util.Set;
  * settings. The window is one {@code between} condition: conditions inside one DMS filter are ORed, so the seed's
  * {@code gte} and {@code lte} pair in one filter selects every row. Catalog column names are PostgreSQL's; the filter
  * names the source's column ({@code sourceUpperCase}: Oracle folds unquoted names to upper case), and a
- * convert-lowercase rule brings the source's column names to PostgreSQL's on the way in.
+ * convert-lowercase rule brings the source's column names to PostgreSQL's on the way in. A table with key boundaries
+ * (see {@link KeyRanges}) gets a table-settings rule whose {@code parallel-load} of type {@code ranges} splits its load
+ * into segments on its leading key column: below the first boundary, between each two, and from the last one up.
  */
 public final class TaskDocuments {
 
@@ -27,9 +29,12 @@ public final class TaskDocuments {
     }
 
     /**
-     * @param precisions fractional-second digits of each table's window column, by catalog name
+     * @param precisions    fractional-second digits of each table's window column, by catalog name
+     * @param keyBoundaries by catalog name, the boundaries of the tables to load in segments: values of the leading
+     *                      key column, ascending, each the first value of the segment above it
      */
-    public static String tableMappings(List<TableRef> tables, TimeWindow window, Map<String, Integer> precisions, boolean sourceUpperCase) {
+    public static String tableMappings(List<TableRef> tables, TimeWindow window, Map<String, Integer> precisions, boolean sourceUpperCase,
+                                       Map<String, List<String>> keyBoundaries) {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode rules = root.putArray("rules");
         int id = 0;
@@ -69,6 +74,20 @@ public final class TaskDocuments {
             lowercase.put("rule-action", "convert-lowercase");
             lowercase.put("rule-target", "column");
             locator(lowercase, table.getSourceSchema(), table.getSourceTable()).put("column-name", "%");
+        }
+        for (TableRef table : tables) {
+            List<String> boundaries = keyBoundaries.getOrDefault(table.getName(), List.of());
+            if (boundaries.isEmpty()) {
+                continue;
+            }
+            ObjectNode settings = rule(rules, ++id, "table-settings", "parallel-load-" + table.getName());
+            locator(settings, table.getSourceSchema(), table.getSourceTable());
+            ObjectNode parallelLoad = settings.putObject("parallel-load");
+            parallelLoad.put("type", "ranges");
+            String keyColumn = table.getKeyColumns().get(0);
+            parallelLoad.putArray("columns").add(sourceUpperCase ? keyColumn.toUpperCase(Locale.ROOT) : keyColumn);
+            ArrayNode ranges = parallelLoad.putArray("boundaries");
+            boundaries.forEach(boundary -> ranges.addArray().add(boundary));
         }
         return root.toString();
     }

@@ -19,8 +19,9 @@ final class LoadTasks {
     private LoadTasks() {
     }
 
-    static LoadTask loadTask(StoredRun run, TaskSettingsProperties taskSettings, boolean sourceUpperCase) {
-        String mappings = TaskDocuments.tableMappings(run.tables(), run.window(), run.windowPrecisions(), sourceUpperCase);
+    /** @param keyBoundaries by catalog name, the tables to load in key-range segments ({@link dev.dmsflow.controller.mapping.KeyRanges}) */
+    static LoadTask loadTask(StoredRun run, TaskSettingsProperties taskSettings, boolean sourceUpperCase, Map<String, List<String>> keyBoundaries) {
+        String mappings = TaskDocuments.tableMappings(run.tables(), run.window(), run.windowPrecisions(), sourceUpperCase, keyBoundaries);
         List<String> stagingSchemas = run.tables().stream().map(TableRef::getStagingSchema).distinct().toList();
         String settingsJson = TaskDocuments.taskSettings(taskSettings, stagingSchemas.size() == 1 ? stagingSchemas.get(0) : "");
         Map<String, String> tags = new LinkedHashMap<>();

@@ -2,6 +2,8 @@ package dev.dmsflow.controller.run;
 
 import dev.dmsflow.controller.ControllerProperties;
 import dev.dmsflow.controller.engine.ReplicationEngine;
+import dev.dmsflow.controller.mapping.KeyRanges;
+import dev.dmsflow.controller.mapping.ParallelLoadProperties;
 import dev.dmsflow.controller.mapping.TaskSettingsProperties;
 import dev.dmsflow.controller.request.RequestResolver;
 import dev.dmsflow.support.kafka.EventPublisher;
@@ -10,6 +12,7 @@ import dev.dmsflow.contracts.event.FailureStage;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -33,10 +36,13 @@ class RunConfiguration {
     @Bean
     RunCoordinator runCoordinator(JdbcTemplate jdbc, TransactionTemplate transactions, RequestResolver resolver,
                                   ReplicationEngine engine, ControllerEvents events, TaskSettingsProperties taskSettings,
-                                  ControllerProperties controller, ControllerInstance instance) {
+                                  ControllerProperties controller, ControllerInstance instance, ParallelLoadProperties parallelLoad,
+                                  DataSource dataSource) {
         return new RunCoordinator(new RunStore(jdbc, transactions, instance.id(), instance.timeout()), resolver, engine, events, Clock.systemUTC(),
                 new RunCoordinator.Settings(taskSettings, controller.progressInterval(), controller.maxEngineErrors(),
-                        controller.sourceUpperCase(), controller.maxDeleteAttempts(), deadlines(controller.deadlines())));
+                        controller.sourceUpperCase(), controller.maxDeleteAttempts(), deadlines(controller.deadlines())),
+                // production is in the controller's own database: its DataSource reads it
+                new KeyRanges(dataSource, parallelLoad));
     }
 
     @Bean

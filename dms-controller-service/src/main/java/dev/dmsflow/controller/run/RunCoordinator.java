@@ -15,6 +15,7 @@ import dev.dmsflow.controller.engine.ReplicationEngine;
 import dev.dmsflow.controller.engine.TaskHandle;
 import dev.dmsflow.controller.engine.TaskPhase;
 import dev.dmsflow.controller.engine.TaskStatus;
+import dev.dmsflow.controller.mapping.KeyRanges;
 import dev.dmsflow.controller.mapping.TaskSettingsProperties;
 import dev.dmsflow.controller.request.RequestResolver;
 import dev.dmsflow.controller.request.ResolvedRun;
@@ -68,10 +69,12 @@ public final class RunCoordinator {
     private final Clock clock;
     private final RunEvents runEvents;
     private final Settings settings;
+    private final KeyRanges keyRanges;
     /** Runs whose step is under way on the step executor. */
     private final Set<String> stepping = ConcurrentHashMap.newKeySet();
 
-    RunCoordinator(RunStore store, RequestResolver resolver, ReplicationEngine engine, ControllerEvents events, Clock clock, Settings settings) {
+    RunCoordinator(RunStore store, RequestResolver resolver, ReplicationEngine engine, ControllerEvents events, Clock clock, Settings settings,
+                   KeyRanges keyRanges) {
         this.store = store;
         this.resolver = resolver;
         this.engine = engine;
@@ -79,6 +82,7 @@ public final class RunCoordinator {
         this.clock = clock;
         this.runEvents = new RunEvents(clock, engine.type());
         this.settings = settings;
+        this.keyRanges = keyRanges;
     }
 
     /** A request from the topic: rejected with TaskFailed, or recorded as a queued run (once per requestId). */
@@ -280,7 +284,8 @@ public final class RunCoordinator {
     private void advanceStarting(StoredRun run) {
         TaskHandle handle = run.handle();
         if (handle == null) {
-            handle = engine.create(LoadTasks.loadTask(run, settings.taskSettings(), settings.sourceUpperCase()));
+            handle = engine.create(LoadTasks.loadTask(run, settings.taskSettings(), settings.sourceUpperCase(),
+                    keyRanges.boundaries(run.tables(), run.window())));
             if (!store.recordHandle(run.requestId(), handle)) {
                 log.info("Run {}: no longer this instance's to start", run.requestId());
                 return;

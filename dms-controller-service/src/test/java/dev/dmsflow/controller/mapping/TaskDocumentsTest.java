@@ -25,7 +25,7 @@ class TaskDocumentsTest {
     @Test
     void tableMappingsSelectTheWindowPerTableAndRenameToStaging() throws Exception {
         String mappings = TaskDocuments.tableMappings(List.of(table("orders", "ORDERS"), table("customers", "CUSTOMERS")), JANUARY,
-                Map.of("orders", 6, "customers", 0), true);
+                Map.of("orders", 6, "customers", 0), true, Map.of());
 
         assertThat(JSON.readTree(mappings)).isEqualTo(JSON.readTree("""
                 {"rules": [
@@ -51,8 +51,41 @@ class TaskDocumentsTest {
     }
 
     @Test
+    void aTableWithKeyBoundariesGetsATableSettingsRuleThatSplitsItsLoadIntoRanges() throws Exception {
+        TableRef orders = TableRef.newBuilder(table("orders", "ORDERS")).setKeyColumns(List.of("order_id", "line_no")).build();
+
+        String mappings = TaskDocuments.tableMappings(List.of(orders, table("customers", "CUSTOMERS")), JANUARY,
+                Map.of("orders", 6, "customers", 0), true, Map.of("orders", List.of("1000", "2000")));
+
+        JsonNode rules = JSON.readTree(mappings).get("rules");
+        // after every other rule: the selection and transformation rules keep the ids they have without segments
+        assertThat(rules).hasSize(8);
+        assertThat(rules.get(7)).isEqualTo(JSON.readTree("""
+                {"rule-type": "table-settings", "rule-id": "8", "rule-name": "parallel-load-orders",
+                 "object-locator": {"schema-name": "APP", "table-name": "ORDERS"},
+                 "parallel-load": {"type": "ranges", "columns": ["ORDER_ID"], "boundaries": [["1000"], ["2000"]]}}"""));
+    }
+
+    @Test
+    void theSegmentColumnIsTheLeadingKeyColumnInTheSourcesCase() throws Exception {
+        JsonNode rules = JSON.readTree(TaskDocuments.tableMappings(List.of(table("orders", "ORDERS")), JANUARY, Map.of("orders", 6), false,
+                Map.of("orders", List.of("m")))).get("rules");
+
+        assertThat(rules.get(4).get("parallel-load")).isEqualTo(JSON.readTree("""
+                {"type": "ranges", "columns": ["id"], "boundaries": [["m"]]}"""));
+    }
+
+    @Test
+    void tablesWithoutBoundariesGetNoTableSettings() throws Exception {
+        JsonNode rules = JSON.readTree(TaskDocuments.tableMappings(List.of(table("orders", "ORDERS")), JANUARY, Map.of("orders", 6), true,
+                Map.of("orders", List.of()))).get("rules");
+
+        assertThat(rules).extracting(rule -> rule.get("rule-type").asText()).doesNotContain("table-settings");
+    }
+
+    @Test
     void aFullLoadHasNoFilter() throws Exception {
-        JsonNode rules = JSON.readTree(TaskDocuments.tableMappings(List.of(table("orders", "ORDERS")), null, Map.of("orders", 6), true)).get("rules");
+        JsonNode rules = JSON.readTree(TaskDocuments.tableMappings(List.of(table("orders", "ORDERS")), null, Map.of("orders", 6), true, Map.of())).get("rules");
 
         assertThat(rules.get(0).has("filters")).isFalse();
         assertThat(rules).hasSize(4);

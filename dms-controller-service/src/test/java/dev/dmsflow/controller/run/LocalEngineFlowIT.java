@@ -38,6 +38,7 @@ class LocalEngineFlowIT {
         registry.add("dmsflow.controller.engine", () -> "local-jdbc");
         registry.add("dmsflow.controller.local.source.url", () -> DmsflowInfrastructure.shared().jdbcUrl(Database.SOURCE));
         registry.add("dmsflow.controller.local.source.username", () -> DmsflowInfrastructure.USER);
+        registry.add("dmsflow.controller.parallel-load.min-rows", () -> "500");
     }
 
     @Autowired
@@ -48,6 +49,7 @@ class LocalEngineFlowIT {
     @AfterEach
     void tearDown() {
         ControllerTestSupport.finishAllRuns(jdbc);
+        jdbc.execute("DROP SCHEMA IF EXISTS ctl_production CASCADE");
     }
 
     @Test
@@ -68,6 +70,30 @@ class LocalEngineFlowIT {
         }
         assertThat(jdbc.queryForObject("SELECT count(*) FROM ctl_staging.orders", Long.class)).isEqualTo(1281L);
         assertThat(jdbc.queryForObject("SELECT max(updated_at)::text FROM ctl_staging.orders", String.class)).isEqualTo("2026-01-01 21:20:00");
+    }
+
+    /**
+     * Production mirrors the source, and its January window (1,281 rows) is above min-rows (500 here): the task splits
+     * the load into 3 key ranges, each its own COPY transaction on the local engine, and every row arrives once.
+     */
+    @Test
+    void aLargeWindowLoadsInKeyRangeSegments() {
+        createSourceAndStaging();
+        jdbc.execute("CREATE SCHEMA ctl_production");
+        jdbc.execute("CREATE TABLE ctl_production.orders (order_id bigint PRIMARY KEY, amount numeric(10,2), updated_at timestamp(6))");
+        jdbc.update("INSERT INTO ctl_production.orders SELECT g, g, timestamp '2025-12-31 12:00' + g * interval '1 minute' FROM generate_series(1, 2000) g");
+        jdbc.execute("ANALYZE ctl_production.orders");
+        String requestId = "req-" + UUID.randomUUID();
+
+        try (TopicProbe<SpecificRecord> topics = new TopicProbe<>(new AvroEventDeserializer(), Topics.FULL_LOAD_COMPLETED)) {
+            template.send(Topics.TASK_REQUESTED, requestId, request(requestId, TaskKind.TIME_WINDOW_RELOAD, JANUARY, "orders"));
+
+            FullLoadCompleted completed = topics.await(requestId, FullLoadCompleted.class, 1).get(0);
+            assertThat(completed.getTables().get(0).getFullLoadRows()).isEqualTo(1281L);
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) || ' ' || sum(order_id) FROM ctl_staging.orders", String.class))
+                .isEqualTo("1281 " + (720L + 2000) * 1281 / 2);
+        assertThat(jdbc.queryForObject("SELECT count(DISTINCT xmin::text) FROM ctl_staging.orders", Long.class)).isEqualTo(3);
     }
 
     @Test

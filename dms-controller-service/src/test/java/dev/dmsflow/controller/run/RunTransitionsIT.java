@@ -14,6 +14,8 @@ import dev.dmsflow.controller.engine.TableStatistics;
 import dev.dmsflow.controller.engine.TaskHandle;
 import dev.dmsflow.controller.engine.TaskPhase;
 import dev.dmsflow.controller.engine.TaskStatus;
+import dev.dmsflow.controller.mapping.KeyRanges;
+import dev.dmsflow.controller.mapping.ParallelLoadProperties;
 import dev.dmsflow.controller.mapping.TaskSettingsProperties;
 import dev.dmsflow.controller.request.RequestResolver;
 import dev.dmsflow.infra.Database;
@@ -71,7 +73,8 @@ class RunTransitionsIT {
         TaskSettingsProperties taskSettings = new TaskSettingsProperties("TRUNCATE_BEFORE_LOAD", 8, 10000, 600, true, false, 64, true, 32, true);
         Map<FailureStage, Duration> deadlines = Map.of(FailureStage.LOAD, Duration.ofHours(6));
         coordinator = new RunCoordinator(store, new RequestResolver(new MigrationCatalog("none", Map.of(), Map.of())), new Engine(),
-                published::add, Clock.systemUTC(), new RunCoordinator.Settings(taskSettings, Duration.ZERO, 10, true, 20, deadlines));
+                published::add, Clock.systemUTC(), new RunCoordinator.Settings(taskSettings, Duration.ZERO, 10, true, 20, deadlines),
+                new KeyRanges(dataSource, new ParallelLoadProperties(0, 4)));
     }
 
     @AfterEach

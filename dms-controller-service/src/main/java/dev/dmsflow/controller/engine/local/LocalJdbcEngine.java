@@ -16,8 +16,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -32,9 +34,10 @@ import org.slf4j.LoggerFactory;
 /**
  * dmsflow's own full-load engine: reads the source over JDBC and writes the staging tables with COPY, following the
  * same table-mapping and task-settings JSON the controller sends to AWS DMS, and reporting the same per-table
- * statistics. Tables load in parallel up to MaxFullLoadSubTasks. Tasks live in this process: a controller restarted
- * during a load finds its task {@link TaskPhase#LOST} and runs it again (it starts clean: the prep mode truncates), and
- * so does the instance that takes over the run of one that stopped.
+ * statistics. Tables load in parallel up to MaxFullLoadSubTasks, and so do the key-range segments of a table with a
+ * {@code parallel-load} (each its own COPY; the table's statistics add them up). Tasks live in this process: a
+ * controller restarted during a load finds its task {@link TaskPhase#LOST} and runs it again (it starts clean: the prep
+ * mode truncates), and so does the instance that takes over the run of one that stopped.
  */
 public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
 
@@ -44,6 +47,11 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
     private static final int CATALOG_CONNECTIONS = 4;
     /** How long an abandoned task's loading threads get to end their COPY sessions. */
     private static final Duration ABANDON_WAIT = Duration.ofSeconds(60);
+    /** DMS's table states. */
+    private static final String BEFORE_LOAD = "Before load";
+    private static final String FULL_LOAD = "Full load";
+    private static final String COMPLETED = "Table completed";
+    private static final String ERROR = "Table error";
 
     private final LocalEngineProperties properties;
     private final DataSource target;
@@ -55,7 +63,8 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
 
     /**
      * @param target      the staging database's connections
-     * @param connections the most tables loading at once (as many as target connections; loads beyond it wait)
+     * @param connections the most copies (tables, or segments of one) loading at once: as many as target connections;
+     *                    copies beyond it wait
      */
     public LocalJdbcEngine(LocalEngineProperties properties, DataSource target, int connections) {
         if (properties.source() == null || properties.source().url() == null) {
@@ -113,15 +122,15 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new EngineException("the local engine refuses task " + task.identifier() + ": " + e.getMessage(), false, e);
         }
-        List<TableCopy> copies;
+        List<TableLoad> loads;
         try (Connection source = source()) {
-            copies = PlanCompiler.compile(plan, source, dialect);
+            loads = PlanCompiler.compile(plan, source, dialect);
         } catch (IllegalArgumentException e) {
             throw new EngineException("task " + task.identifier() + ": " + e.getMessage(), false, e);
         } catch (SQLException e) {
             throw new EngineException("task " + task.identifier() + ": cannot read the source catalog: " + e.getMessage(), true, e);
         }
-        tasks.put(task.identifier(), new LocalTask(plan, copies));
+        tasks.put(task.identifier(), new LocalTask(plan, loads));
         return handle;
     }
 
@@ -197,16 +206,47 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
         return sourcePool.getConnection();
     }
 
-    /** One table's progress, in the words of DMS table states. */
-    private static final class TableRun {
+    /** One copy's progress (a table's, or one segment's of a parallel load), in the words of DMS table states. */
+    private static final class CopyRun {
         final TableCopy copy;
         final AtomicLong rows = new AtomicLong();
-        volatile String state = "Before load";
+        volatile String state = BEFORE_LOAD;
         volatile Instant start;
         volatile Instant end;
 
-        TableRun(TableCopy copy) {
+        CopyRun(TableCopy copy) {
             this.copy = copy;
+        }
+    }
+
+    /** A table and its copies: the first of them to start applies the prep mode, the others wait for it. */
+    private static final class TableRun {
+        final TableLoad load;
+        final List<CopyRun> copies;
+        /** Guarded by this: whether the prep mode was applied. */
+        boolean prepared;
+
+        TableRun(TableLoad load) {
+            this.load = load;
+            this.copies = load.segments().stream().map(CopyRun::new).toList();
+        }
+
+        /** The table's state: an error if any copy failed, completed once all are, loading once one began. */
+        String state() {
+            if (copies.stream().anyMatch(c -> c.state.equals(ERROR))) {
+                return ERROR;
+            }
+            if (copies.stream().allMatch(c -> c.state.equals(COMPLETED))) {
+                return COMPLETED;
+            }
+            return copies.stream().allMatch(c -> c.state.equals(BEFORE_LOAD)) ? BEFORE_LOAD : FULL_LOAD;
+        }
+
+        TableStatistics statistics() {
+            Instant start = copies.stream().map(c -> c.start).filter(Objects::nonNull).min(Comparator.naturalOrder()).orElse(null);
+            Instant end = copies.stream().allMatch(c -> c.end != null)
+                    ? copies.stream().map(c -> c.end).max(Comparator.naturalOrder()).orElseThrow() : null;
+            return new TableStatistics(load.schema(), load.table(), copies.stream().mapToLong(c -> c.rows.get()).sum(), state(), start, end);
         }
     }
 
@@ -218,9 +258,9 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
         private ExecutorService pool;
         private String taskId;
 
-        LocalTask(TaskPlan plan, List<TableCopy> copies) {
+        LocalTask(TaskPlan plan, List<TableLoad> loads) {
             this.plan = plan;
-            copies.forEach(copy -> tables.add(new TableRun(copy)));
+            loads.forEach(load -> tables.add(new TableRun(load)));
         }
 
         synchronized void start(String taskId) {
@@ -229,18 +269,21 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
             }
             status = "running";
             this.taskId = taskId;
-            pool = Executors.newFixedThreadPool(Math.min(plan.maxSubTasks(), Math.max(1, tables.size())), runnable -> {
+            int copies = tables.stream().mapToInt(t -> t.copies.size()).sum();
+            pool = Executors.newFixedThreadPool(Math.min(plan.maxSubTasks(), Math.max(1, copies)), runnable -> {
                 Thread thread = new Thread(runnable, "local-engine-" + taskId);
                 thread.setDaemon(true);
                 return thread;
             });
             for (TableRun table : tables) {
-                pool.submit(() -> load(table));
+                for (CopyRun copy : table.copies) {
+                    pool.submit(() -> load(table, copy));
+                }
             }
             pool.shutdown();
         }
 
-        /** Tables not begun are skipped and the loading threads interrupted; the task ends failed, "stopped". */
+        /** Copies not begun are skipped and the loading threads interrupted; the task ends failed, "stopped". */
         synchronized void stop() {
             if (!status.equals("running")) {
                 return;
@@ -262,23 +305,31 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
             }
         }
 
-        private void load(TableRun table) {
+        private void load(TableRun table, CopyRun run) {
             if (failure != null) {
                 return;
             }
-            table.state = "Full load";
-            table.start = Instant.now();
+            run.state = FULL_LOAD;
+            run.start = Instant.now();
             // staging first: a copy waiting for one of the (bounded) staging connections holds no source connection,
             // so the source pool always has some left for the catalog reads of tasks being created
             try (Connection staging = target.getConnection(); Connection source = source()) {
-                table.copy.copy(source, staging, dialect, plan.prepMode(), plan.commitRate(), properties.fetchSize(), table.rows);
-                table.state = "Table completed";
+                synchronized (table) {
+                    if (!table.prepared) {
+                        run.copy.prepare(staging, plan.prepMode());
+                        table.prepared = true;
+                    }
+                }
+                run.copy.copy(source, staging, dialect, plan.commitRate(), properties.fetchSize(), run.rows);
+                run.state = COMPLETED;
             } catch (SQLException | RuntimeException e) {
-                table.state = "Table error";
-                failure = "table " + table.copy.sourceSchema() + "." + table.copy.sourceTable() + " failed: " + e.getMessage();
+                run.state = ERROR;
+                failure = "table " + table.load.schema() + "." + table.load.table()
+                        + (table.copies.size() > 1 ? " (segment " + (table.copies.indexOf(run) + 1) + " of " + table.copies.size() + ")" : "")
+                        + " failed: " + e.getMessage();
                 log.warn("Local load {}", failure);
             } finally {
-                table.end = Instant.now();
+                run.end = Instant.now();
                 finishIfDone();
             }
         }
@@ -287,7 +338,7 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
         private void finishIfDone() {
             boolean done;
             synchronized (this) {
-                done = tables.stream().allMatch(t -> t.end != null || (failure != null && t.start == null));
+                done = tables.stream().flatMap(t -> t.copies.stream()).allMatch(c -> c.end != null || (failure != null && c.start == null));
                 if (done) {
                     status = failure == null ? "stopped" : "failed";
                 }
@@ -298,7 +349,7 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
         }
 
         TaskStatus status() {
-            long completed = tables.stream().filter(t -> t.state.equals("Table completed")).count();
+            long completed = tables.stream().filter(t -> t.state().equals(COMPLETED)).count();
             int percent = tables.isEmpty() ? 100 : (int) (completed * 100 / tables.size());
             return switch (status) {
                 case "ready" -> new TaskStatus(TaskPhase.READY, status, 0, null);
@@ -309,8 +360,7 @@ public final class LocalJdbcEngine implements ReplicationEngine, AutoCloseable {
         }
 
         List<TableStatistics> statistics() {
-            return tables.stream().map(t -> new TableStatistics(t.copy.sourceSchema(), t.copy.sourceTable(), t.rows.get(), t.state,
-                    t.start, t.end)).toList();
+            return tables.stream().map(TableRun::statistics).toList();
         }
     }
 }

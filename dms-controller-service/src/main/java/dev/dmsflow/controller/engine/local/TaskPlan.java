@@ -18,9 +18,11 @@ import java.util.regex.Pattern;
  * <p>Selection rules: include (with source filters) and exclude; {@code %} wildcards in names. Filter conditions:
  * {@code gte}, {@code lte}/{@code ste}, {@code between}, {@code eq}, {@code noteq}, {@code null}, {@code notnull};
  * conditions of one filter are ORed, filters are ANDed, as in DMS. Transformations: {@code rename} of schema, table or
- * column, {@code remove-column}, {@code convert-lowercase} of schema, table or column.
+ * column, {@code remove-column}, {@code convert-lowercase} of schema, table or column. Table settings: {@code parallel-load}
+ * of type {@code ranges} (a table loaded as key-range segments, see {@link ParallelLoad}).
  */
-record TaskPlan(List<Selection> selections, List<Transformation> transformations, String prepMode, int maxSubTasks, int commitRate) {
+record TaskPlan(List<Selection> selections, List<Transformation> transformations, List<ParallelLoad> parallelLoads, String prepMode,
+                int maxSubTasks, int commitRate) {
 
     record Locator(String schema, String table, String column) {
         boolean matches(String schemaName, String tableName, String columnName) {
@@ -50,6 +52,15 @@ record TaskPlan(List<Selection> selections, List<Transformation> transformations
     record Transformation(String action, String target, Locator locator, String value) {
     }
 
+    /**
+     * A table-settings rule's {@code parallel-load} of type {@code ranges}: the table (named exactly, DMS allows no
+     * wildcards here) loads as one segment per boundary plus one above the last, each its own copy.
+     *
+     * @param boundaries the upper boundary of each segment but the last, one value per column, bottom segment first
+     */
+    record ParallelLoad(String schema, String table, List<String> columns, List<List<String>> boundaries) {
+    }
+
     static final Set<String> OPERATORS = Set.of("gte", "lte", "ste", "between", "eq", "noteq", "null", "notnull");
     private static final Set<String> ACTIONS = Set.of("rename", "remove-column", "convert-lowercase");
     private static final Set<String> PREP_MODES = Set.of("DO_NOTHING", "TRUNCATE_BEFORE_LOAD");
@@ -70,6 +81,7 @@ record TaskPlan(List<Selection> selections, List<Transformation> transformations
         JsonNode settings = read(taskSettings, "task settings", problems);
         List<Selection> selections = new ArrayList<>();
         List<Transformation> transformations = new ArrayList<>();
+        List<ParallelLoad> parallelLoads = new ArrayList<>();
         if (mappings != null) {
             for (JsonNode rule : mappings.path("rules")) {
                 String type = rule.path("rule-type").asText();
@@ -77,6 +89,7 @@ record TaskPlan(List<Selection> selections, List<Transformation> transformations
                 switch (type) {
                     case "selection" -> selection(rule, name, problems).ifPresent(selections::add);
                     case "transformation" -> transformation(rule, name, problems).ifPresent(transformations::add);
+                    case "table-settings" -> parallelLoad(rule, name, problems).ifPresent(parallelLoads::add);
                     default -> problems.add(name + ": rule-type '" + type + "' is not supported by the local engine");
                 }
             }
@@ -121,7 +134,46 @@ record TaskPlan(List<Selection> selections, List<Transformation> transformations
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
-        return new TaskPlan(List.copyOf(selections), List.copyOf(transformations), prepMode, maxSubTasks, commitRate);
+        return new TaskPlan(List.copyOf(selections), List.copyOf(transformations), List.copyOf(parallelLoads), prepMode, maxSubTasks, commitRate);
+    }
+
+    /** Only {@code parallel-load} of type {@code ranges}: partitions are an Oracle notion a PostgreSQL source lacks. */
+    private static Optional<ParallelLoad> parallelLoad(JsonNode rule, String name, List<String> problems) {
+        List<String> unknown = new ArrayList<>();
+        rule.fieldNames().forEachRemaining(field -> {
+            if (!Set.of("rule-type", "rule-id", "rule-name", "object-locator", "parallel-load").contains(field)) {
+                unknown.add(field);
+            }
+        });
+        if (!unknown.isEmpty()) {
+            problems.add(name + ": table-settings " + String.join(", ", unknown) + " not supported by the local engine");
+            return Optional.empty();
+        }
+        Locator locator = locator(rule);
+        if (locator.schema() == null || locator.table() == null || locator.schema().contains("%") || locator.table().contains("%")) {
+            problems.add(name + ": table-settings name one table, without wildcards");
+            return Optional.empty();
+        }
+        JsonNode load = rule.path("parallel-load");
+        String type = load.path("type").asText();
+        if (!type.equals("ranges")) {
+            problems.add(name + ": parallel-load type '" + type + "' is not supported by the local engine (only ranges)");
+            return Optional.empty();
+        }
+        List<String> columns = new ArrayList<>();
+        load.path("columns").forEach(column -> columns.add(column.asText()));
+        List<List<String>> boundaries = new ArrayList<>();
+        for (JsonNode boundary : load.path("boundaries")) {
+            List<String> values = new ArrayList<>();
+            boundary.forEach(value -> values.add(value.asText()));
+            boundaries.add(List.copyOf(values));
+        }
+        if (columns.isEmpty() || columns.size() > 10 || boundaries.isEmpty()
+                || boundaries.stream().anyMatch(b -> b.size() != columns.size())) {
+            problems.add(name + ": parallel-load ranges need 1 to 10 columns and boundaries with one value per column");
+            return Optional.empty();
+        }
+        return Optional.of(new ParallelLoad(locator.schema(), locator.table(), List.copyOf(columns), List.copyOf(boundaries)));
     }
 
     private static Optional<Selection> selection(JsonNode rule, String name, List<String> problems) {

@@ -50,7 +50,7 @@ class LoadSessionMarkIT {
         TableRef orders = TableRef.newBuilder().setName("orders").setSourceSchema("LM").setSourceTable("ORDERS")
                 .setStagingSchema("lm_staging").setStagingTable("orders").setTargetSchema("lm_production").setTargetTable("orders")
                 .setKeyColumns(List.of("order_id")).setWindowColumn("updated_at").build();
-        String mappings = TaskDocuments.tableMappings(List.of(orders), JANUARY, Map.of("orders", 6), true);
+        String mappings = TaskDocuments.tableMappings(List.of(orders), JANUARY, Map.of("orders", 6), true, Map.of());
         String settings = TaskDocuments.taskSettings(new TaskSettingsProperties("TRUNCATE_BEFORE_LOAD", 1, 4, 600, true, false, 64, true, 32, true),
                 "lm_staging");
 

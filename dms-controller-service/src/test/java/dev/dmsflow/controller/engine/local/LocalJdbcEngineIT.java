@@ -79,7 +79,7 @@ class LocalJdbcEngineIT {
     /** The controller's documents, plus a remove-column rule for SECRET (staging has no such column). */
     private static LoadTask task(String id, TimeWindow window, String prepMode, int subTasks, int commitRate, TableRef... tables) {
         String mappings = TaskDocuments.tableMappings(List.of(tables), window,
-                Map.of("orders", 6, "orders_b", 6, "orders_c", 6, "narrow", 6, "Renamed", 6), true);
+                Map.of("orders", 6, "orders_b", 6, "orders_c", 6, "narrow", 6, "Renamed", 6), true, Map.of());
         mappings = withRule(mappings, "{\"rule-type\":\"transformation\",\"rule-id\":\"99\",\"rule-name\":\"drop-secret\","
                 + "\"rule-action\":\"remove-column\",\"rule-target\":\"column\",\"object-locator\":{\"schema-name\":\"LE\",\"table-name\":\"%\","
                 + "\"column-name\":\"SECRET\"}}");

@@ -63,9 +63,10 @@ class OracleDialectTest {
         TableRef orders = TableRef.newBuilder().setName("orders").setSourceSchema("APP").setSourceTable("ORDERS")
                 .setStagingSchema("staging").setStagingTable("orders").setTargetSchema("production").setTargetTable("orders")
                 .setKeyColumns(List.of("order_id")).setWindowColumn(windowColumn).build();
-        String mappings = TaskDocuments.tableMappings(List.of(orders), JANUARY, Map.of("orders", precision), true);
+        String mappings = TaskDocuments.tableMappings(List.of(orders), JANUARY, Map.of("orders", precision), true, Map.of());
         String settings = TaskDocuments.taskSettings(new TaskSettingsProperties("TRUNCATE_BEFORE_LOAD", 1, 100, 600, true, false, 64, true, 32, true), "staging");
-        TableCopy copy = PlanCompiler.compile(TaskPlan.parse("full-load", mappings, settings), h2, new SourceDialect.Oracle()).get(0);
+        TableCopy copy = PlanCompiler.compile(TaskPlan.parse("full-load", mappings, settings), h2, new SourceDialect.Oracle())
+                .get(0).segments().get(0);
 
         assertThat(copy.select()).contains("BETWEEN TO_TIMESTAMP(?, 'YYYY-MM-DD HH24:MI:SS");
         assertThat(copy.targetColumns()).containsExactly("order_id", "created", "updated_at", "note");

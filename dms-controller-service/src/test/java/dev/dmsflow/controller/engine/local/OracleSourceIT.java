@@ -69,7 +69,7 @@ class OracleSourceIT {
         TimeWindow january = new TimeWindow(Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-02-01T00:00:00Z"));
 
         TaskHandle handle = engine.create(new LoadTask("ora-1", LoadTask.FULL_LOAD,
-                TaskDocuments.tableMappings(List.of(orders), january, Map.of("orders", 0), true),
+                TaskDocuments.tableMappings(List.of(orders), january, Map.of("orders", 0), true, Map.of()),
                 TaskDocuments.taskSettings(new TaskSettingsProperties("TRUNCATE_BEFORE_LOAD", 1, 100, 600, true, false, 64, true, 32, true), "ora_staging"),
                 Map.of()));
         engine.start(handle);

@@ -47,12 +47,14 @@ class SubMicrosecondWindowIT {
             TableRef orders = TableRef.newBuilder().setName("orders").setSourceSchema("APP").setSourceTable("ORDERS")
                     .setStagingSchema("submicro_staging").setStagingTable("orders").setTargetSchema("production").setTargetTable("orders")
                     .setKeyColumns(List.of("order_id")).setWindowColumn("updated_at").build();
-            String mappings = TaskDocuments.tableMappings(List.of(orders), JANUARY, Map.of("orders", 9), true);
+            String mappings = TaskDocuments.tableMappings(List.of(orders), JANUARY, Map.of("orders", 9), true, Map.of());
             String settings = TaskDocuments.taskSettings(new TaskSettingsProperties("TRUNCATE_BEFORE_LOAD", 1, 100, 600, true, false, 64, true, 32, true),
                     "submicro_staging");
-            TableCopy copy = PlanCompiler.compile(TaskPlan.parse("full-load", mappings, settings), h2, new SourceDialect.Oracle()).get(0);
+            TableCopy copy = PlanCompiler.compile(TaskPlan.parse("full-load", mappings, settings), h2, new SourceDialect.Oracle())
+                    .get(0).segments().get(0);
 
-            long loaded = copy.copy(h2, target, new SourceDialect.Oracle(), "TRUNCATE_BEFORE_LOAD", 100, 10, new AtomicLong());
+            copy.prepare(target, "TRUNCATE_BEFORE_LOAD");
+            long loaded = copy.copy(h2, target, new SourceDialect.Oracle(), 100, 10, new AtomicLong());
 
             assertThat(loaded).isEqualTo(2);
         }

@@ -111,7 +111,7 @@ public final class LocalEngineBenchmark {
         TableRef orders = TableRef.newBuilder().setName("orders").setSourceSchema("APP").setSourceTable("ORDERS")
                 .setStagingSchema("staging").setStagingTable("orders").setTargetSchema("production").setTargetTable("orders")
                 .setKeyColumns(List.of("order_id")).setWindowColumn("updated_at").build();
-        LoadTask task = new LoadTask("bench", LoadTask.FULL_LOAD, TaskDocuments.tableMappings(List.of(orders), ALL_OF_2026_H1, Map.of("orders", 6), true),
+        LoadTask task = new LoadTask("bench", LoadTask.FULL_LOAD, TaskDocuments.tableMappings(List.of(orders), ALL_OF_2026_H1, Map.of("orders", 6), true, Map.of()),
                 TaskDocuments.taskSettings(new TaskSettingsProperties("TRUNCATE_BEFORE_LOAD", 8, 10000, 600, true, false, 64, true, 32, true), "staging"), Map.of());
         List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).toList();
         System.gc();

@@ -25,6 +25,13 @@ public final class SqlQuery {
     public record DoubleArray(List<Double> values) {
     }
 
+    /**
+     * A text bound as a CLOB (Oracle: a longer String than 32k characters would be bound as LONG, which no SQL function
+     * takes), freed once the statement has run.
+     */
+    public record Clob(String text) {
+    }
+
     public interface RowReader<T> {
         T read(ResultSet row) throws SQLException;
     }
@@ -48,10 +55,20 @@ public final class SqlQuery {
         return sql.toString();
     }
 
+    /** The bound values, in placeholder order. */
+    public List<Object> params() {
+        return List.copyOf(params);
+    }
+
     public <T> List<T> list(Connection connection, RowReader<T> reader) throws SQLException {
+        List<java.sql.Clob> clobs = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
             for (int i = 0; i < params.size(); i++) {
-                statement.setObject(i + 1, jdbcValue(connection, params.get(i)));
+                Object value = jdbcValue(connection, params.get(i));
+                if (value instanceof java.sql.Clob clob) {
+                    clobs.add(clob);
+                }
+                statement.setObject(i + 1, value);
             }
             List<T> result = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
@@ -60,6 +77,10 @@ public final class SqlQuery {
                 }
             }
             return result;
+        } finally {
+            for (java.sql.Clob clob : clobs) {
+                clob.free();
+            }
         }
     }
 
@@ -76,6 +97,11 @@ public final class SqlQuery {
         }
         if (value instanceof DoubleArray array) {
             return connection.createArrayOf("float8", array.values().toArray());
+        }
+        if (value instanceof Clob text) {
+            java.sql.Clob clob = connection.createClob();
+            clob.setString(1, text.text());
+            return clob;
         }
         return value;
     }

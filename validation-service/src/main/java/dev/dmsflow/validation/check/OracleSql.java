@@ -172,6 +172,10 @@ final class OracleSql {
         boolean national = type.startsWith("N");
         return switch (form.family()) {
             case NUMBER -> {
+                if (column.formattedType().endsWith(",0)")) {
+                    // an integer has no decimal point, so neither the NLS separator nor a leading-dot form
+                    yield "TO_CHAR(" + ref + ", 'TM9')";
+                }
                 // TM9 is the shortest text, without trailing zeros, but '.5' for 0.5: the 0 is added
                 String text = "TO_CHAR(" + ref + ", 'TM9', 'NLS_NUMERIC_CHARACTERS=''.,''')";
                 yield "CASE WHEN " + ref + " > -1 AND " + ref + " < 1 AND " + ref + " <> 0 THEN REPLACE(" + text + ", '.', '0.') ELSE " + text + " END";
@@ -346,12 +350,15 @@ final class OracleSql {
     /** {@code lo <= key < hi} (a null bound is open). */
     private SqlQuery inRange(SqlQuery query, KeyRange range) {
         String key = ref(leadingKey);
-        query.sql("(1 = 1");
+        if (range.lo() == null && range.hi() == null) {
+            return query.sql("1 = 1");
+        }
+        query.sql("(");
         if (range.lo() != null) {
-            key(query, " AND " + key + " >= ", leadingKey, range.lo());
+            key(query, key + " >= ", leadingKey, range.lo());
         }
         if (range.hi() != null) {
-            key(query, " AND " + key + " < ", leadingKey, range.hi());
+            key(query, (range.lo() != null ? " AND " : "") + key + " < ", leadingKey, range.hi());
         }
         return query.sql(")");
     }

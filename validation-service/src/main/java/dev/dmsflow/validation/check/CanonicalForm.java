@@ -127,14 +127,16 @@ record CanonicalForm(Family family, int precision, boolean padded, boolean large
             return new Row(List.copyOf(source), List.copyOf(staged), List.copyOf(forms), CanonicalForm.groups(widths));
         }
 
-        /** The form of the pair whose source column is named {@code sourceName}. */
-        CanonicalForm form(String sourceName) {
-            for (int i = 0; i < source.size(); i++) {
-                if (source.get(i).name().equals(sourceName)) {
-                    return forms.get(i);
-                }
+        /** The form of the pair {@code column} (a source or a staged column of this row) is in. */
+        CanonicalForm form(Column column) {
+            int index = source.indexOf(column);
+            if (index < 0) {
+                index = staged.indexOf(column);
             }
-            throw new InvalidRunException("column " + sourceName + " is not compared");
+            if (index < 0) {
+                throw new InvalidRunException("column " + column.name() + " is not compared");
+            }
+            return forms.get(index);
         }
     }
 }

@@ -93,7 +93,7 @@ final class OracleSql {
             values.add(value(ref(column), column, row.forms().get(i)));
         }
         this.rowHash = rowHash(values, row.groups());
-        this.keyText = keyText(keys.stream().map(key -> value(ref(key), key, row.form(key.name()))).toList());
+        this.keyText = keyText(keys.stream().map(key -> value(ref(key), key, row.form(key))).toList());
     }
 
     static boolean isOracle(Connection connection) throws SQLException {

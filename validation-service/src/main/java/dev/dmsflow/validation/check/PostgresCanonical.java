@@ -82,14 +82,18 @@ final class PostgresCanonical {
         return number(String.join(" || ", texts.stream().map(text -> "md5(" + text + ")").toList()));
     }
 
-    /** The row hash of the staged columns of {@code row} under {@code alias}. */
-    static String rowHash(String alias, CanonicalForm.Row row) {
+    /** The row hash of {@code columns} (the source's or the staged columns of {@code row}) under {@code alias}. */
+    static String rowHash(String alias, List<Column> columns, CanonicalForm.Row row) {
         List<String> values = new ArrayList<>();
-        for (int i = 0; i < row.staged().size(); i++) {
-            Column column = row.staged().get(i);
-            values.add(value(alias + "." + Normalization.quote(column.name()), column, row.forms().get(i)));
+        for (Column column : columns) {
+            values.add(value(alias + "." + Normalization.quote(column.name()), column, row.form(column)));
         }
         return rowHash(values, row.groups());
+    }
+
+    /** The key text of {@code keys} (columns of {@code row}, in key order) under {@code alias}. */
+    static String keyText(String alias, List<Column> keys, CanonicalForm.Row row) {
+        return keyText(keys.stream().map(key -> value(alias + "." + Normalization.quote(key.name()), key, row.form(key))).toList());
     }
 
     /** The key as both sides render it: {@code 42}, or {@code (42, 1)} for a composite key. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Check 5: the source's window against staging, across databases, so by digests only: per key range the rows and the
@@ -27,7 +28,10 @@ import java.util.Set;
  * tell, and nothing will remove the row by itself. Columns are paired by name ignoring case (Oracle upper case, PostgreSQL lower case); staging
  * columns the source lacks are bookkeeping and ignored.
  *
- * <p>The source must be PostgreSQL (the embedded default); the SQL is PostgreSQL's.
+ * <p>A PostgreSQL source (the embedded default) is compared by typed values ({@link Normalization}'s
+ * {@code hash_record}). An Oracle source is compared by one canonical text per value ({@link CanonicalForm}), computed
+ * in each database: {@link OracleSql} on the source, {@link PostgresCanonical} on staging, bisected and read key by key
+ * the same way; its keys are that canonical text on both sides.
  */
 final class SourceChecks implements RangeComparison {
 
@@ -43,18 +47,37 @@ final class SourceChecks implements RangeComparison {
     private final List<String> sourceKeys = new ArrayList<>();
     private final Column sourceLeadingKey;
     private final Optional<Column> sourceWindow;
-    private final String stagedRow;
-    private final String sourceRow;
+    private final String stagedHash;
+    private final String sourceHash;
+    private final UnaryOperator<String> stagedKeyText;
+    private final String sourceKeyText;
+    private final Optional<OracleSql> oracle;
 
-    /** Which of these keys production holds now (outside the checks' snapshot): rendered keys in, rendered keys out. */
+    /** How rows are compared with the source. */
+    enum Dialect {
+        /** A PostgreSQL source, by typed values. */
+        POSTGRES,
+        /**
+         * A PostgreSQL source by canonical text, as an Oracle source is: the cross-engine path run where no Oracle is
+         * (tests).
+         */
+        POSTGRES_CANONICAL,
+        /** An Oracle source, by canonical text ({@link OracleSql}); its table read with {@link OracleSql#relation}. */
+        ORACLE
+    }
+
+    /**
+     * Which of these keys production holds now (outside the checks' snapshot): rendered keys in, rendered keys out,
+     * keys rendered by {@code keyText} (the SQL of the key text of the row under an alias).
+     */
     interface ProductionPresence {
-        Set<String> present(List<KeyRange> leaves, Set<String> keys) throws SQLException;
+        Set<String> present(List<KeyRange> leaves, Set<String> keys, UnaryOperator<String> keyText) throws SQLException;
     }
 
     private final ProductionPresence production;
 
     SourceChecks(Connection staging, Connection source, StagedTable table, Relation sourceTable, Optional<Instant> loadStartedAt,
-                 CheckSettings settings, ProductionPresence production) {
+                 CheckSettings settings, Dialect dialect, ProductionPresence production) {
         this.production = production;
         this.staging = staging;
         this.source = source;
@@ -75,8 +98,24 @@ final class SourceChecks implements RangeComparison {
                 sourceColumns.add(other);
             });
         }
-        this.stagedRow = Normalization.row(S, stagedColumns, sourceColumns);
-        this.sourceRow = Normalization.row(O, sourceColumns, stagedColumns);
+        if (dialect == Dialect.POSTGRES) {
+            this.stagedHash = Normalization.hash(Normalization.row(S, stagedColumns, sourceColumns));
+            this.sourceHash = Normalization.hash(Normalization.row(O, sourceColumns, stagedColumns));
+            this.stagedKeyText = alias -> Normalization.keyText(alias, table.keyColumns);
+            this.sourceKeyText = Normalization.keyText(O, sourceKeys);
+            this.oracle = Optional.empty();
+            return;
+        }
+        CanonicalForm.Row row = CanonicalForm.Row.of(sourceColumns, dialect == Dialect.ORACLE ? OracleSql::type : PostgresCanonical::type, stagedColumns);
+        List<Column> stagedKeys = table.keyColumns.stream().map(table.staging::column).toList();
+        List<Column> sourceKeyColumns = table.keyColumns.stream().map(this::sourceColumn).toList();
+        this.stagedHash = PostgresCanonical.rowHash(S, stagedColumns, row);
+        this.stagedKeyText = alias -> PostgresCanonical.keyText(alias, stagedKeys, row);
+        this.sourceHash = PostgresCanonical.rowHash(O, sourceColumns, row);
+        this.sourceKeyText = PostgresCanonical.keyText(O, sourceKeyColumns, row);
+        this.oracle = dialect == Dialect.ORACLE
+                ? Optional.of(new OracleSql(sourceTable, sourceKeyColumns, sourceWindow, table.window, loadStartedAt, row))
+                : Optional.empty();
     }
 
     private Column sourceColumn(String stagingName) {
@@ -104,7 +143,7 @@ final class SourceChecks implements RangeComparison {
         Set<String> deletedAfterLoad = new LinkedHashSet<>();
         long inFlight = 0;
         if (!leaves.isEmpty()) {
-            Map<String, Integer> stagedHashes = stagedLeafRows(leaves);
+            Map<String, Long> stagedHashes = stagedLeafRows(leaves);
             Map<String, SourceRow> sourceRows = sourceLeafRows(leaves);
             Set<String> keys = new LinkedHashSet<>(stagedHashes.keySet());
             sourceRows.forEach((key, row) -> {
@@ -113,9 +152,9 @@ final class SourceChecks implements RangeComparison {
                 }
             });
             for (String key : keys) {
-                Integer staged = stagedHashes.get(key);
+                Long staged = stagedHashes.get(key);
                 SourceRow row = sourceRows.get(key);
-                if (staged != null && row != null && row.comparable() && staged == row.hash()) {
+                if (staged != null && row != null && row.comparable() && staged.longValue() == row.hash()) {
                     continue;
                 }
                 if (row == null && staged != null) {
@@ -147,7 +186,7 @@ final class SourceChecks implements RangeComparison {
 
     /** Production's view of keys the source deleted after the load: looked at again after the confirm delay. */
     private Set<String> stillInProduction(List<KeyRange> leaves, Set<String> keys) throws SQLException {
-        Set<String> present = production.present(leaves, keys);
+        Set<String> present = production.present(leaves, keys, stagedKeyText);
         if (present.isEmpty() || settings.confirmDelay().isZero()) {
             return present;
         }
@@ -157,7 +196,7 @@ final class SourceChecks implements RangeComparison {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting to confirm deleted keys", e);
         }
-        return production.present(leaves, present);
+        return production.present(leaves, present, stagedKeyText);
     }
 
     private String sample(Set<String> keys) {
@@ -171,6 +210,10 @@ final class SourceChecks implements RangeComparison {
     boolean[] present(List<List<String>> keys) throws SQLException {
         boolean[] present = new boolean[keys.size()];
         if (keys.isEmpty()) {
+            return present;
+        }
+        if (oracle.isPresent()) {
+            oracle.get().present(keys).list(source, row -> present[row.getInt(1) - 1] = true);
             return present;
         }
         SqlQuery query = new SqlQuery().sql("SELECT x.n FROM unnest(");
@@ -199,7 +242,7 @@ final class SourceChecks implements RangeComparison {
     }
 
     /** A source row of a leaf range: its hash, whether it is in the compared set, whether CDC changed it after the load started. */
-    private record SourceRow(int hash, boolean comparable, boolean changedAfterLoad) {
+    private record SourceRow(long hash, boolean comparable, boolean changedAfterLoad) {
     }
 
     @Override
@@ -218,14 +261,34 @@ final class SourceChecks implements RangeComparison {
     @Override
     public Map<Integer, List<String>> splitPoints(RangeLayout ranges, int parts) throws SQLException {
         // the source table's key index, not a scan of staging
-        return StagedTable.splitPoints(source, sourceTable, sourceLeadingKey, ranges, parts);
+        if (oracle.isEmpty()) {
+            return StagedTable.splitPoints(source, sourceTable, sourceLeadingKey, ranges, parts);
+        }
+        Map<Integer, List<String>> points = new HashMap<>();
+        oracle.get().splitPoints(ranges, parts).list(source, row -> {
+            int bucket = row.getInt(1);
+            KeyRange range = ranges.ranges().get(bucket);
+            if (range != null) {
+                List<String> inside = new ArrayList<>();
+                for (int i = 2; i <= parts; i++) {
+                    // a range includes its lower bound, which is no point to split it at
+                    String point = row.getString(i);
+                    if (point != null && !point.equals(range.lo())) {
+                        inside.add(point);
+                    }
+                }
+                points.put(bucket, StagedTable.distinct(inside));
+            }
+            return bucket;
+        });
+        return points;
     }
 
     /** bucket, rows, hash sum of the staged window. */
     private List<long[]> stagedDigest(RangeLayout layout, boolean restricted) throws SQLException {
         SqlQuery query = new SqlQuery().sql("SELECT ");
         layout.bucket(query, table.ref(S, table.leadingKey.name()), table.leadingKey.formattedType());
-        query.sql(", count(*), coalesce(sum(" + Normalization.hash(stagedRow) + "), 0) FROM " + table.staging.quoted() + " " + S);
+        query.sql(", count(*), coalesce(sum(" + stagedHash + "), 0) FROM " + table.staging.quoted() + " " + S);
         table.whereInWindow(query);
         if (restricted) {
             layout.restrict(query, table.ref(S, table.leadingKey.name()), table.leadingKey.formattedType());
@@ -235,11 +298,15 @@ final class SourceChecks implements RangeComparison {
 
     /** bucket, comparable rows, their hash sum, all rows of the source window. */
     private List<long[]> sourceDigest(RangeLayout layout, boolean restricted) throws SQLException {
+        if (oracle.isPresent()) {
+            // always restricted to the laid-out ranges, which is all rows for the first pass's covering layout
+            return oracle.get().digest(layout).list(source, row -> new long[] {row.getInt(1), row.getLong(2), row.getLong(3), row.getLong(4)});
+        }
         SqlQuery query = new SqlQuery().sql("SELECT ");
         layout.bucket(query, O + "." + Normalization.quote(sourceLeadingKey.name()), sourceLeadingKey.formattedType());
         query.sql(", count(*) FILTER (WHERE ");
         comparableCondition(query);
-        query.sql("), coalesce(sum(" + Normalization.hash(sourceRow) + ") FILTER (WHERE ");
+        query.sql("), coalesce(sum(" + sourceHash + ") FILTER (WHERE ");
         comparableCondition(query);
         query.sql("), 0), count(*) FROM " + sourceTable.quoted() + " " + O + " WHERE ");
         windowCondition(query);
@@ -264,23 +331,36 @@ final class SourceChecks implements RangeComparison {
         return query.sql("true");
     }
 
-    private Map<String, Integer> stagedLeafRows(List<KeyRange> leaves) throws SQLException {
+    private Map<String, Long> stagedLeafRows(List<KeyRange> leaves) throws SQLException {
         RangeLayout layout = new RangeLayout();
         leaves.forEach(layout::add);
-        SqlQuery query = new SqlQuery().sql("SELECT " + Normalization.keyText(S, table.keyColumns) + ", " + Normalization.hash(stagedRow) + " FROM "
+        SqlQuery query = new SqlQuery().sql("SELECT " + stagedKeyText.apply(S) + ", " + stagedHash + " FROM "
                 + table.staging.quoted() + " " + S);
         table.whereInWindow(query);
         layout.restrict(query, table.ref(S, table.leadingKey.name()), table.leadingKey.formattedType());
-        Map<String, Integer> rows = new HashMap<>();
-        query.list(staging, row -> rows.put(row.getString(1), row.getInt(2)));
+        Map<String, Long> rows = new HashMap<>();
+        query.list(staging, row -> rows.put(row.getString(1), row.getLong(2)));
         return rows;
     }
 
     /** Every source row in the leaf ranges, whatever its window value: a row CDC moved out of the window is in flight. */
     private Map<String, SourceRow> sourceLeafRows(List<KeyRange> leaves) throws SQLException {
+        RangeLayout layout = new RangeLayout();
+        leaves.forEach(layout::add);
+        Map<String, SourceRow> rows = new HashMap<>();
+        if (oracle.isPresent()) {
+            oracle.get().leafRows(layout).list(source, row -> {
+                // with many leaves, rows between them come in the gaps' buckets
+                if (layout.ranges().containsKey(row.getInt(1))) {
+                    rows.put(row.getString(2), new SourceRow(row.getLong(3), row.getInt(4) == 1, row.getInt(5) == 1));
+                }
+                return null;
+            });
+            return rows;
+        }
         String key = O + "." + Normalization.quote(sourceLeadingKey.name());
         String type = sourceLeadingKey.formattedType();
-        SqlQuery query = new SqlQuery().sql("SELECT " + Normalization.keyText(O, sourceKeys) + ", " + Normalization.hash(sourceRow) + ", (");
+        SqlQuery query = new SqlQuery().sql("SELECT " + sourceKeyText + ", " + sourceHash + ", (");
         windowCondition(query).sql(") AND (");
         comparableCondition(query).sql("), ");
         if (loadStartedAt.isPresent() && sourceWindow.isPresent()) {
@@ -291,11 +371,8 @@ final class SourceChecks implements RangeComparison {
         }
         query.sql(" FROM " + sourceTable.quoted() + " " + O + " WHERE true");
         // every source row of the leaf ranges, through the source's key index
-        RangeLayout layout = new RangeLayout();
-        leaves.forEach(layout::add);
         layout.restrict(query, key, type);
-        Map<String, SourceRow> rows = new HashMap<>();
-        query.list(source, row -> rows.put(row.getString(1), new SourceRow(row.getInt(2), row.getBoolean(3), row.getBoolean(4))));
+        query.list(source, row -> rows.put(row.getString(1), new SourceRow(row.getLong(2), row.getBoolean(3), row.getBoolean(4))));
         return rows;
     }
 }

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 
 /**
@@ -30,6 +31,7 @@ public final class Validator {
     private final Function<String, Optional<MultiStageDefinition>> multiStages;
     private final CheckSettings settings;
     private final Predicate<String> replicated;
+    private final boolean canonicalText;
 
     /**
      * @param database    PostgreSQL database 1: staging, production, views and final tables
@@ -40,17 +42,32 @@ public final class Validator {
      */
     public Validator(DataSource database, Optional<DataSource> source, Function<String, Optional<MultiStageDefinition>> multiStages,
                      CheckSettings settings, Predicate<String> replicated) {
-        this.database = database;
-        this.source = source;
-        this.multiStages = multiStages;
-        this.settings = settings;
-        this.replicated = replicated;
+        this(database, source, multiStages, settings, replicated, false);
     }
 
     /** Every table taken as replicated: validate-only runs always confirm their differences. */
     public Validator(DataSource database, Optional<DataSource> source, Function<String, Optional<MultiStageDefinition>> multiStages,
                      CheckSettings settings) {
-        this(database, source, multiStages, settings, name -> true);
+        this(database, source, multiStages, settings, name -> true, false);
+    }
+
+    /**
+     * @param canonicalText compare a PostgreSQL source by canonical text too, as an Oracle source always is: the
+     *                      cross-engine path of the SOURCE check run where there is no Oracle (tests)
+     */
+    Validator(DataSource database, Optional<DataSource> source, Function<String, Optional<MultiStageDefinition>> multiStages, CheckSettings settings,
+              boolean canonicalText) {
+        this(database, source, multiStages, settings, name -> true, canonicalText);
+    }
+
+    private Validator(DataSource database, Optional<DataSource> source, Function<String, Optional<MultiStageDefinition>> multiStages,
+                      CheckSettings settings, Predicate<String> replicated, boolean canonicalText) {
+        this.database = database;
+        this.source = source;
+        this.multiStages = multiStages;
+        this.settings = settings;
+        this.replicated = replicated;
+        this.canonicalText = canonicalText;
     }
 
     /**
@@ -77,6 +94,8 @@ public final class Validator {
         Optional<Instant> loadStartedAt = Optional.ofNullable(run.getLoadStartedAt());
         List<CheckReport> results = new ArrayList<>();
         try (Connection db = snapshot(database); Connection src = source.isPresent() ? snapshot(source.get()) : null) {
+            SourceChecks.Dialect dialect = src != null && OracleSql.isOracle(src) ? SourceChecks.Dialect.ORACLE
+                    : canonicalText ? SourceChecks.Dialect.POSTGRES_CANONICAL : SourceChecks.Dialect.POSTGRES;
             for (TableMergeResult merged : run.getTables()) {
                 TableRef ref = merged.getTable();
                 StagedTable table = new StagedTable(DatabaseCatalog.require(db, "staging table of " + ref.getName(), ref.getStagingSchema(), ref.getStagingTable()),
@@ -89,9 +108,12 @@ public final class Validator {
                 long expectedStaged = multiStage.isPresent() ? merged.getStagedRows() : merged.getFullLoadRows();
                 Optional<SourceChecks> sourceChecks = Optional.empty();
                 if (src != null && multiStage.isEmpty()) {
-                    Relation sourceTable = DatabaseCatalog.requireFoldingCase(src, "source table of " + ref.getName(), ref.getSourceSchema(), ref.getSourceTable());
-                    sourceChecks = Optional.of(new SourceChecks(db, src, table, sourceTable, loadStartedAt, settings,
-                            (leaves, keys) -> presentNow(table, production, leaves, keys)));
+                    String role = "source table of " + ref.getName();
+                    Relation sourceTable = dialect == SourceChecks.Dialect.ORACLE
+                            ? OracleSql.relation(src, role, ref.getSourceSchema(), ref.getSourceTable())
+                            : DatabaseCatalog.requireFoldingCase(src, role, ref.getSourceSchema(), ref.getSourceTable());
+                    sourceChecks = Optional.of(new SourceChecks(db, src, table, sourceTable, loadStartedAt, settings, dialect,
+                            (leaves, keys, keyText) -> presentNow(table, production, leaves, keys, keyText)));
                 }
                 results.addAll(new ProductionChecks(db, table, production, changes, multiStage.isPresent(), settings)
                         .run(layout, expectedStaged, ref.getName(), sourceChecks.map(checks -> checks::present)));
@@ -139,6 +161,10 @@ public final class Validator {
             }
         };
         try (Connection db = snapshot(database); Connection src = snapshot(source.get())) {
+            if (OracleSql.isOracle(src)) {
+                // its SQL is PostgreSQL's; only the SOURCE check of a load compares an Oracle source (by canonical text)
+                throw new InvalidRunException("a validate-only run needs a PostgreSQL source; the configured source is Oracle");
+            }
             Long snapshotNanos = null;
             for (TableRef ref : run.getTables()) {
                 Relation production = DatabaseCatalog.require(db, "production table of " + ref.getName(), ref.getTargetSchema(), ref.getTargetTable());
@@ -168,12 +194,14 @@ public final class Validator {
 
     /**
      * Which of the rendered keys production holds now: a read outside the checks' snapshot (which was taken before the
-     * source's), so a delete CDC applied since is seen.
+     * source's), so a delete CDC applied since is seen. Keys are rendered by {@code keyText} (SQL of the key text under an
+     * alias), as the SOURCE check renders them.
      */
-    private Set<String> presentNow(StagedTable table, Relation production, List<KeyRange> leaves, Set<String> keys) throws SQLException {
+    private Set<String> presentNow(StagedTable table, Relation production, List<KeyRange> leaves, Set<String> keys, UnaryOperator<String> keyText)
+            throws SQLException {
         RangeLayout layout = new RangeLayout();
         leaves.forEach(layout::add);
-        SqlQuery query = new SqlQuery().sql("SELECT " + Normalization.keyText("p", table.keyColumns) + " FROM " + production.quoted()
+        SqlQuery query = new SqlQuery().sql("SELECT " + keyText.apply("p") + " FROM " + production.quoted()
                 + " p WHERE true");
         layout.restrict(query, table.ref("p", table.leadingKey.name()), table.leadingKey.formattedType());
         try (Connection connection = database.getConnection()) {
@@ -187,7 +215,8 @@ public final class Validator {
         Connection connection = dataSource.getConnection();
         try {
             connection.setAutoCommit(false);
-            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            // Oracle has no REPEATABLE READ: its SERIALIZABLE reads one snapshot too
+            connection.setTransactionIsolation(OracleSql.isOracle(connection) ? Connection.TRANSACTION_SERIALIZABLE : Connection.TRANSACTION_REPEATABLE_READ);
             connection.setReadOnly(true);
             return connection;
         } catch (SQLException e) {

@@ -13,8 +13,8 @@ final class SourceDatabase implements AutoCloseable {
     private final HikariDataSource dataSource;
 
     SourceDatabase(JdbcSource source) {
-        if (!source.isPostgres()) {
-            throw new IllegalStateException("dmsflow.validation.source.url must be a PostgreSQL JDBC URL; source checks on other databases are not supported: "
+        if (!source.isPostgres() && !source.isOracle()) {
+            throw new IllegalStateException("dmsflow.validation.source.url must be a PostgreSQL or Oracle JDBC URL; source checks on other databases are not supported: "
                     + source.redactedUrl());
         }
         dataSource = source.pool("validation-source", 2);

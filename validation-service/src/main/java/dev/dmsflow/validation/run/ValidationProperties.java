@@ -19,7 +19,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param repairKeys differing keys narrowed down per table and check beyond sample-keys; past sample-keys +
  *                   repair-keys differing rows, bisection stops narrowing and counts the others by their row hashes
  *                   (memory and queries bounded whatever the number of differences)
- * @param source     the source database (PostgreSQL) for check 5; no source check when its url is not set
+ * @param source     the source database (PostgreSQL or Oracle) for check 5; no source check when its url is not set
  */
 @ConfigurationProperties("dmsflow.validation")
 record ValidationProperties(@DefaultValue("10") int sampleKeys,

@@ -138,7 +138,9 @@ final class OracleSql {
     /** A column as {@code ALL_TAB_COLUMNS} describes it (precision and scale null when not declared). */
     static Column column(String name, String dataType, int dataLength, Integer precision, Integer scale) {
         return switch (dataType) {
-            case "NUMBER" -> new Column(name, dataType, precision == null ? "NUMBER" : "NUMBER(" + precision + "," + (scale == null ? 0 : scale) + ")", -1);
+            // INTEGER is NUMBER(*,0): no precision, scale 0
+            case "NUMBER" -> new Column(name, dataType, precision == null && scale == null ? "NUMBER"
+                    : "NUMBER(" + (precision == null ? "*" : precision) + "," + (scale == null ? 0 : scale) + ")", -1);
             case "CHAR", "NCHAR", "VARCHAR2", "NVARCHAR2", "RAW" -> new Column(name, dataType, dataType + "(" + dataLength + ")", dataLength);
             default -> new Column(name, dataType, dataType, -1);
         };

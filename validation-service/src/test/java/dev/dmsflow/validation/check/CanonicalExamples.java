@@ -35,6 +35,7 @@ final class CanonicalExamples {
                     "12345678901234567890.123456789", "12345678901234567890.123456789"),
             new Example("integer", "NUMBER(19)", OracleSql.column("C", "NUMBER", 22, 19, 0), "42", "bigint", "42", "42"),
             new Example("integer_negative", "NUMBER(10)", OracleSql.column("C", "NUMBER", 22, 10, 0), "-7", "integer", "-7", "-7"),
+            new Example("integer_declared", "INTEGER", OracleSql.column("C", "NUMBER", 22, null, 0), "123", "integer", "123", "123"),
             new Example("date", "DATE", OracleSql.column("C", "DATE", 7, null, null), "TO_DATE('2026-01-31 23:59:59', 'YYYY-MM-DD HH24:MI:SS')",
                     "timestamp(0)", "'2026-01-31 23:59:59'", "2026-01-31T23:59:59"),
             new Example("date_against_micros", "DATE", OracleSql.column("C", "DATE", 7, null, null),

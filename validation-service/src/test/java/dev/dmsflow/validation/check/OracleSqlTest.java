@@ -63,6 +63,7 @@ class OracleSqlTest {
         assertRenders("number_wide", "12345678901234567890.123456789", NUMBER);
         assertRenders("integer", "42", "TO_CHAR(o.\"C\", 'TM9')");
         assertRenders("integer_negative", "-7", "TO_CHAR(o.\"C\", 'TM9')");
+        assertRenders("integer_declared", "123", "TO_CHAR(o.\"C\", 'TM9')");
     }
 
     @Test
@@ -250,6 +251,8 @@ class OracleSqlTest {
     void catalogColumnsKeepOracleTypeNamesAndLengths() {
         assertThat(OracleSql.column("AMOUNT", "NUMBER", 22, 10, 2)).isEqualTo(new Column("AMOUNT", "NUMBER", "NUMBER(10,2)", -1));
         assertThat(OracleSql.column("AMOUNT", "NUMBER", 22, null, null)).isEqualTo(new Column("AMOUNT", "NUMBER", "NUMBER", -1));
+        // INTEGER: no precision, scale 0
+        assertThat(OracleSql.column("QUANTITY", "NUMBER", 22, null, 0)).isEqualTo(new Column("QUANTITY", "NUMBER", "NUMBER(*,0)", -1));
         assertThat(OracleSql.column("NAME", "VARCHAR2", 80, null, null)).isEqualTo(new Column("NAME", "VARCHAR2", "VARCHAR2(80)", 80));
         assertThat(OracleSql.column("AT", "TIMESTAMP(3)", 11, null, 3)).isEqualTo(new Column("AT", "TIMESTAMP(3)", "TIMESTAMP(3)", -1));
     }

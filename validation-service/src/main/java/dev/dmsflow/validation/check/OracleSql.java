@@ -96,6 +96,16 @@ final class OracleSql {
         this.keyText = keyText(keys.stream().map(key -> value(ref(key), key, row.form(key))).toList());
     }
 
+    /** The SQL of a row's hash in this table (alias {@code o}). */
+    String rowHash() {
+        return rowHash;
+    }
+
+    /** The SQL of a row's key text in this table (alias {@code o}). */
+    String keyText() {
+        return keyText;
+    }
+
     static boolean isOracle(Connection connection) throws SQLException {
         return PRODUCT_NAME.equals(connection.getMetaData().getDatabaseProductName());
     }

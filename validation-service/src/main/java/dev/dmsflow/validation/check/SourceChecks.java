@@ -111,11 +111,16 @@ final class SourceChecks implements RangeComparison {
         List<Column> sourceKeyColumns = table.keyColumns.stream().map(this::sourceColumn).toList();
         this.stagedHash = PostgresCanonical.rowHash(S, stagedColumns, row);
         this.stagedKeyText = alias -> PostgresCanonical.keyText(alias, stagedKeys, row);
-        this.sourceHash = PostgresCanonical.rowHash(O, sourceColumns, row);
-        this.sourceKeyText = PostgresCanonical.keyText(O, sourceKeyColumns, row);
-        this.oracle = dialect == Dialect.ORACLE
-                ? Optional.of(new OracleSql(sourceTable, sourceKeyColumns, sourceWindow, table.window, loadStartedAt, row))
-                : Optional.empty();
+        if (dialect == Dialect.ORACLE) {
+            OracleSql sql = new OracleSql(sourceTable, sourceKeyColumns, sourceWindow, table.window, loadStartedAt, row);
+            this.sourceHash = sql.rowHash();
+            this.sourceKeyText = sql.keyText();
+            this.oracle = Optional.of(sql);
+        } else {
+            this.sourceHash = PostgresCanonical.rowHash(O, sourceColumns, row);
+            this.sourceKeyText = PostgresCanonical.keyText(O, sourceKeyColumns, row);
+            this.oracle = Optional.empty();
+        }
     }
 
     private Column sourceColumn(String stagingName) {

@@ -7,8 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dmsflow.contracts.event.CheckResult;
+import dev.dmsflow.contracts.event.MergeCompleted;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +28,11 @@ class CanonicalSourceIT {
     private final OrdersFixture orders = new OrdersFixture("cst", 2000);
 
     private CheckResult sourceCheck(String requestId, long fullLoadRows) throws SQLException {
-        return new Validator(db1(), Optional.of(source()), name -> Optional.empty(), SETTINGS, true).validate(orders.merged(requestId, fullLoadRows))
+        return sourceCheck(orders.merged(requestId, fullLoadRows));
+    }
+
+    private static CheckResult sourceCheck(MergeCompleted run) throws SQLException {
+        return new Validator(db1(), Optional.of(source()), name -> Optional.empty(), SETTINGS, true).validate(run)
                 .stream().filter(r -> r.getCheck().equals(CheckNames.SOURCE)).findFirst().orElseThrow();
     }
 
@@ -72,6 +78,21 @@ class CanonicalSourceIT {
         assertThat(result.getSampleKeys()).containsExactlyInAnyOrder("11", "203", "301", "1501", "2999", "3997");
         assertThat(result.getInFlight()).isEqualTo(2);
         assertThat(result.getExpected()).isEqualTo("1997");
+    }
+
+    @Test
+    void aCompositeKeyLedByATimestampIsComparedAndNamedInCanonicalText() throws SQLException {
+        execute(source(), "UPDATE " + orders.sourceTable() + " SET note = 'changed' WHERE order_id = 1501",
+                "DELETE FROM " + orders.sourceTable() + " WHERE order_id = 203");
+        MergeCompleted run = orders.merged("composite", 2000);
+        // created_at (timestamptz, microseconds) leads: ranges bounded by times, keys rendered in UTC
+        run.getTables().get(0).getTable().setKeyColumns(List.of("created_at", "order_id"));
+
+        CheckResult result = sourceCheck(run);
+
+        assertThat(result.getPassed()).isFalse();
+        // 203: deleted in the source after the load, still in production; found there by its canonical key text
+        assertThat(result.getSampleKeys()).containsExactlyInAnyOrder("(2025-05-31T22:25:01.123456, 1501)", "(2025-05-31T22:03:23.123456, 203)");
     }
 
     @Test

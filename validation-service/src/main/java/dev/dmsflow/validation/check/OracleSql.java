@@ -86,6 +86,7 @@ final class OracleSql {
         this.window = window;
         this.windowFilter = window.isPresent() ? windowFilter : Optional.empty();
         this.loadStartedAt = loadStartedAt;
+        // refuses a key that cannot bound ranges before any SQL is built
         keys.forEach(OracleSql::keyFamily);
         List<String> values = new ArrayList<>();
         for (int i = 0; i < row.source().size(); i++) {
@@ -137,8 +138,8 @@ final class OracleSql {
             query.setString(2, table);
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
-                    columns.put(rs.getString(1), column(rs.getString(1), rs.getString(2), rs.getInt(3), (Integer) rs.getObject(4, Integer.class),
-                            (Integer) rs.getObject(5, Integer.class)));
+                    columns.put(rs.getString(1), column(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getObject(4, Integer.class),
+                            rs.getObject(5, Integer.class)));
                 }
             }
         }

@@ -416,7 +416,7 @@ final class OracleSql {
         }
         String carried = aliases.stream().map(alias -> ", " + alias).reduce("", String::concat);
         query.sql("SELECT b, k" + carried + " FROM (SELECT SUM(t) OVER (ORDER BY k, t DESC ROWS UNBOUNDED PRECEDING) b, t, k" + carried
-                + " FROM (SELECT 0 t, " + key + " k");
+                + " FROM (SELECT 0 t, " + sortable(leadingKey) + " k");
         columns.accept(query);
         inRange(query.sql(" FROM " + table.quoted() + " " + O + " WHERE "), new KeyRange(ranges.get(0).lo(), ranges.get(ranges.size() - 1).hi()));
         if (inWindow) {
@@ -428,6 +428,18 @@ final class OracleSql {
         return query.sql(" UNION ALL SELECT 1, " + fromText(leadingKey, "j.v") + nulls + " FROM JSON_TABLE(")
                 .param("?", new SqlQuery.Clob("[" + String.join(",", thresholds) + "]"))
                 .sql(", '$[*]' COLUMNS (v " + jsonType(leadingKey) + " PATH '$')) j)) WHERE t = 0");
+    }
+
+    /**
+     * The key as the sort of rows and thresholds takes it: a UNION's branches must agree on the type, and thresholds
+     * are TIMESTAMPs ({@link #fromText}), with a time zone for zoned keys.
+     */
+    private static String sortable(Column key) {
+        String ref = ref(key);
+        if (key.typeName().equals("DATE")) {
+            return "CAST(" + ref + " AS TIMESTAMP)";
+        }
+        return key.typeName().endsWith("WITH LOCAL TIME ZONE") ? "CAST(" + ref + " AS TIMESTAMP WITH TIME ZONE)" : ref;
     }
 
     /** bucket, comparable rows, their hash sum, all rows of the window, per laid-out range (and gaps, see {@link #bucketed}). */

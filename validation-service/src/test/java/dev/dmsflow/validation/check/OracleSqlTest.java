@@ -154,12 +154,20 @@ class OracleSqlTest {
             columns.put(column.name(), column);
         }
         CanonicalForm.Row row = CanonicalForm.Row.of(List.of(key, NOTE, UPDATED_AT), OracleSql::type,
-                List.of(key == ORDER_ID ? new Column("order_id", "int8", "bigint", -1) : new Column("order_id", "varchar", "character varying(20)", 24),
+                List.of(stagedKey(key),
                         new Column("note", "varchar", "character varying(20)", 24),
                         new Column("updated_at", "timestamp", "timestamp(6) without time zone", 6)));
         return new OracleSql(new Relation("APP", "ORDERS", columns), List.of(key), Optional.of(UPDATED_AT),
                 Optional.of(new WindowFilter(Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-02-01T00:00:00Z"))),
                 Optional.of(Instant.parse("2026-02-01T06:00:00Z")), row);
+    }
+
+    private static Column stagedKey(Column key) {
+        return switch (key.typeName()) {
+            case "NUMBER" -> new Column("order_id", "int8", "bigint", -1);
+            case "DATE" -> new Column("order_id", "timestamp", "timestamp(0) without time zone", 0);
+            default -> new Column("order_id", "varchar", "character varying(20)", 24);
+        };
     }
 
     private static RangeLayout twoRanges() {
@@ -196,6 +204,17 @@ class OracleSqlTest {
         assertThat(digest.params()).hasSize(4).startsWith(LOAD, FROM, TO);
         assertThat(digest.params().get(3)).isEqualTo(new SqlQuery.Clob(IntStream.rangeClosed(1, 99).mapToObj(i -> Integer.toString(i * 10))
                 .collect(Collectors.joining(",", "[", "]"))));
+    }
+
+    @Test
+    void aDateKeyIsSortedWithItsThresholdsAsTimestamps() {
+        RangeLayout layout = RangeLayout.covering(IntStream.rangeClosed(1, 99).mapToObj(i -> "2026-01-01 00:00:" + (10 + i / 10) + "." + i % 10).toList());
+
+        SqlQuery digest = orders(OracleSql.column("ORDER_ID", "DATE", 7, null, null)).digest(layout);
+
+        assertThat(digest.text()).contains("SELECT 0 t, CAST(o.\"ORDER_ID\" AS TIMESTAMP) k,")
+                .contains(" UNION ALL SELECT 1, TO_TIMESTAMP(j.v, 'YYYY-MM-DD HH24:MI:SS.FF9'), NULL, NULL FROM JSON_TABLE(?, '$[*]' COLUMNS (v VARCHAR2(4000) PATH '$')) j");
+        assertThat(((SqlQuery.Clob) digest.params().get(3)).text()).startsWith("[\"2026-01-01 00:00:10.100000000\",\"2026-01-01 00:00:10.200000000\",");
     }
 
     @Test

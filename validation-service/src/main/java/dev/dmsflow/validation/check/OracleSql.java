@@ -67,6 +67,7 @@ final class OracleSql {
     private final Optional<Column> window;
     private final Optional<WindowFilter> windowFilter;
     private final Optional<Instant> loadStartedAt;
+    private final List<String> values;
     private final String rowHash;
     private final String keyText;
 
@@ -93,6 +94,7 @@ final class OracleSql {
             Column column = row.source().get(i);
             values.add(value(ref(column), column, row.forms().get(i)));
         }
+        this.values = List.copyOf(values);
         this.rowHash = rowHash(values, row.groups());
         this.keyText = keyText(keys.stream().map(key -> value(ref(key), key, row.form(key))).toList());
     }
@@ -465,6 +467,24 @@ final class OracleSql {
                 time(columns, "CASE WHEN " + ref(window.get()) + " >= ", window.get(), loadStartedAt.get()).sql(" THEN 1 ELSE 0 END d");
             } else {
                 columns.sql("0 d");
+            }
+        }).sql(")");
+    }
+
+    /**
+     * bucket, key text, then the canonical text of each compared column (in the row's order): every row of the leaf
+     * ranges, for naming the columns that differ.
+     */
+    SqlQuery leafValues(RangeLayout leaves) {
+        List<String> aliases = new ArrayList<>(List.of("kt"));
+        for (int i = 0; i < values.size(); i++) {
+            aliases.add("v" + i);
+        }
+        SqlQuery query = new SqlQuery().sql("SELECT b, " + String.join(", ", aliases) + " FROM (");
+        return bucketed(query, leaves, false, aliases, columns -> {
+            columns.sql(", " + keyText + " kt");
+            for (int i = 0; i < values.size(); i++) {
+                columns.sql(", " + values.get(i) + " v" + i);
             }
         }).sql(")");
     }

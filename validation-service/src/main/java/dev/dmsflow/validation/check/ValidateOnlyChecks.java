@@ -59,26 +59,49 @@ final class ValidateOnlyChecks implements RangeComparison {
         Connection source() throws SQLException;
     }
 
-    /** One database's copy of the table, read with the same SQL on both sides (PostgreSQL). */
-    private final class Side {
+    /** One database's copy of the table: its digests per key range, its leaf rows and the compared values of some keys. */
+    private interface Side {
+        /** bucket → comparable rows, their hash sum, all rows in the window. */
+        Map<Integer, long[]> digest(Connection connection, RangeLayout layout, boolean restricted) throws SQLException;
+
+        /** Every row of the leaf ranges, whatever its window value (a row CDC moved out of the window differs too). */
+        Map<String, SideRow> leafRows(Connection connection, RangeLayout leaves) throws SQLException;
+
+        /** The compared values of the wanted keys' rows, as text, in column order; NULL values stay null. */
+        Map<String, List<String>> values(Connection connection, RangeLayout leaves, Set<String> wanted) throws SQLException;
+    }
+
+    /**
+     * A PostgreSQL copy: values normalised and hashed as typed values ({@link Normalization}) when both sides are
+     * PostgreSQL, or as canonical text ({@link PostgresCanonical}) against an Oracle source.
+     */
+    private final class PostgresSide implements Side {
         final Relation table;
         final String alias;
-        final List<String> keys;
         final Column leadingKey;
         final Optional<Column> windowColumn;
-        final String row;
+        final String hash;
+        final String keyText;
         final List<String> values;
 
-        Side(Relation table, String alias, List<Column> columns, List<Column> others) {
+        PostgresSide(Relation table, String alias, List<Column> columns, List<Column> others, Optional<CanonicalForm.Row> canonical) {
             this.table = table;
             this.alias = alias;
-            this.keys = keyColumns.stream().map(k -> column(table, k).name()).toList();
-            this.leadingKey = column(table, keyColumns.get(0));
+            List<Column> keys = keyColumns.stream().map(k -> column(table, k)).toList();
+            this.leadingKey = keys.get(0);
             this.windowColumn = windowColumnName.map(w -> column(table, w));
-            this.row = Normalization.row(alias, columns, others);
             List<String> texts = new ArrayList<>();
-            for (int i = 0; i < columns.size(); i++) {
-                texts.add(Normalization.value(alias, columns.get(i), others.get(i)) + "::text");
+            if (canonical.isPresent()) {
+                CanonicalForm.Row row = canonical.get();
+                this.hash = PostgresCanonical.rowHash(alias, columns, row);
+                this.keyText = PostgresCanonical.keyText(alias, keys, row);
+                columns.forEach(c -> texts.add(PostgresCanonical.value(alias + "." + Normalization.quote(c.name()), c, row.form(c))));
+            } else {
+                this.hash = Normalization.hash(Normalization.row(alias, columns, others));
+                this.keyText = Normalization.keyText(alias, keys.stream().map(Column::name).toList());
+                for (int i = 0; i < columns.size(); i++) {
+                    texts.add(Normalization.value(alias, columns.get(i), others.get(i)) + "::text");
+                }
             }
             this.values = texts;
         }
@@ -103,12 +126,12 @@ final class ValidateOnlyChecks implements RangeComparison {
             return query.sql("coalesce(" + alias + "." + Normalization.quote(w.name())).param(" >= ?, false)", WindowFilter.bound(w, startedAt));
         }
 
-        /** bucket → comparable rows, their hash sum, all rows in the window. */
-        Map<Integer, long[]> digest(Connection connection, RangeLayout layout, boolean restricted) throws SQLException {
+        @Override
+        public Map<Integer, long[]> digest(Connection connection, RangeLayout layout, boolean restricted) throws SQLException {
             SqlQuery query = new SqlQuery().sql("SELECT ");
             layout.bucket(query, key(), leadingKey.formattedType());
             query.sql(", count(*) FILTER (WHERE NOT ");
-            changed(query).sql("), coalesce(sum(" + Normalization.hash(row) + ") FILTER (WHERE NOT ");
+            changed(query).sql("), coalesce(sum(" + hash + ") FILTER (WHERE NOT ");
             changed(query).sql("), 0), count(*) FROM " + table.quoted() + " " + alias + " WHERE ");
             inWindow(query);
             if (restricted) {
@@ -119,36 +142,86 @@ final class ValidateOnlyChecks implements RangeComparison {
             return digests;
         }
 
-        /** Every row of the leaf ranges, whatever its window value (a row CDC moved out of the window differs too). */
-        Map<String, SideRow> leafRows(Connection connection, RangeLayout leaves) throws SQLException {
+        @Override
+        public Map<String, SideRow> leafRows(Connection connection, RangeLayout leaves) throws SQLException {
             SqlQuery query = new SqlQuery().sql("SELECT ");
             leaves.bucket(query, key(), leadingKey.formattedType());
-            query.sql(", " + Normalization.keyText(alias, keys) + ", " + Normalization.hash(row) + ", ");
+            query.sql(", " + keyText + ", " + hash + ", ");
             inWindow(query).sql(", ");
             changed(query).sql(" FROM " + table.quoted() + " " + alias + " WHERE true");
             leaves.restrict(query, key(), leadingKey.formattedType());
             Map<String, SideRow> rows = new HashMap<>();
-            query.list(connection, r -> rows.put(r.getString(2), new SideRow(r.getInt(1), r.getInt(3), r.getBoolean(4), r.getBoolean(5))));
+            query.list(connection, r -> rows.put(r.getString(2), new SideRow(r.getInt(1), r.getLong(3), r.getBoolean(4), r.getBoolean(5))));
             return rows;
         }
 
-        /** The compared values of the keys' rows, as text, in column order. */
-        Map<String, List<String>> values(Connection connection, RangeLayout leaves, Set<String> wanted) throws SQLException {
-            SqlQuery query = new SqlQuery().sql("SELECT " + Normalization.keyText(alias, keys) + ", ARRAY[" + String.join(", ", values) + "]::text[] FROM "
+        @Override
+        public Map<String, List<String>> values(Connection connection, RangeLayout leaves, Set<String> wanted) throws SQLException {
+            SqlQuery query = new SqlQuery().sql("SELECT " + keyText + ", ARRAY[" + String.join(", ", values) + "]::text[] FROM "
                     + table.quoted() + " " + alias + " WHERE true");
             leaves.restrict(query, key(), leadingKey.formattedType());
             Map<String, List<String>> rows = new HashMap<>();
             query.list(connection, r -> {
                 String key = r.getString(1);
-                // NULL values stay null: a value against none is a difference
                 return wanted.contains(key) ? rows.put(key, Arrays.asList((String[]) r.getArray(2).getArray())) : null;
             });
             return rows;
         }
     }
 
+    /** An Oracle source, by canonical text: {@link OracleSql}'s queries, whose rows between many ranges come in gaps' buckets. */
+    private static final class OracleSide implements Side {
+        final OracleSql sql;
+        final int columns;
+
+        OracleSide(OracleSql sql, int columns) {
+            this.sql = sql;
+            this.columns = columns;
+        }
+
+        @Override
+        public Map<Integer, long[]> digest(Connection connection, RangeLayout layout, boolean restricted) throws SQLException {
+            // always restricted to the laid-out ranges, which is every row for the first pass's covering layout
+            Map<Integer, long[]> digests = new HashMap<>();
+            sql.digest(layout).list(connection, r -> layout.ranges().containsKey(r.getInt(1))
+                    ? digests.put(r.getInt(1), new long[] {r.getLong(2), r.getLong(3), r.getLong(4)}) : null);
+            return digests;
+        }
+
+        @Override
+        public Map<String, SideRow> leafRows(Connection connection, RangeLayout leaves) throws SQLException {
+            Map<String, SideRow> rows = new HashMap<>();
+            sql.leafRows(leaves).list(connection, r -> {
+                if (!leaves.ranges().containsKey(r.getInt(1))) {
+                    return null;
+                }
+                boolean changed = r.getInt(5) == 1;
+                // a changed row's window membership is not read: it is in flight whatever it is
+                return rows.put(r.getString(2), new SideRow(r.getInt(1), r.getLong(3), r.getInt(4) == 1 || changed, changed));
+            });
+            return rows;
+        }
+
+        @Override
+        public Map<String, List<String>> values(Connection connection, RangeLayout leaves, Set<String> wanted) throws SQLException {
+            Map<String, List<String>> rows = new HashMap<>();
+            sql.leafValues(leaves).list(connection, r -> {
+                String key = r.getString(2);
+                if (!leaves.ranges().containsKey(r.getInt(1)) || !wanted.contains(key)) {
+                    return null;
+                }
+                List<String> values = new ArrayList<>();
+                for (int i = 0; i < columns; i++) {
+                    values.add(r.getString(3 + i));
+                }
+                return rows.put(key, values);
+            });
+            return rows;
+        }
+    }
+
     /** A row of a leaf range: its range, hash, whether it is in the window, whether it changed after the run started. */
-    private record SideRow(int bucket, int hash, boolean inWindow, boolean changed) {
+    private record SideRow(int bucket, long hash, boolean inWindow, boolean changed) {
     }
 
     /** Keys that differ per kind, the keys in flight, and which leaf ranges hold the differing keys. */
@@ -180,7 +253,7 @@ final class ValidateOnlyChecks implements RangeComparison {
     private final long snapshotNanos;
     private final CheckSettings settings;
     private final List<String> columnNames = new ArrayList<>();
-    private final Side productionSide;
+    private final PostgresSide productionSide;
     private final Side sourceSide;
 
     /**
@@ -189,10 +262,11 @@ final class ValidateOnlyChecks implements RangeComparison {
      * @param keyColumns  production's key columns, in key order
      * @param startedAt   when the run took its leases: rows changed at or after it are in flight
      * @param snapshotNanos {@link System#nanoTime()} when the snapshots were taken: the confirm delay runs from then
+     * @param dialect     how the source is read: PostgreSQL by typed values, or by canonical text (Oracle)
      */
     ValidateOnlyChecks(Connection production, Connection source, Reconnect reconnect, Relation productionTable, Relation sourceTable,
                        List<String> keyColumns, Optional<String> windowColumn, Optional<WindowFilter> window, Instant startedAt,
-                       long snapshotNanos, CheckSettings settings) {
+                       long snapshotNanos, CheckSettings settings, SourceChecks.Dialect dialect) {
         if (keyColumns.isEmpty()) {
             throw new InvalidRunException(productionTable + ": no key columns");
         }
@@ -214,8 +288,22 @@ final class ValidateOnlyChecks implements RangeComparison {
                 columnNames.add(column.name());
             });
         }
-        this.productionSide = new Side(productionTable, "p", productionColumns, sourceColumns);
-        this.sourceSide = new Side(sourceTable, "o", sourceColumns, productionColumns);
+        if (dialect == SourceChecks.Dialect.POSTGRES) {
+            this.productionSide = new PostgresSide(productionTable, "p", productionColumns, sourceColumns, Optional.empty());
+            this.sourceSide = new PostgresSide(sourceTable, "o", sourceColumns, productionColumns, Optional.empty());
+            return;
+        }
+        // across engines both sides render one canonical text per value (CanonicalForm) and hash it
+        CanonicalForm.Row row = CanonicalForm.Row.of(sourceColumns, dialect == SourceChecks.Dialect.ORACLE ? OracleSql::type : PostgresCanonical::type,
+                productionColumns);
+        this.productionSide = new PostgresSide(productionTable, "p", productionColumns, sourceColumns, Optional.of(row));
+        if (dialect == SourceChecks.Dialect.ORACLE) {
+            List<Column> sourceKeys = keyColumns.stream().map(k -> column(sourceTable, k)).toList();
+            this.sourceSide = new OracleSide(new OracleSql(sourceTable, sourceKeys, windowColumn.map(w -> column(sourceTable, w)), this.window,
+                    Optional.of(startedAt), row), sourceColumns.size());
+        } else {
+            this.sourceSide = new PostgresSide(sourceTable, "o", sourceColumns, productionColumns, Optional.of(row));
+        }
     }
 
     private static Column column(Relation table, String name) {

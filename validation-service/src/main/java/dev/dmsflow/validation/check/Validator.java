@@ -161,14 +161,14 @@ public final class Validator {
             }
         };
         try (Connection db = snapshot(database); Connection src = snapshot(source.get())) {
-            if (OracleSql.isOracle(src)) {
-                // its SQL is PostgreSQL's; only the SOURCE check of a load compares an Oracle source (by canonical text)
-                throw new InvalidRunException("a validate-only run needs a PostgreSQL source; the configured source is Oracle");
-            }
+            SourceChecks.Dialect dialect = OracleSql.isOracle(src) ? SourceChecks.Dialect.ORACLE
+                    : canonicalText ? SourceChecks.Dialect.POSTGRES_CANONICAL : SourceChecks.Dialect.POSTGRES;
             Long snapshotNanos = null;
             for (TableRef ref : run.getTables()) {
                 Relation production = DatabaseCatalog.require(db, "production table of " + ref.getName(), ref.getTargetSchema(), ref.getTargetTable());
-                Relation sourceTable = DatabaseCatalog.requireFoldingCase(src, "source table of " + ref.getName(), ref.getSourceSchema(), ref.getSourceTable());
+                String role = "source table of " + ref.getName();
+                Relation sourceTable = dialect == SourceChecks.Dialect.ORACLE ? OracleSql.relation(src, role, ref.getSourceSchema(), ref.getSourceTable())
+                        : DatabaseCatalog.requireFoldingCase(src, role, ref.getSourceSchema(), ref.getSourceTable());
                 if (snapshotNanos == null) {
                     // the first reads took the snapshots: the confirm delay runs from here, never from before them
                     snapshotNanos = System.nanoTime();
@@ -177,7 +177,7 @@ public final class Validator {
                 Optional<String> windowColumn = Optional.ofNullable(ref.getWindowColumn());
                 windowColumn.ifPresent(production::column);
                 results.addAll(new ValidateOnlyChecks(db, src, reconnect, production, sourceTable, ref.getKeyColumns(), windowColumn, window,
-                        run.getStartedAt(), snapshotNanos, replicated.test(ref.getName()) ? settings : settings.withoutConfirmDelay())
+                        run.getStartedAt(), snapshotNanos, replicated.test(ref.getName()) ? settings : settings.withoutConfirmDelay(), dialect)
                         .run(ref.getName(), estimatedRows(db, production)));
             }
             db.commit();

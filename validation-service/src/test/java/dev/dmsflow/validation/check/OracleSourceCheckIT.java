@@ -5,18 +5,27 @@ import static dev.dmsflow.validation.check.OrdersFixture.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dmsflow.contracts.event.CheckResult;
+import dev.dmsflow.contracts.event.EventHeader;
 import dev.dmsflow.contracts.event.MergeCompleted;
+import dev.dmsflow.contracts.event.TableRef;
+import dev.dmsflow.contracts.event.TaskKind;
+import dev.dmsflow.contracts.event.TimeWindow;
+import dev.dmsflow.contracts.event.ValidationRequested;
 import dev.dmsflow.validation.check.CanonicalExamples.Example;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -113,6 +122,18 @@ class OracleSourceCheckIT {
         assertThat(changed.getPassed()).isFalse();
         assertThat(changed.getSampleKeys()).containsExactly("1501");
         assertThat(changed.getExpected()).isEqualTo("2000");
+
+        // a validate-only run: the Oracle window against production's, the changed note named by key and column
+        TableRef table = TableRef.newBuilder(orders.tableRef()).setSourceSchema("APP").build();
+        Map<String, CheckResult> validateOnly = new HashMap<>();
+        validator.validateOnly(ValidationRequested.newBuilder()
+                .setHeader(new EventHeader(UUID.randomUUID().toString(), "oracle-validate-only", Instant.now(), "dms-controller-service", 1))
+                .setKind(TaskKind.VALIDATE_ONLY).setWindow(new TimeWindow(OrdersFixture.FROM, OrdersFixture.TO)).setTables(List.of(table))
+                .setStartedAt(OrdersFixture.LOAD_STARTED).build()).forEach(r -> validateOnly.put(r.result().getCheck(), r.result()));
+        assertThat(validateOnly.get("SOURCE_COUNT").getExpected()).isEqualTo("2000");
+        assertThat(validateOnly.get("MISSING").getPassed()).isTrue();
+        assertThat(validateOnly.get("EXTRA").getPassed()).isTrue();
+        assertThat(validateOnly.get("CONTENTS").getDifferences()).extracting(d -> d.getKey() + " " + d.getColumns()).containsExactly("1501 [note]");
     }
 
     private static CheckResult sourceCheck(Validator validator, OrdersFixture orders) throws SQLException {

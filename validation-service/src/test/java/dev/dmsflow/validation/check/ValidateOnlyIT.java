@@ -153,6 +153,28 @@ class ValidateOnlyIT {
     }
 
     @Test
+    void acrossEnginesByCanonicalTextAsAgainstAnOracleSourceTheSameKeysAndColumnsAreReported() throws SQLException {
+        execute(db1(), "UPDATE " + orders.production() + " SET amount = amount + 0.01 WHERE order_id = 101",
+                "UPDATE " + orders.production() + " SET created_at = created_at + interval '1 second' WHERE order_id = 107",
+                "DELETE FROM " + orders.production() + " WHERE order_id = 301");
+        execute(source(), "DELETE FROM " + orders.sourceTable() + " WHERE order_id = 201",
+                // the same contents in another representation: equal canonical text
+                "UPDATE " + orders.sourceTable() + " SET code = 'c1   ' WHERE order_id = 111");
+
+        // the cross-engine path (OracleSql on an Oracle source, PostgresCanonical here) with a PostgreSQL source
+        Map<String, CheckReport> checks = byCheck(new Validator(db1(), Optional.of(source()), name -> Optional.empty(), SETTINGS, true)
+                .validateOnly(request("canonical", true)));
+
+        assertThat(checks.get("MISSING").result().getSampleKeys()).containsExactly("301");
+        assertThat(checks.get("EXTRA").result().getSampleKeys()).containsExactly("201");
+        assertThat(checks.get("CONTENTS").result().getDifferences()).extracting(d -> d.getKey() + " " + d.getColumns())
+                .containsExactly("101 [amount]", "107 [created_at]");
+        assertThat(checks.get("CONTENTS").values()).filteredOn(v -> v.key().equals("101")).singleElement()
+                .satisfies(v -> assertThat(v.source() + " -> " + v.production()).isEqualTo("25.25 -> 25.26"));
+        assertThat(checks.get("SOURCE_COUNT").result().getExpected()).isEqualTo("1999");
+    }
+
+    @Test
     void aWholeTableRunComparesRowsOfEveryWindowValueNullIncluded() throws SQLException {
         execute(db1(), "UPDATE " + orders.production() + " SET updated_at = NULL WHERE order_id IN (400, 401)",
                 "UPDATE " + orders.production() + " SET note = 'planted' WHERE order_id = 402");
@@ -189,8 +211,8 @@ class ValidateOnlyIT {
             Relation production = DatabaseCatalog.require(db, "production", "vov_production", "orders");
             Relation sourceTable = DatabaseCatalog.require(src, "source", "vov_source", "orders");
             reports = new ValidateOnlyChecks(db, src, cdcCatchesUp, production, sourceTable, List.of("order_id"), Optional.of("updated_at"),
-                    Optional.of(new WindowFilter(OrdersFixture.FROM, OrdersFixture.TO)), OrdersFixture.LOAD_STARTED, System.nanoTime(), confirming)
-                    .run("orders", 4000);
+                    Optional.of(new WindowFilter(OrdersFixture.FROM, OrdersFixture.TO)), OrdersFixture.LOAD_STARTED, System.nanoTime(), confirming,
+                    SourceChecks.Dialect.POSTGRES).run("orders", 4000);
         }
 
         Map<String, CheckReport> checks = byCheck(reports);

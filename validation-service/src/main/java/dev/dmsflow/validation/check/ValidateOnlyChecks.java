@@ -30,7 +30,8 @@ import java.util.concurrent.Executors;
  * A validate-only run's checks of one table: the source's window against production's, across databases, by digests
  * only (nothing is staged or written). Per key range both sides' rows and the sum of their normalised-row hashes
  * ({@link Normalization}, columns paired by name ignoring case), computed in both databases at once; mismatching ranges
- * bisected to leaf ranges whose rows are read key by key and classified: MISSING (the source's row is not in
+ * bisected to leaf ranges whose rows are read key by key and classified. An Oracle source is read by canonical text
+ * ({@link OracleSql} there, {@link PostgresCanonical} on production), as the SOURCE check reads it. Classes: MISSING (the source's row is not in
  * production), EXTRA (production's row is not in the source), CONTENTS (both hold the key, the rows differ; the
  * columns that differ are named).
  *

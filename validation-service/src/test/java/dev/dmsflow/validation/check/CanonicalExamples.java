@@ -3,6 +3,10 @@ package dev.dmsflow.validation.check;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -132,5 +136,17 @@ final class CanonicalExamples {
             hex.append(String.format("%02x", (i * 7) % 256));
         }
         return hex.toString();
+    }
+
+    /** The first row of {@code sql}'s answer, each column as text: how both databases render the examples. */
+    static List<String> firstRow(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            List<String> values = new ArrayList<>();
+            for (int i = 1; i <= row.getMetaData().getColumnCount(); i++) {
+                values.add(row.getString(i));
+            }
+            return values;
+        }
     }
 }

@@ -13,9 +13,7 @@ import dev.dmsflow.contracts.event.TimeWindow;
 import dev.dmsflow.contracts.event.ValidationRequested;
 import dev.dmsflow.validation.check.CanonicalExamples.Example;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,12 +82,12 @@ class OracleSourceCheckIT {
                 rendered.add(OracleSql.value("o." + Normalization.quote(column.name()), column,
                         CanonicalExamples.form(example, postgresTable.column(example.name()))));
             }
-            List<String> actual = single(source, "SELECT " + String.join(", ", rendered) + " FROM EXAMPLES o");
+            List<String> actual = CanonicalExamples.firstRow(source, "SELECT " + String.join(", ", rendered) + " FROM EXAMPLES o");
 
             assertThat(actual).containsExactlyElementsOf(CanonicalExamples.ALL.stream().map(Example::expected).toList());
 
             List<String> values = List.of("'1.5'", "NULL", "'ab'", "NULL");
-            assertThat(single(source, "SELECT " + OracleSql.rowHash(values, List.of(List.of(0, 1, 2))) + ", "
+            assertThat(CanonicalExamples.firstRow(source, "SELECT " + OracleSql.rowHash(values, List.of(List.of(0, 1, 2))) + ", "
                     + OracleSql.rowHash(values, List.of(List.of(3))) + ", "
                     + OracleSql.rowHash(values, List.of(List.of(0, 1), List.of(2), List.of(3))) + " FROM DUAL")).containsExactly(
                     Long.toString(CanonicalExamples.rowHash(List.of(Arrays.asList("1.5", null, "ab")))),
@@ -140,16 +138,5 @@ class OracleSourceCheckIT {
         MergeCompleted run = orders.merged("oracle");
         run.getTables().get(0).getTable().setSourceSchema("APP");
         return validator.validate(run).stream().filter(r -> r.getCheck().equals(CheckNames.SOURCE)).findFirst().orElseThrow();
-    }
-
-    private static List<String> single(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
-            row.next();
-            List<String> values = new ArrayList<>();
-            for (int i = 1; i <= row.getMetaData().getColumnCount(); i++) {
-                values.add(row.getString(i));
-            }
-            return values;
-        }
     }
 }

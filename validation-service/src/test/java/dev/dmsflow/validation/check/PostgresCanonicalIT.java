@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dmsflow.validation.check.CanonicalExamples.Example;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,7 +33,7 @@ class PostgresCanonicalIT {
                 Column column = table.column(example.name());
                 rendered.add(PostgresCanonical.value("e." + Normalization.quote(column.name()), column, CanonicalExamples.form(example, column)));
             }
-            List<String> actual = single(connection, "SELECT " + String.join(", ", rendered) + " FROM canon.examples e");
+            List<String> actual = CanonicalExamples.firstRow(connection, "SELECT " + String.join(", ", rendered) + " FROM canon.examples e");
 
             assertThat(actual).containsExactlyElementsOf(CanonicalExamples.ALL.stream().map(Example::expected).toList());
         }
@@ -45,7 +43,7 @@ class PostgresCanonicalIT {
     void rowHashesAreTheMd5OfTheGroupsTexts() throws SQLException {
         List<String> values = List.of("'1.5'", "NULL::text", "'ab'", "NULL::text");
         try (Connection connection = db1().getConnection()) {
-            List<String> hashes = single(connection, "SELECT "
+            List<String> hashes = CanonicalExamples.firstRow(connection, "SELECT "
                     + PostgresCanonical.rowHash(values, List.of(List.of(0, 1, 2))) + ", "
                     + PostgresCanonical.rowHash(values, List.of(List.of(3))) + ", "
                     + PostgresCanonical.rowHash(values, List.of(List.of(0, 1), List.of(2), List.of(3))));
@@ -55,18 +53,7 @@ class PostgresCanonicalIT {
                     Long.toString(CanonicalExamples.rowHash(List.of(Arrays.asList((String) null)))),
                     Long.toString(CanonicalExamples.rowHash(List.of(Arrays.asList("1.5", null), List.of("ab"), Arrays.asList((String) null)))));
             // a hash above 2^31 stays positive: 32 bits read as an unsigned number
-            assertThat(single(connection, "SELECT ('x' || 'ffffffff')::bit(32)::bigint")).containsExactly("4294967295");
-        }
-    }
-
-    private static List<String> single(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
-            row.next();
-            List<String> values = new ArrayList<>();
-            for (int i = 1; i <= row.getMetaData().getColumnCount(); i++) {
-                values.add(row.getString(i));
-            }
-            return values;
+            assertThat(CanonicalExamples.firstRow(connection, "SELECT ('x' || 'ffffffff')::bit(32)::bigint")).containsExactly("4294967295");
         }
     }
 }

@@ -88,15 +88,15 @@ class RunResilienceIT {
         template.send(Topics.TASK_REQUESTED, requestId, request(requestId, TaskKind.TIME_WINDOW_RELOAD, JANUARY, "orders"));
         await().atMost(Duration.ofSeconds(30)).until(() -> "RUNNING".equals(status(jdbc, requestId)));
 
-        // 8, not 9: a poll that lands while WireMock swaps the stubs may get an error of its own
-        List<ResponseDefinitionBuilder> answers = new ArrayList<>(unavailable(8));
+        // 6, not 9: polls that land while WireMock swaps the stubs get errors of their own (up to 3 seen on a busy machine)
+        List<ResponseDefinitionBuilder> answers = new ArrayList<>(unavailable(6));
         answers.add(DmsStub.described(task.identifier(), task.arn(), "full-load", "running", 60));
-        answers.addAll(unavailable(8));
+        answers.addAll(unavailable(6));
         dms.describeAnswers(task.arn(), answers);
         int before = dms.requests("DescribeReplicationTasks").size();
 
-        // 16 errors in all, never 10 in a row, then the plain answer again (counted from after the answers were set)
-        await().atMost(Duration.ofSeconds(30)).until(() -> dms.requests("DescribeReplicationTasks").size() >= before + 19);
+        // 12 errors in all, never 10 in a row, then the plain answer again (counted from after the answers were set)
+        await().atMost(Duration.ofSeconds(30)).until(() -> dms.requests("DescribeReplicationTasks").size() >= before + 15);
         assertThat(status(jdbc, requestId)).isEqualTo("RUNNING");
         assertThat(jdbc.queryForObject("SELECT engine_errors FROM dms_controller.runs WHERE request_id = ?", Integer.class, requestId)).isZero();
         assertThat(topics.settle(requestId, TaskFailed.class, Duration.ofMillis(500))).isEmpty();

@@ -80,9 +80,16 @@ public final class KeyRanges {
         String key = table.getKeyColumns().get(0);
         String windowColumn = window == null ? null : table.getWindowColumn();
         Map<String, String[]> types = new LinkedHashMap<>();
+        // the whole table's rows as the planner reckons them (its rows per page times the pages it has now): a window
+        // holds no more, so a small table needs no estimate of its window; -1 when never analyzed (estimated below)
+        double tableRows = -1;
         try (PreparedStatement query = connection.prepareStatement("""
-                SELECT a.attname, t.typcategory, t.typname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+                SELECT a.attname, t.typcategory, t.typname, format_type(a.atttypid, a.atttypmod),
+                       CASE WHEN c.relpages > 0 AND c.reltuples > 0
+                            THEN c.reltuples / c.relpages * (pg_relation_size(c.oid) / current_setting('block_size')::int) ELSE -1 END
+                  FROM pg_attribute a
                   JOIN pg_type t ON t.oid = a.atttypid
+                  JOIN pg_class c ON c.oid = a.attrelid
                  WHERE a.attrelid = to_regclass(format('%I.%I', ?, ?)) AND a.attnum > 0 AND NOT a.attisdropped AND a.attname IN (?, ?)""")) {
             query.setString(1, table.getTargetSchema());
             query.setString(2, table.getTargetTable());
@@ -91,11 +98,13 @@ public final class KeyRanges {
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
                     types.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3), rs.getString(4)});
+                    tableRows = rs.getDouble(5);
                 }
             }
         }
         String[] keyType = types.get(key);
-        if (keyType == null || (windowColumn != null && !types.containsKey(windowColumn))) {
+        if (keyType == null || (windowColumn != null && !types.containsKey(windowColumn))
+                || (tableRows >= 0 && properties.segments((long) tableRows) < 2)) {
             return List.of();
         }
         boolean text = keyType[0].equals("S");

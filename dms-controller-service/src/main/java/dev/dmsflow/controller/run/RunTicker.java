@@ -1,6 +1,8 @@
 package dev.dmsflow.controller.run;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -50,13 +52,16 @@ public final class RunTicker implements SmartLifecycle {
      * A local task ended: its run completes at once, from the ending thread, without a tick's lease and start queries
      * before it (under load they held a finished load back by hundreds of milliseconds). The thread never waits for the
      * tick lock (a shutdown holds it while it waits for this very thread to end): when a tick or the store is busy or
-     * failing, the next tick does it.
+     * failing, the next tick does it. The completion runs on this thread, as a step would (a shutdown waits for it as
+     * for the step threads: it waits for the loading threads).
      */
     void taskEnded(String taskId) {
-        ExecutorService running = steps;
+        List<Runnable> completions = new ArrayList<>();
         try {
-            if (running != null && instance.tryTick(() -> coordinator.completeEnded(step -> running.execute(() -> logged(step)),
-                    Set.of(taskId)))) {
+            if (steps != null && instance.tryTick(() -> coordinator.completeEnded(completions::add, Set.of(taskId)))) {
+                // on this thread, whose load is done, after the tick lock is given back: when loads end while others
+                // start, the step threads are busy creating tasks, and a finished load waited behind them
+                completions.forEach(RunTicker::logged);
                 return;
             }
         } catch (RuntimeException e) {

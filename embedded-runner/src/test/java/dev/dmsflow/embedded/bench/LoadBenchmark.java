@@ -136,7 +136,9 @@ public final class LoadBenchmark {
             long servicesStarted = System.nanoTime();
             // with a consumer per partition, a record waits only for the one before it on its partition, which the
             // overheads below take out; a consumer holding two partitions would make one run wait for another unseen
-            Map<String, Object> settings = Map.of("spring.kafka.listener.concurrency", options.get("concurrency"));
+            // and as many partitions as a group has consumers: with fewer, consumers idle while records queue on the rest
+            Map<String, Object> settings = Map.of("spring.kafka.listener.concurrency", options.get("concurrency"),
+                    "dmsflow.kafka.partitions", options.get("concurrency") * options.get("instances"));
             try (ServiceInstances services = ServiceInstances.start(infrastructure, data.catalog(), options.get("instances"), settings);
                  EventLog events = new EventLog(infrastructure.kafkaBootstrapServers())) {
                 awaitStableGroups(infrastructure.kafkaBootstrapServers(), options.get("instances") * options.get("concurrency"));
@@ -337,7 +339,8 @@ public final class LoadBenchmark {
         List<Long> endToEnd = passed.stream().map(r -> millis(publishedAt(r.requested()), publishedAt(r.outcome()))).toList();
         Map<String, Instant> checkedAt = stagingChecks(db1);
         Map<String, List<Long>> overheads = new LinkedHashMap<>();
-        overheads.put("load", passed.stream().map(r -> millis(loadReady(r, runs.values()), publishedAt(r.loaded()))
+        Map<String, ControllerTimes> controllerTimes = controllerTimes(db1);
+        overheads.put("load", passed.stream().map(r -> millis(loadReady(r, runs.values(), controllerTimes), publishedAt(r.loaded()))
                 - millis(r.loadStart(), r.loadEnd())).toList());
         overheads.put("staging", passed.stream().filter(r -> checkedAt.containsKey(r.requestId()))
                 .map(r -> millis(ready(r, Run::loaded, Run::staged, runs.values()), checkedAt.get(r.requestId()))).toList());
@@ -357,10 +360,11 @@ public final class LoadBenchmark {
                 percentile(values, 95), percentile(values, 50), values.stream().mapToLong(Long::longValue).max().orElse(0), values.size()));
         // where the load's overhead lies: before its copy began (request, lease, task start) or after it ended (noticed, published)
         System.out.printf("  load before the copy p50/p95 ms: %d/%d, after it: %d/%d%n",
-                percentile(passed.stream().map(r -> millis(loadReady(r, runs.values()), r.loadStart())).toList(), 50),
-                percentile(passed.stream().map(r -> millis(loadReady(r, runs.values()), r.loadStart())).toList(), 95),
+                percentile(passed.stream().map(r -> millis(loadReady(r, runs.values(), controllerTimes), r.loadStart())).toList(), 50),
+                percentile(passed.stream().map(r -> millis(loadReady(r, runs.values(), controllerTimes), r.loadStart())).toList(), 95),
                 percentile(passed.stream().map(r -> millis(r.loadEnd(), publishedAt(r.loaded()))).toList(), 50),
                 percentile(passed.stream().map(r -> millis(r.loadEnd(), publishedAt(r.loaded()))).toList(), 95));
+        loadBreakdown(passed, runs.values(), controllerTimes);
         long acceptedRuns = IntStream.range(0, plan.size()).filter(i -> !plan.get(i).duplicate() && statuses.get(i) == 202).count();
         System.out.printf("runs without an outcome: %d, outcome events beyond one per run: %d, dead letters: %d, stage SQL (ms, sum over runs): merge %d, validation %d%n",
                 acceptedRuns - runs.size(), extraOutcomes, events.deadLetters().size(),
@@ -373,11 +377,22 @@ public final class LoadBenchmark {
     }
 
     /**
-     * When the run could start loading: its request, or the latest outcome of another run on one of its tables that
+     * When the run could start loading: its request's publication, or when the controller was done with the request
+     * before it on the same partition (recorded it), or the latest outcome of another run on one of its tables that
      * ended before its load began (the lease it waited for).
      */
-    private static Instant loadReady(Run run, Collection<Run> all) {
+    private static Instant loadReady(Run run, Collection<Run> all, Map<String, ControllerTimes> times) {
         Instant ready = publishedAt(run.requested());
+        Instant recorded = times.containsKey(run.requestId()) ? times.get(run.requestId()).recorded() : ready;
+        for (Run other : all) {
+            EventLog.Entry otherRequest = other.requested();
+            ControllerTimes otherTimes = times.get(other.requestId());
+            if (other != run && otherTimes != null && otherRequest.partition() == run.requested().partition()
+                    && otherRequest.offset() < run.requested().offset() && otherTimes.recorded().isAfter(ready)
+                    && otherTimes.recorded().isBefore(recorded)) {
+                ready = otherTimes.recorded();
+            }
+        }
         for (Run other : all) {
             if (other != run && other.loaded() != null && !Collections.disjoint(other.tables(), run.tables())
                     && publishedAt(other.outcome()).isBefore(run.loadStart()) && publishedAt(other.outcome()).isAfter(ready)) {
@@ -404,6 +419,57 @@ public final class LoadBenchmark {
             }
         }
         return ready;
+    }
+
+    /** A run in the controller's store: recorded as QUEUED, leased (null before), its outcome heard (null before). */
+    private record ControllerTimes(Instant recorded, Instant leased, Instant finished) {
+    }
+
+    private static Map<String, ControllerTimes> controllerTimes(JdbcTemplate db1) {
+        Map<String, ControllerTimes> times = new HashMap<>();
+        db1.query("SELECT request_id, created_at, started_at, finished_at FROM dms_controller.runs", rs -> {
+            times.put(rs.getString(1), new ControllerTimes(rs.getTimestamp(2).toInstant(), instant(rs.getTimestamp(3)), instant(rs.getTimestamp(4))));
+        });
+        return times;
+    }
+
+    private static Instant instant(java.sql.Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    /**
+     * The load's time before its copy, in the controller's steps (p50/p95): the request recorded as QUEUED (from its
+     * publication), the predecessor's outcome heard (its leases given back), the lease taken once it could be, the copy
+     * begun once leased.
+     */
+    private static void loadBreakdown(List<Run> passed, Collection<Run> all, Map<String, ControllerTimes> times) {
+        List<Long> recorded = new ArrayList<>();
+        List<Long> heard = new ArrayList<>();
+        List<Long> leased = new ArrayList<>();
+        List<Long> copying = new ArrayList<>();
+        for (Run run : passed) {
+            ControllerTimes own = times.get(run.requestId());
+            if (own == null || own.leased() == null) {
+                continue;
+            }
+            recorded.add(millis(publishedAt(run.requested()), own.recorded()));
+            Instant leasable = own.recorded();
+            for (Run other : all) {
+                ControllerTimes theirs = times.get(other.requestId());
+                if (other != run && theirs != null && theirs.finished() != null && !Collections.disjoint(other.tables(), run.tables())
+                        && theirs.finished().isBefore(own.leased()) && theirs.finished().isAfter(leasable)) {
+                    leasable = theirs.finished();
+                    if (publishedAt(other.outcome()).isBefore(theirs.finished())) {
+                        heard.add(millis(publishedAt(other.outcome()), theirs.finished()));
+                    }
+                }
+            }
+            leased.add(millis(leasable, own.leased()));
+            copying.add(millis(own.leased(), run.loadStart()));
+        }
+        System.out.printf("  load steps p50/p95 ms: request recorded %d/%d, outcome heard %d/%d, leased %d/%d, copy begun %d/%d%n",
+                percentile(recorded, 50), percentile(recorded, 95), percentile(heard, 50), percentile(heard, 95),
+                percentile(leased, 50), percentile(leased, 95), percentile(copying, 50), percentile(copying, 95));
     }
 
     /** schema-service's record of each check: checked_at is its transaction's start, where the check's SQL begins. */

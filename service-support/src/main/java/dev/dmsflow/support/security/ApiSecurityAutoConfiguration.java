@@ -24,6 +24,8 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
@@ -97,6 +99,16 @@ public class ApiSecurityAutoConfiguration {
             users.add(User.withUsername(user.name()).password(user.password()).authorities(Roles.authoritiesOf(user.roles())).build());
         }
         return new InMemoryUserDetailsManager(users);
+    }
+
+    /**
+     * The users' passwords are checked by their encoder id ({@code {bcrypt}}, {@code {noop}}, ...), and a match is
+     * remembered for {@code dmsflow.security.password-check-ttl} (see {@link RememberedPasswords}).
+     */
+    @Bean
+    PasswordEncoder dmsflowPasswordEncoder(ApiSecurityProperties properties) {
+        return new RememberedPasswords(PasswordEncoderFactories.createDelegatingPasswordEncoder(), properties.passwordCheckTtl(),
+                System::nanoTime);
     }
 
     /**

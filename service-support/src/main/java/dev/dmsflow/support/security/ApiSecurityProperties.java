@@ -1,5 +1,6 @@
 package dev.dmsflow.support.security;
 
+import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -11,9 +12,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param users HTTP Basic users, e.g. {@code dmsflow.security.users[0].name=ops}, {@code ...password={bcrypt}$2a$10$...},
  *              {@code ...roles=admin}
  * @param jwt   how a bearer token's claims map to a user when a JWT issuer or JWK set is configured
+ * @param passwordCheckTtl how long a user's password, once it matched, is taken as matching again without its
+ *              encoder's check (bcrypt costs ~80 ms of CPU per call by design); {@code 0s} checks every call
  */
 @ConfigurationProperties("dmsflow.security")
-public record ApiSecurityProperties(List<User> users, @DefaultValue Jwt jwt) {
+public record ApiSecurityProperties(List<User> users, @DefaultValue Jwt jwt, @DefaultValue("5m") Duration passwordCheckTtl) {
 
     public ApiSecurityProperties {
         users = users == null ? List.of() : List.copyOf(users);

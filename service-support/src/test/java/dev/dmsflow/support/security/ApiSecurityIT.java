@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -42,6 +43,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -134,6 +136,9 @@ class ApiSecurityIT {
     @LocalManagementPort
     int managementPort;
 
+    @Autowired
+    PasswordEncoder passwordEncoder;
+
     enum Caller {
         ANONYMOUS(null), READ(Roles.READ), RELOAD(Roles.RELOAD), ADMIN(Roles.ADMIN);
 
@@ -200,6 +205,18 @@ class ApiSecurityIT {
         HttpResponse<String> garbage = send(port, "GET", "/api/leases", "Bearer not-a-token");
         assertThat(garbage.statusCode()).isEqualTo(401);
         assertThat(garbage.body()).isEqualTo("{\"error\":\"the credentials or the token were not accepted\",\"status\":401}");
+    }
+
+    /** Each user's password is checked once (bcrypt for ops), then remembered; a wrong one after it is still refused. */
+    @Test
+    void aPasswordThatMatchedIsRememberedAndAWrongOneStillRefused() throws Exception {
+        assertThat(passwordEncoder).isInstanceOf(RememberedPasswords.class);
+        for (int i = 0; i < 3; i++) {
+            assertThat(send(port, "GET", "/api/leases", basic(Caller.ADMIN)).statusCode()).isEqualTo(200);
+        }
+        String wrongPassword = "Basic " + Base64.getEncoder().encodeToString(("ops:" + ADMIN_PASSWORD + "x").getBytes(StandardCharsets.UTF_8));
+        assertThat(send(port, "GET", "/api/leases", wrongPassword).statusCode()).isEqualTo(401);
+        assertThat(send(port, "GET", "/api/leases", basic(Caller.ADMIN)).statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *              {@code ...roles=admin}
  * @param jwt   how a bearer token's claims map to a user when a JWT issuer or JWK set is configured
  * @param passwordCheckTtl how long a user's password, once it matched, is taken as matching again without its
- *              encoder's check (bcrypt costs ~80 ms of CPU per call by design); {@code 0s} checks every call
+ *              encoder's check (bcrypt at cost 10 takes ~70 ms of CPU per call by design); {@code 0s} checks every call
  */
 @ConfigurationProperties("dmsflow.security")
 public record ApiSecurityProperties(List<User> users, @DefaultValue Jwt jwt, @DefaultValue("5m") Duration passwordCheckTtl) {

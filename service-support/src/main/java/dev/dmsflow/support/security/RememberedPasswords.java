@@ -14,7 +14,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 
 /**
  * Checks passwords as its delegate does, and remembers for a while the ones that matched. HTTP Basic sends the password
- * with every call, and bcrypt costs about 80 ms of CPU by design (Spring Security also re-encodes a {@code {noop}}
+ * with every call, and bcrypt (cost 10) takes about 70 ms of CPU by design (Spring Security also re-encodes a {@code {noop}}
  * user's password as bcrypt at its first login): a console polling the API, or a client posting a hundred reloads, kept
  * a core busy with password checks alone. A remembered match is an HMAC, under a key drawn at start and never stored,
  * of the encoded password and the one presented: neither appears in memory in the clear, a changed password (a new

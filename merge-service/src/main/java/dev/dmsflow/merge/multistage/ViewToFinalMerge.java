@@ -4,6 +4,8 @@ import static dev.dmsflow.contracts.catalog.Identifiers.quote;
 
 import dev.dmsflow.contracts.catalog.Identifiers;
 import dev.dmsflow.contracts.catalog.MultiStageDefinition;
+import dev.dmsflow.contracts.catalog.MultiStageDefinition.Side;
+import dev.dmsflow.contracts.catalog.MultiStageDefinition.ViewColumn;
 import dev.dmsflow.contracts.catalog.QualifiedName;
 import dev.dmsflow.contracts.event.TableRef;
 import dev.dmsflow.contracts.event.TimeWindow;
@@ -18,7 +20,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -30,6 +35,8 @@ import java.util.function.Function;
  * The sync trigger is installed or removed as the catalog says before the view is read (see {@link SyncTrigger#apply}).
  */
 public final class ViewToFinalMerge implements MergeStep {
+
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private final MultiStageDefinition definition;
     private final TableRef stagedTable;
@@ -75,6 +82,10 @@ public final class ViewToFinalMerge implements MergeStep {
         TableShape shape = shape(connection);
         new SyncTrigger(definition, shape, new QualifiedName(stagedTable.getStagingSchema(), stagedTable.getStagingTable())).apply(connection);
         boolean windowed = window != null && shape.windowColumn().isPresent();
+        Optional<MergeCounts> inserted = insertIntoFreshRange(connection, shape, windowed ? window : null);
+        if (inserted.isPresent()) {
+            return inserted.get();
+        }
         MergeCounts counts;
         try (PreparedStatement upsert = connection.prepareStatement(upsert(shape, windowed))) {
             if (windowed) {
@@ -87,6 +98,60 @@ public final class ViewToFinalMerge implements MergeStep {
             }
         }
         return counts;
+    }
+
+    /**
+     * A window whose keys the final table has none of yet (the usual first load of each window into a final table
+     * whose keys grow with time) needs neither the newest-per-key step nor ON CONFLICT, which together cost 1.5 × a
+     * plain INSERT: it is inserted as it is, under a savepoint. A key the view yields twice, or one another session
+     * inserted meanwhile, ends that INSERT with a unique violation; it is then undone and the upsert does the work, so
+     * the outcome is the upsert's either way. Decided on the staging table's whole key range (its key index answers
+     * it), which holds every key of the view, for a single-column key taken from the staging side; empty when the
+     * upsert is to do it.
+     */
+    private Optional<MergeCounts> insertIntoFreshRange(Connection connection, TableShape shape, TimeWindow window) throws SQLException {
+        Optional<String> stagedKey = shape.keyColumns().size() != 1 ? Optional.empty() : definition.view().columns().stream()
+                .filter(c -> c.from() == Side.STAGING && c.outputName().equals(shape.keyColumns().get(0))).map(ViewColumn::column).findFirst();
+        if (stagedKey.isEmpty() || connection.getAutoCommit()) {
+            return Optional.empty();
+        }
+        String staging = Identifiers.qualified(stagedTable.getStagingSchema(), stagedTable.getStagingTable());
+        String key = quote(shape.keyColumns().get(0));
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT EXISTS (SELECT 1 FROM " + shape.target().quoted() + " p WHERE p." + key
+                     + " >= (SELECT min(" + quote(stagedKey.get()) + ") FROM " + staging + ") AND p." + key
+                     + " <= (SELECT max(" + quote(stagedKey.get()) + ") FROM " + staging + "))")) {
+            rs.next();
+            if (rs.getBoolean(1)) {
+                return Optional.empty();
+            }
+        }
+        Savepoint savepoint = connection.setSavepoint();
+        try (PreparedStatement insert = connection.prepareStatement(plainInsert(shape, window != null))) {
+            if (window != null) {
+                WindowBound.bind(insert, 1, window.getFrom(), shape.windowColumnType());
+                WindowBound.bind(insert, 2, window.getTo(), shape.windowColumnType());
+            }
+            long rows = insert.executeLargeUpdate();
+            connection.releaseSavepoint(savepoint);
+            return Optional.of(MergeCounts.of(rows, rows, rows, 0));
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            connection.rollback(savepoint);
+            return Optional.empty();
+        }
+    }
+
+    /** {@code INSERT INTO final ... SELECT ... FROM view} (in the window), with no conflict handling. */
+    static String plainInsert(TableShape shape, boolean windowed) {
+        String columns = Identifiers.list(shape.columns(), Function.identity());
+        String filter = windowed
+                ? " WHERE s." + quote(shape.windowColumn().orElseThrow()) + " >= ? AND s." + quote(shape.windowColumn().orElseThrow()) + " < ?"
+                : "";
+        return "INSERT INTO " + shape.target().quoted() + " (" + columns + ")" + (shape.overridingSystemValue() ? " OVERRIDING SYSTEM VALUE" : "")
+                + " SELECT " + Identifiers.list(shape.columns(), c -> "s." + c) + " FROM " + shape.source().quoted() + " s" + filter;
     }
 
     TableShape shape(Connection connection) throws SQLException {

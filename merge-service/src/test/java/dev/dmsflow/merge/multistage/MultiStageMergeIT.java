@@ -235,6 +235,74 @@ class MultiStageMergeIT {
         assertThat(finalRows()).containsExactly("1:10.00:Ada (newer)", "2:22.00:Grace", "4:40.00:Ada (concurrent, newer)", "5:55.00:Grace");
     }
 
+    /** The first load of a window into a final table without its keys: inserted as the view has it, counted alike. */
+    @Test
+    void aWindowWhoseKeysTheFinalTableLacksIsInsertedAsTheViewHasIt() {
+        jdbc.update("INSERT INTO ms_staging.orders (order_id, customer_id, amount, updated_at) VALUES"
+                + " (1, 1, 11.00, '2026-01-10'), (2, 2, 22.00, '2026-01-10'), (3, 9, 33.00, '2026-01-10'), (4, 1, 44.00, '2026-02-10')");
+        // December's rows are there already, with keys below the staged ones
+        jdbc.update("INSERT INTO ms_target.orders_enriched (order_id, amount, updated_at, customer_name) VALUES (-1, 1.00, '2025-12-10', 'Ada')");
+        String requestId = newRequestId();
+
+        merger.onWindowStaged(multiStage(requestId));
+
+        // order 3 has no customer, order 4 is outside the window
+        assertThat(finalRows()).containsExactly("-1:1.00:Ada", "1:11.00:Ada", "2:22.00:Grace");
+        TableMergeResult result = topics.await(requestId, MergeCompleted.class, 1).get(0).getTables().get(0);
+        assertThat(List.of(result.getStagedRows(), result.getInserted(), result.getUpdated(), result.getSkippedStale(), result.getDuplicates()))
+                .containsExactly(2L, 2L, 0L, 0L, 0L);
+    }
+
+    /** A key the view yields twice ends the plain insert; the upsert then keeps the newest of the two. */
+    @Test
+    void aKeyTheViewYieldsTwiceIntoAFinalTableWithoutItsKeysKeepsTheNewest() {
+        jdbc.update("INSERT INTO ms_staging.orders (order_id, customer_id, amount, updated_at) VALUES"
+                + " (1, 1, 11.00, '2026-01-10'), (1, 1, 15.00, '2026-01-15'), (2, 2, 22.00, '2026-01-10')");
+        String requestId = newRequestId();
+
+        merger.onWindowStaged(multiStage(requestId));
+
+        assertThat(finalRows()).containsExactly("1:15.00:Ada", "2:22.00:Grace");
+        TableMergeResult result = topics.await(requestId, MergeCompleted.class, 1).get(0).getTables().get(0);
+        assertThat(List.of(result.getStagedRows(), result.getInserted(), result.getUpdated(), result.getDuplicates()))
+                .containsExactly(3L, 2L, 0L, 1L);
+    }
+
+    /** Into a final table without the window's keys, a concurrent insert of some of them still ends newer-wins. */
+    @Test
+    void aConcurrentInsertIntoAFinalTableWithoutTheWindowsKeysEndsNewerWins() throws Exception {
+        jdbc.update("INSERT INTO ms_staging.orders (order_id, customer_id, amount, updated_at) VALUES"
+                + " (1, 1, 11.00, '2026-01-10'), (2, 2, 22.00, '2026-01-10'), (4, 1, 44.00, '2026-01-10'), (5, 2, 55.00, '2026-01-15')");
+        MultiStageDefinition definition = catalog.multiStage("orders_enriched").orElseThrow();
+        ViewToFinalMerge step = new ViewToFinalMerge(definition, catalog.table("orders").orElseThrow().toTableRef(), 4, new TableShapes());
+
+        try (Connection other = infra.dataSource(Database.DB1).getConnection(); Statement statement = other.createStatement()) {
+            other.setAutoCommit(false);
+            statement.executeUpdate("INSERT INTO ms_target.orders_enriched (order_id, amount, updated_at, customer_name) VALUES"
+                    + " (4, 40.00, '2026-03-01', 'Ada (concurrent, newer)'), (5, 50.00, '2026-01-05', 'Grace (concurrent, older)')");
+            int otherPid = pid(other);
+            CompletableFuture<MergeCounts> merge = CompletableFuture.supplyAsync(() -> {
+                try (Connection connection = dataSource.getConnection()) {
+                    connection.setAutoCommit(false);
+                    MergeCounts counts = step.execute(connection, JANUARY);
+                    connection.commit();
+                    return counts;
+                } catch (SQLException e) {
+                    throw new CompletionException(e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(30)).until(() -> merge.isDone() || jdbc.queryForObject(
+                    "SELECT count(*) FROM pg_stat_activity WHERE ? = ANY (pg_blocking_pids(pid))", Integer.class, otherPid) > 0);
+            assertThat(merge).as("the merge waits for the concurrent insert").isNotDone();
+            other.commit();
+
+            MergeCounts counts = merge.get(30, TimeUnit.SECONDS);
+            assertThat(List.of(counts.staged(), counts.inserted(), counts.updated(), counts.skippedStale(), counts.duplicates()))
+                    .containsExactly(4L, 2L, 1L, 1L, 0L);
+        }
+        assertThat(finalRows()).containsExactly("1:11.00:Ada", "2:22.00:Grace", "4:40.00:Ada (concurrent, newer)", "5:55.00:Grace");
+    }
+
     @Test
     void theSyncTriggerIsRemovedCleanlyWhenTheCatalogNoLongerAsksForIt() throws Exception {
         merger.onWindowStaged(multiStage(newRequestId()));

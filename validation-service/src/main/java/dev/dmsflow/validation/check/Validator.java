@@ -11,20 +11,34 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs every check of a merged run. Each database is read in one REPEATABLE READ, read-only transaction, so all
  * checks and every bisection level see one snapshot while CDC keeps writing; the service never writes business tables.
  */
 public final class Validator {
+
+    private static final Logger log = LoggerFactory.getLogger(Validator.class);
+    /** Source checks run here, beside the production checks of the same table. */
+    private static final ExecutorService SOURCE_CHECKS = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "source-check");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final DataSource database;
     private final Optional<DataSource> source;
@@ -93,7 +107,9 @@ public final class Validator {
         }
         Optional<Instant> loadStartedAt = Optional.ofNullable(run.getLoadStartedAt());
         List<CheckReport> results = new ArrayList<>();
-        try (Connection db = snapshot(database); Connection src = source.isPresent() ? snapshot(source.get()) : null) {
+        // the source check reads staging on a connection of its own, beside the production checks
+        try (Connection db = snapshot(database); Connection src = source.isPresent() ? snapshot(source.get()) : null;
+             Connection stagingForSource = src != null && multiStage.isEmpty() ? snapshot(database) : null) {
             SourceChecks.Dialect dialect = src != null && OracleSql.isOracle(src) ? SourceChecks.Dialect.ORACLE
                     : canonicalText ? SourceChecks.Dialect.POSTGRES_CANONICAL : SourceChecks.Dialect.POSTGRES;
             for (TableMergeResult merged : run.getTables()) {
@@ -112,14 +128,37 @@ public final class Validator {
                     Relation sourceTable = dialect == SourceChecks.Dialect.ORACLE
                             ? OracleSql.relation(src, role, ref.getSourceSchema(), ref.getSourceTable())
                             : DatabaseCatalog.requireFoldingCase(src, role, ref.getSourceSchema(), ref.getSourceTable());
-                    sourceChecks = Optional.of(new SourceChecks(db, src, table, sourceTable, loadStartedAt, settings, dialect,
+                    sourceChecks = Optional.of(new SourceChecks(stagingForSource, src, table, sourceTable, loadStartedAt, settings, dialect,
                             (leaves, keys, keyText) -> presentNow(table, production, leaves, keys, keyText)));
                 }
-                results.addAll(new ProductionChecks(db, table, production, changes, multiStage.isPresent(), settings)
-                        .run(layout, expectedStaged, ref.getName(), sourceChecks.map(checks -> checks::present)));
-                ProductionChecks.outsideWindow(db, table, ref.getName(), settings.sampleKeys()).map(CheckReport::of).ifPresent(results::add);
-                if (sourceChecks.isPresent()) {
-                    results.add(sourceChecks.get().run(layout, ref.getName()));
+                long started = System.nanoTime();
+                // the source check (the source database and staging) runs on another thread beside the production
+                // checks (database 1): both databases work at once, as they can on different cores
+                Optional<CompletableFuture<CheckReport>> sourceCheck = sourceChecks.map(checks -> CompletableFuture.supplyAsync(() -> {
+                    try {
+                        CheckReport report = checks.run(layout, ref.getName());
+                        log.debug("Table {}: source check done after {} ms", ref.getName(), (System.nanoTime() - started) / 1_000_000);
+                        return report;
+                    } catch (SQLException e) {
+                        throw new CompletionException(e);
+                    }
+                }, SOURCE_CHECKS));
+                try {
+                    results.addAll(new ProductionChecks(db, table, production, changes, multiStage.isPresent(), settings)
+                            .run(layout, expectedStaged, ref.getName(), sourceChecks.map(checks -> keys -> {
+                                // the source connection is the source check's until it ends (only extra keys ask this)
+                                sourceCheck.orElseThrow().exceptionally(failure -> null).join();
+                                return checks.present(keys);
+                            })));
+                    ProductionChecks.outsideWindow(db, table, ref.getName(), settings.sampleKeys()).map(CheckReport::of).ifPresent(results::add);
+                } catch (SQLException | RuntimeException e) {
+                    // the source check ends before its connections close; the production checks' failure is the one reported
+                    sourceCheck.ifPresent(check -> check.exceptionally(failure -> null).join());
+                    throw e;
+                }
+                log.debug("Table {}: production checks done after {} ms", ref.getName(), (System.nanoTime() - started) / 1_000_000);
+                if (sourceCheck.isPresent()) {
+                    results.add(joined(sourceCheck.get()));
                 }
             }
             if (multiStage.isPresent()) {
@@ -129,8 +168,25 @@ public final class Validator {
             if (src != null) {
                 src.commit();
             }
+            if (stagingForSource != null) {
+                stagingForSource.commit();
+            }
         }
         return results;
+    }
+
+    private static CheckReport joined(CompletableFuture<CheckReport> check) throws SQLException {
+        try {
+            return check.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw e;
+        }
     }
 
     /**

@@ -95,6 +95,9 @@ class LoadVerifierIT {
         assertThat(staged.getWindow()).isEqualTo(JANUARY);
         assertThat(staged.getLoadStartedAt()).isEqualTo(load.getStartedAt());
         assertThat(staged.getTables().get(0).getTable()).isEqualTo(orders());
+        // the merge and validation that follow plan with what the load left in staging, not with older statistics
+        assertThat(jdbc.queryForObject("SELECT reltuples FROM pg_class WHERE oid = ?::regclass", Double.class, staging + ".orders"))
+                .isEqualTo(4.0);
     }
 
     @Test

@@ -91,20 +91,24 @@ final class RangeLayout {
 
     /**
      * Restricts a scan to the laid-out ranges: a few runs of adjacent ranges as key-range predicates, which an index on
-     * the key serves (bisection levels touch a few thousand rows, not the window); many as the bounds of them all and a
-     * lookup of each row's bucket in an array of booleans, one per bucket (constant time per row, where
-     * {@code = ANY(buckets)} would compare each row with every bucket).
+     * the key serves (bisection levels touch a few thousand rows, not the window). Many runs are grouped, consecutive
+     * ones together, into as many key ranges as there are predicates for, which the index still serves, and each row
+     * found is kept if its bucket is laid out: a lookup in an array of booleans, one per bucket (constant time per row,
+     * where {@code = ANY(buckets)} would compare each row with every bucket). Bounding all runs by one range instead
+     * read the whole window on every bisection level once CDC had changed rows in more than that many places.
      */
     SqlQuery restrict(SqlQuery query, String keyExpression, String keyType) {
         List<KeyRange> runs = runs();
         if (runs.size() > MAX_RANGE_PREDICATES) {
-            List<KeyRange> all = List.copyOf(ranges.values());
-            if (all.get(0).lo() != null) {
-                query.sql(" AND " + keyExpression).param(" >= ?::" + keyType, all.get(0).lo());
+            List<KeyRange> groups = new ArrayList<>();
+            for (int group = 0; group < MAX_RANGE_PREDICATES; group++) {
+                int first = group * runs.size() / MAX_RANGE_PREDICATES;
+                int end = (group + 1) * runs.size() / MAX_RANGE_PREDICATES;
+                if (first < end) {
+                    groups.add(new KeyRange(runs.get(first).lo(), runs.get(end - 1).hi()));
+                }
             }
-            if (all.get(all.size() - 1).hi() != null) {
-                query.sql(" AND " + keyExpression).param(" < ?::" + keyType, all.get(all.size() - 1).hi());
-            }
+            anyOf(query, groups, keyExpression, keyType);
             List<Boolean> laidOut = new ArrayList<>();
             for (int bucket = 0; bucket <= thresholds.size(); bucket++) {
                 laidOut.add(ranges.containsKey(bucket));
@@ -114,8 +118,13 @@ final class RangeLayout {
             // arrays are 1-based, buckets 0-based
             return query.sql(" + 1]");
         }
+        return anyOf(query, runs, keyExpression, keyType);
+    }
+
+    /** {@code AND (key in the first range OR key in the second ...)}, each range's bounds bound. */
+    private static SqlQuery anyOf(SqlQuery query, List<KeyRange> keyRanges, String keyExpression, String keyType) {
         query.sql(" AND (false");
-        for (KeyRange range : runs) {
+        for (KeyRange range : keyRanges) {
             query.sql(" OR (true");
             if (range.lo() != null) {
                 query.sql(" AND " + keyExpression).param(" >= ?::" + keyType, range.lo());

@@ -56,7 +56,7 @@ final class StagedTable {
 
     /**
      * Key ranges of about {@code bucketRows} staged rows each, from quantiles of the leading key. Large windows are
-     * sampled (block sampling, about 20 rows per range): the ranges only need to be of similar size, not exact.
+     * sampled (about 20 rows per range): the ranges only need to be of similar size, not exact.
      */
     RangeLayout initialLayout(Connection connection, long expectedRows, int bucketRows) throws SQLException {
         // a view (the multi-stage source) cannot be sampled: its thresholds come from all of its rows
@@ -76,8 +76,10 @@ final class StagedTable {
 
     /**
      * Key ranges of about {@code bucketRows} rows each of {@code from} ({@code <relation> <alias>}), from quantiles of
-     * {@code key}. Large windows are sampled when {@code sampleable} (block sampling, about 20 rows per range): the
-     * ranges only need to be of similar size, not exact.
+     * {@code key}. Large windows are sampled when {@code sampleable} (about 20 rows per range): the ranges only need
+     * to be of similar size, not exact. Rows are sampled one by one (BERNOULLI), which reads every page: a sample of
+     * whole pages (SYSTEM) holds runs of adjacent keys, and its quantiles made a few hundred ranges of thousands of rows
+     * between thousands of ranges of a few, so that CDC's changes in a few places made bisection read half the window.
      */
     static RangeLayout quantileLayout(Connection connection, String from, String key, Sampleable sampleable, Where where, long expectedRows,
                                       int bucketRows) throws SQLException {
@@ -93,7 +95,7 @@ final class StagedTable {
         SqlQuery query = new SqlQuery().param("SELECT percentile_disc(?::float8[]) WITHIN GROUP (ORDER BY " + key + ")::text[] FROM " + from,
                 new SqlQuery.DoubleArray(fractions));
         if (percent < 100.0 && sampleable.sampleable()) {
-            query.param(" TABLESAMPLE SYSTEM (?::real)", percent);
+            query.param(" TABLESAMPLE BERNOULLI (?::real)", percent);
         }
         where.where(query);
         String[] points = query.single(connection, row -> row.getArray(1) == null ? new String[0] : (String[]) row.getArray(1).getArray());

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Where to split a large window into key-range segments (DMS {@code parallel-load} of type {@code ranges}). The
  * controller cannot read the source when DMS loads it, but production mirrors it: the planner's estimate of the
  * window's rows in the production table decides whether, and into how many segments, a table is split, and the
- * quantiles of its leading key within the window ({@code percentile_disc}) are the boundaries. Production lags the
+ * quantiles of its leading key within the window ({@code percentile_disc} over a page sample of about 100,000 of the
+ * window's rows) are the boundaries. Production lags the
  * source by at most what this window brings, so the segments come out roughly, not exactly, even: each row still
  * belongs to exactly one segment, whatever the boundaries.
  *
@@ -39,14 +40,23 @@ public final class KeyRanges {
     private static final Logger log = LoggerFactory.getLogger(KeyRanges.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FLOATS = Set.of("float4", "float8");
+    /** Window rows the boundaries are computed from. */
+    private static final long SAMPLE_ROWS = 100_000;
 
     private final DataSource production;
     private final ParallelLoadProperties properties;
+    private final long sampleRows;
 
     /** @param production connections to the database of the catalog's production tables */
     public KeyRanges(DataSource production, ParallelLoadProperties properties) {
+        this(production, properties, SAMPLE_ROWS);
+    }
+
+    /** @param sampleRows how many of the window's rows the boundaries are computed from, about */
+    KeyRanges(DataSource production, ParallelLoadProperties properties, long sampleRows) {
         this.production = production;
         this.properties = properties;
+        this.sampleRows = sampleRows;
     }
 
     /**
@@ -129,11 +139,18 @@ public final class KeyRanges {
         // text keys in byte order, as Oracle compares VARCHAR2 by default: segments balance in the source's order too
         String order = Identifiers.quote(key) + (text ? " COLLATE \"C\"" : "");
         List<String> quantiles;
+        // from a sample of the window's rows (whole pages, the same ones each time): sorting the whole window took
+        // seconds at millions of rows before the copy could begin, and segments need to be about even, not exact
+        double percent = Math.min(100.0, 100.0 * sampleRows / Math.max(1, estimate));
         try (PreparedStatement query = connection.prepareStatement("SELECT (percentile_disc(?) WITHIN GROUP (ORDER BY " + order
-                + "))::text[] FROM " + relation + where)) {
-            query.setArray(1, connection.createArrayOf("float8", fractions));
-            for (int i = 0; i < bounds.size(); i++) {
-                query.setObject(i + 2, bounds.get(i));
+                + "))::text[] FROM " + relation + (percent < 100.0 ? " TABLESAMPLE SYSTEM (?) REPEATABLE (0)" : "") + where)) {
+            int parameter = 1;
+            query.setArray(parameter++, connection.createArrayOf("float8", fractions));
+            if (percent < 100.0) {
+                query.setFloat(parameter++, (float) percent);
+            }
+            for (Object bound : bounds) {
+                query.setObject(parameter++, bound);
             }
             try (ResultSet rs = query.executeQuery()) {
                 rs.next();

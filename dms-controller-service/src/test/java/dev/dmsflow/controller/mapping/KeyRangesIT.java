@@ -70,6 +70,21 @@ class KeyRangesIT {
         assertThat(rows).allSatisfy(segment -> assertThat(segment).isBetween(2400L, 2600L));
     }
 
+    /** A large window's boundaries come from a sample of its pages: segments still about even. */
+    @Test
+    void aSampleOfTheWindowGivesSegmentsOfAboutEqualRowsToo() {
+        Map<String, List<String>> boundaries = new KeyRanges(DB1, new ParallelLoadProperties(2000, 4), 3000)
+                .boundaries(List.of(table("orders", "order_id")), JANUARY);
+
+        List<Long> keys = boundaries.get("orders").stream().map(Long::parseLong).toList();
+        assertThat(keys).hasSize(3).isSorted();
+        List<Long> rows = List.of(inWindow("order_id < ?", keys.get(0)), inWindow("order_id >= ? AND order_id < ?", keys.get(0), keys.get(1)),
+                inWindow("order_id >= ? AND order_id < ?", keys.get(1), keys.get(2)), inWindow("order_id >= ?", keys.get(2)));
+        // a sample of some 20 whole pages of about 185 adjacent keys each is coarse (the default samples 100,000 rows)
+        assertThat(rows).allSatisfy(segment -> assertThat(segment).isBetween(1500L, 3500L));
+        assertThat(rows.stream().mapToLong(Long::longValue).sum()).isEqualTo(10_000L);
+    }
+
     @Test
     void aWindowOfMinRowsOrFewerIsNotSplitAndNeitherIsAnythingWhenSegmentationIsOff() {
         List<TableRef> orders = List.of(table("orders", "order_id"));

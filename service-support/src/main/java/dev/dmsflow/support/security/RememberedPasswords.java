@@ -1,5 +1,6 @@
 package dev.dmsflow.support.security;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -17,7 +18,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
  * with every call, and bcrypt (cost 10) takes about 70 ms of CPU by design (Spring Security also re-encodes a {@code {noop}}
  * user's password as bcrypt at its first login): a console polling the API, or a client posting a hundred reloads, kept
  * a core busy with password checks alone. A remembered match is an HMAC, under a key drawn at start and never stored,
- * of the encoded password and the one presented: neither appears in memory in the clear, a changed password (a new
+ * of the encoded password and the one presented, so what is remembered holds no password; a changed password (a new
  * encoded form) matches nothing remembered, and only a password that matched is remembered, so a wrong one always
  * pays the full check.
  */
@@ -81,9 +82,10 @@ final class RememberedPasswords implements PasswordEncoder {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            mac.update(encodedPassword.getBytes(StandardCharsets.UTF_8));
-            // the encoded form never holds a NUL, so no two (encoded, presented) pairs give the same input
-            mac.update((byte) 0);
+            byte[] encoded = encodedPassword.getBytes(StandardCharsets.UTF_8);
+            // its length first: no two (encoded, presented) pairs give the same input
+            mac.update(ByteBuffer.allocate(Integer.BYTES).putInt(encoded.length).array());
+            mac.update(encoded);
             return Base64.getEncoder().encodeToString(mac.doFinal(rawPassword.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);

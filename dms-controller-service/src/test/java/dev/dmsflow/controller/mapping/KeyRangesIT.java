@@ -56,6 +56,12 @@ class KeyRangesIT {
                 + where, Long.class, args);
     }
 
+    /** January's rows of orders in each of the four segments the three boundaries make. */
+    private static List<Long> segmentRows(List<Long> keys) {
+        return List.of(inWindow("order_id < ?", keys.get(0)), inWindow("order_id >= ? AND order_id < ?", keys.get(0), keys.get(1)),
+                inWindow("order_id >= ? AND order_id < ?", keys.get(1), keys.get(2)), inWindow("order_id >= ?", keys.get(2)));
+    }
+
     @Test
     void aLargeWindowIsSplitAtItsKeyQuantilesIntoSegmentsOfAboutEqualRows() {
         Map<String, List<String>> boundaries = new KeyRanges(DB1, new ParallelLoadProperties(2000, 4))
@@ -64,8 +70,7 @@ class KeyRangesIT {
         // 10,000 rows at 2,000 per segment would be 5 segments: max-segments caps them at 4
         List<Long> keys = boundaries.get("orders").stream().map(Long::parseLong).toList();
         assertThat(keys).hasSize(3).isSorted();
-        List<Long> rows = List.of(inWindow("order_id < ?", keys.get(0)), inWindow("order_id >= ? AND order_id < ?", keys.get(0), keys.get(1)),
-                inWindow("order_id >= ? AND order_id < ?", keys.get(1), keys.get(2)), inWindow("order_id >= ?", keys.get(2)));
+        List<Long> rows = segmentRows(keys);
         // February's keys are above January's: quantiles of the whole table would put the last boundary among them
         assertThat(rows).allSatisfy(segment -> assertThat(segment).isBetween(2400L, 2600L));
     }
@@ -78,8 +83,7 @@ class KeyRangesIT {
 
         List<Long> keys = boundaries.get("orders").stream().map(Long::parseLong).toList();
         assertThat(keys).hasSize(3).isSorted();
-        List<Long> rows = List.of(inWindow("order_id < ?", keys.get(0)), inWindow("order_id >= ? AND order_id < ?", keys.get(0), keys.get(1)),
-                inWindow("order_id >= ? AND order_id < ?", keys.get(1), keys.get(2)), inWindow("order_id >= ?", keys.get(2)));
+        List<Long> rows = segmentRows(keys);
         // a sample of some 20 whole pages of about 185 adjacent keys each is coarse (the default samples 100,000 rows)
         assertThat(rows).allSatisfy(segment -> assertThat(segment).isBetween(1500L, 3500L));
         assertThat(rows.stream().mapToLong(Long::longValue).sum()).isEqualTo(10_000L);

@@ -204,34 +204,9 @@ class MultiStageMergeIT {
     void aConcurrentInsertIntoTheFinalTableDoesNotFailTheViewToFinalMergeAndNewerWins() throws Exception {
         stageJanuaryAndFinal();
         jdbc.update("INSERT INTO ms_staging.orders (order_id, customer_id, amount, updated_at) VALUES (5, 2, 55.00, '2026-01-15')");
-        MultiStageDefinition definition = catalog.multiStage("orders_enriched").orElseThrow();
-        ViewToFinalMerge step = new ViewToFinalMerge(definition, catalog.table("orders").orElseThrow().toTableRef(), 5, new TableShapes());
-
-        try (Connection other = infra.dataSource(Database.DB1).getConnection(); Statement statement = other.createStatement()) {
-            other.setAutoCommit(false);
-            // keys the merge holds for new, inserted and not yet committed: 4 newer than staging, 5 older
-            statement.executeUpdate("INSERT INTO ms_target.orders_enriched (order_id, amount, updated_at, customer_name) VALUES"
-                    + " (4, 40.00, '2026-03-01', 'Ada (concurrent, newer)'), (5, 50.00, '2026-01-05', 'Grace (concurrent, older)')");
-            int otherPid = pid(other);
-            CompletableFuture<MergeCounts> merge = CompletableFuture.supplyAsync(() -> {
-                try (Connection connection = dataSource.getConnection()) {
-                    connection.setAutoCommit(false);
-                    MergeCounts counts = step.execute(connection, JANUARY);
-                    connection.commit();
-                    return counts;
-                } catch (SQLException e) {
-                    throw new CompletionException(e);
-                }
-            });
-            await().atMost(Duration.ofSeconds(30)).until(() -> merge.isDone() || jdbc.queryForObject(
-                    "SELECT count(*) FROM pg_stat_activity WHERE ? = ANY (pg_blocking_pids(pid))", Integer.class, otherPid) > 0);
-            assertThat(merge).as("the merge waits for the concurrent insert").isNotDone();
-            other.commit();
-
-            MergeCounts counts = merge.get(30, TimeUnit.SECONDS);
-            assertThat(List.of(counts.staged(), counts.inserted(), counts.updated(), counts.skippedStale(), counts.duplicates()))
-                    .containsExactly(4L, 0L, 2L, 2L, 0L);
-        }
+        MergeCounts counts = mergeBesideAConcurrentInsertOf4And5();
+        assertThat(List.of(counts.staged(), counts.inserted(), counts.updated(), counts.skippedStale(), counts.duplicates()))
+                .containsExactly(4L, 0L, 2L, 2L, 0L);
         assertThat(finalRows()).containsExactly("1:10.00:Ada (newer)", "2:22.00:Grace", "4:40.00:Ada (concurrent, newer)", "5:55.00:Grace");
     }
 
@@ -273,33 +248,9 @@ class MultiStageMergeIT {
     void aConcurrentInsertIntoAFinalTableWithoutTheWindowsKeysEndsNewerWins() throws Exception {
         jdbc.update("INSERT INTO ms_staging.orders (order_id, customer_id, amount, updated_at) VALUES"
                 + " (1, 1, 11.00, '2026-01-10'), (2, 2, 22.00, '2026-01-10'), (4, 1, 44.00, '2026-01-10'), (5, 2, 55.00, '2026-01-15')");
-        MultiStageDefinition definition = catalog.multiStage("orders_enriched").orElseThrow();
-        ViewToFinalMerge step = new ViewToFinalMerge(definition, catalog.table("orders").orElseThrow().toTableRef(), 4, new TableShapes());
-
-        try (Connection other = infra.dataSource(Database.DB1).getConnection(); Statement statement = other.createStatement()) {
-            other.setAutoCommit(false);
-            statement.executeUpdate("INSERT INTO ms_target.orders_enriched (order_id, amount, updated_at, customer_name) VALUES"
-                    + " (4, 40.00, '2026-03-01', 'Ada (concurrent, newer)'), (5, 50.00, '2026-01-05', 'Grace (concurrent, older)')");
-            int otherPid = pid(other);
-            CompletableFuture<MergeCounts> merge = CompletableFuture.supplyAsync(() -> {
-                try (Connection connection = dataSource.getConnection()) {
-                    connection.setAutoCommit(false);
-                    MergeCounts counts = step.execute(connection, JANUARY);
-                    connection.commit();
-                    return counts;
-                } catch (SQLException e) {
-                    throw new CompletionException(e);
-                }
-            });
-            await().atMost(Duration.ofSeconds(30)).until(() -> merge.isDone() || jdbc.queryForObject(
-                    "SELECT count(*) FROM pg_stat_activity WHERE ? = ANY (pg_blocking_pids(pid))", Integer.class, otherPid) > 0);
-            assertThat(merge).as("the merge waits for the concurrent insert").isNotDone();
-            other.commit();
-
-            MergeCounts counts = merge.get(30, TimeUnit.SECONDS);
-            assertThat(List.of(counts.staged(), counts.inserted(), counts.updated(), counts.skippedStale(), counts.duplicates()))
-                    .containsExactly(4L, 2L, 1L, 1L, 0L);
-        }
+        MergeCounts counts = mergeBesideAConcurrentInsertOf4And5();
+        assertThat(List.of(counts.staged(), counts.inserted(), counts.updated(), counts.skippedStale(), counts.duplicates()))
+                .containsExactly(4L, 2L, 1L, 1L, 0L);
         assertThat(finalRows()).containsExactly("1:11.00:Ada", "2:22.00:Grace", "4:40.00:Ada (concurrent, newer)", "5:55.00:Grace");
     }
 
@@ -332,6 +283,36 @@ class MultiStageMergeIT {
         assertThat(triggerObjects()).hasSize(4).noneMatch(o -> o.startsWith("dmsflow_sync_orders_enriched:"));
         jdbc.update("INSERT INTO ms_staging.orders (order_id, customer_id, amount, updated_at) VALUES (6, 1, 66.00, '2026-02-02')");
         assertThat(finalRows()).containsExactly("6:66.00:Ada");
+    }
+
+    /**
+     * The view → final merge of January while another session has inserted keys 4 (newer than staging) and 5 (older)
+     * into the final table and not committed: the merge must wait for it, then it commits.
+     */
+    private MergeCounts mergeBesideAConcurrentInsertOf4And5() throws Exception {
+        MultiStageDefinition definition = catalog.multiStage("orders_enriched").orElseThrow();
+        ViewToFinalMerge step = new ViewToFinalMerge(definition, catalog.table("orders").orElseThrow().toTableRef(), 5, new TableShapes());
+        try (Connection other = infra.dataSource(Database.DB1).getConnection(); Statement statement = other.createStatement()) {
+            other.setAutoCommit(false);
+            statement.executeUpdate("INSERT INTO ms_target.orders_enriched (order_id, amount, updated_at, customer_name) VALUES"
+                    + " (4, 40.00, '2026-03-01', 'Ada (concurrent, newer)'), (5, 50.00, '2026-01-05', 'Grace (concurrent, older)')");
+            int otherPid = pid(other);
+            CompletableFuture<MergeCounts> merge = CompletableFuture.supplyAsync(() -> {
+                try (Connection connection = dataSource.getConnection()) {
+                    connection.setAutoCommit(false);
+                    MergeCounts counts = step.execute(connection, JANUARY);
+                    connection.commit();
+                    return counts;
+                } catch (SQLException e) {
+                    throw new CompletionException(e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(30)).until(() -> merge.isDone() || jdbc.queryForObject(
+                    "SELECT count(*) FROM pg_stat_activity WHERE ? = ANY (pg_blocking_pids(pid))", Integer.class, otherPid) > 0);
+            assertThat(merge).as("the merge waits for the concurrent insert").isNotDone();
+            other.commit();
+            return merge.get(30, TimeUnit.SECONDS);
+        }
     }
 
     private void stageJanuaryAndFinal() {

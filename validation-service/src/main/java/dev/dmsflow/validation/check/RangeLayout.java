@@ -15,7 +15,7 @@ import java.util.Map;
  */
 final class RangeLayout {
 
-    private static final int MAX_RANGE_PREDICATES = 64;
+    private static final int MAX_RANGE_PREDICATES = 256;
 
     private final List<String> thresholds = new ArrayList<>();
     private final Map<Integer, KeyRange> ranges = new LinkedHashMap<>();

@@ -36,20 +36,32 @@ class RangeLayoutTest {
     }
 
     @Test
-    void manyRunsAreGroupedIntoAsManyKeyRangesAsThereArePredicatesAndLookedUpByBucket() {
+    void aFewHundredScatteredRunsAreEachAKeyRangeOfTheirOwn() {
         RangeLayout layout = new RangeLayout();
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < 200; i++) {
             layout.add(new KeyRange(Integer.toString(i * 10), Integer.toString(i * 10 + 5)));
         }
 
-        assertThat(layout.runs()).hasSize(100);
+        String text = layout.restrict(new SqlQuery(), "k", "int8").text();
+        assertThat(text.split(" OR \\(true", -1)).hasSize(201);
+        assertThat(text).doesNotContain("bool[]");
+    }
+
+    @Test
+    void manyRunsAreGroupedIntoAsManyKeyRangesAsThereArePredicatesAndLookedUpByBucket() {
+        RangeLayout layout = new RangeLayout();
+        for (int i = 0; i < 400; i++) {
+            layout.add(new KeyRange(Integer.toString(i * 10), Integer.toString(i * 10 + 5)));
+        }
+
+        assertThat(layout.runs()).hasSize(400);
         SqlQuery restricted = layout.restrict(new SqlQuery(), "k", "int8");
         String text = restricted.text();
-        // 64 key ranges an index serves, consecutive runs together, then each row's bucket looked up
-        assertThat(text.split(" OR \\(true", -1)).hasSize(65);
+        // 256 key ranges an index serves, consecutive runs together, then each row's bucket looked up
+        assertThat(text.split(" OR \\(true", -1)).hasSize(257);
         assertThat(text).startsWith(" AND (false OR (true AND k >= ?::int8 AND k < ?::int8)")
                 .endsWith(") AND (?::bool[])[width_bucket(k, ?::text[]::int8[]) + 1]");
-        // 100 runs in 64 groups: the first is run 0 alone, the second runs 1 and 2 with the gap between them
+        // 400 runs in 256 groups: the first is run 0 alone, the second runs 1 and 2 with the gap between them
         assertThat(restricted.params().subList(0, 4)).containsExactly("0", "5", "10", "25");
     }
 }

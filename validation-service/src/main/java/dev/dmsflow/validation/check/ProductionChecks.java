@@ -284,11 +284,22 @@ final class ProductionChecks implements RangeComparison {
         } else {
             query.sql(" FROM ");
             staged(query, Optional.empty(), false);
-            query.sql(" FULL JOIN " + production.quoted() + " " + P + " ON " + on());
             if (table.window.isPresent()) {
+                // only production's rows that can pair with a staged row (their leading key within staging's, read
+                // off its ends) or be extra (in the window) join: production is often several windows large, and
+                // joining all of it hashed or sorted three times the rows the check needs
+                String productionKey = table.ref(P, productionLeadingKey.name());
+                String stagedKey = table.ref(S, table.leadingKey.name());
+                String end = "(SELECT " + stagedKey + " FROM " + table.staging.quoted() + " " + S + " ORDER BY " + stagedKey;
+                query.sql(" FULL JOIN (SELECT * FROM " + production.quoted() + " " + P + " WHERE " + productionKey + " >= " + end
+                        + " LIMIT 1) AND " + productionKey + " <= " + end + " DESC LIMIT 1) OR ");
+                table.window.get().inside(query, table.ref(P, productionWindow.orElseThrow().name()), productionWindow.get());
+                query.sql(") " + P + " ON " + on());
                 // production rows outside the window are no business of this run unless they hold a staged key
                 query.sql(" WHERE " + isStaged() + " OR ");
                 table.window.get().inside(query, table.ref(P, productionWindow.orElseThrow().name()), productionWindow.get());
+            } else {
+                query.sql(" FULL JOIN " + production.quoted() + " " + P + " ON " + on());
             }
         }
         return query.sql(" OFFSET 0) r GROUP BY 1");

@@ -36,6 +36,17 @@ record CanonicalForm(Family family, int precision, boolean padded, boolean large
 
     enum Family { NUMBER, TIME, TEXT, BINARY }
 
+    /**
+     * The key as both sides render it, from its columns' canonical values: {@code 42}, or {@code (42, 1)} for a
+     * composite key. One rendering for both engines, so a key read on one side is found on the other.
+     */
+    static String keyText(List<String> keyValues) {
+        if (keyValues.size() == 1) {
+            return keyValues.get(0);
+        }
+        return "'(' || " + String.join(" || ', ' || ", keyValues) + " || ')'";
+    }
+
     /** Between canonical values: a control character no business text holds. */
     static final int SEPARATOR = 31;
 

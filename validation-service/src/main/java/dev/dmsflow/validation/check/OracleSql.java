@@ -96,7 +96,7 @@ final class OracleSql {
         }
         this.values = List.copyOf(values);
         this.rowHash = rowHash(values, row.groups());
-        this.keyText = keyText(keys.stream().map(key -> value(ref(key), key, row.form(key))).toList());
+        this.keyText = CanonicalForm.keyText(keys.stream().map(key -> value(ref(key), key, row.form(key))).toList());
     }
 
     /** The SQL of a row's hash in this table (alias {@code o}). */
@@ -251,14 +251,6 @@ final class OracleSql {
             return number(texts.get(0));
         }
         return number(String.join(" || ", texts.stream().map(text -> "LOWER(RAWTOHEX(STANDARD_HASH(" + text + ", 'MD5')))").toList()));
-    }
-
-    /** The key as both sides render it: {@code 42}, or {@code (42, 1)} for a composite key. */
-    static String keyText(List<String> keyValues) {
-        if (keyValues.size() == 1) {
-            return keyValues.get(0);
-        }
-        return "'(' || " + String.join(" || ', ' || ", keyValues) + " || ')'";
     }
 
     /** The first 8 hex digits of the MD5 of {@code text} as a number from 0 to 2^32 - 1. */

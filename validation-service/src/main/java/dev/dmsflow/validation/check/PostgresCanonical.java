@@ -93,15 +93,7 @@ final class PostgresCanonical {
 
     /** The key text of {@code keys} (columns of {@code row}, in key order) under {@code alias}. */
     static String keyText(String alias, List<Column> keys, CanonicalForm.Row row) {
-        return keyText(keys.stream().map(key -> value(alias + "." + Normalization.quote(key.name()), key, row.form(key))).toList());
-    }
-
-    /** The key as both sides render it: {@code 42}, or {@code (42, 1)} for a composite key. */
-    static String keyText(List<String> keyValues) {
-        if (keyValues.size() == 1) {
-            return keyValues.get(0);
-        }
-        return "'(' || " + String.join(" || ', ' || ", keyValues) + " || ')'";
+        return CanonicalForm.keyText(keys.stream().map(key -> value(alias + "." + Normalization.quote(key.name()), key, row.form(key))).toList());
     }
 
     /** The first 8 hex digits of the MD5 of {@code text} as a number from 0 to 2^32 - 1. */

@@ -370,7 +370,8 @@ public final class RunCoordinator {
             return;
         }
         log.info("Run {}: every table loaded ({}), task {}", run.requestId(), status.status(), run.handle().taskId());
-        publishStoredOutcomes();
+        // its own FullLoadCompleted first: sweeping older outcomes here made a finished load wait for their acknowledgements
+        store.publishOutcome(run.requestId(), events::publish);
         deleteTask(run);
     }
 

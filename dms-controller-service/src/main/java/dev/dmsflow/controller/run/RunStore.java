@@ -475,20 +475,35 @@ final class RunStore {
      * published twice by two instances at once.
      */
     void publishOutcomes(Consumer<SpecificRecord> publisher) {
-        boolean published;
-        do {
-            published = Boolean.TRUE.equals(transactions.execute(tx -> {
-                List<Map.Entry<String, SpecificRecord>> next = jdbc.query("SELECT request_id, outcome FROM dms_controller.runs"
-                        + " WHERE NOT outcome_published ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED",
-                        (rs, i) -> Map.entry(rs.getString(1), deserializer.deserialize("runs", rs.getBytes(2))));
-                if (next.isEmpty()) {
-                    return false;
-                }
-                publisher.accept(next.get(0).getValue());
-                jdbc.update("UPDATE dms_controller.runs SET outcome_published = true WHERE request_id = ?", next.get(0).getKey());
-                return true;
-            }));
-        } while (published);
+        while (publishNext(publisher, null)) {
+            // until none is left unpublished (or every one left is being published by another thread)
+        }
+    }
+
+    /**
+     * Publishes this run's stored outcome if it is not acknowledged yet, as {@link #publishOutcomes} does. A run that
+     * just stored its outcome publishes it first, without waiting for older ones another step or instance is sending
+     * (the housekeeping tick publishes whatever is left).
+     */
+    void publishOutcome(String requestId, Consumer<SpecificRecord> publisher) {
+        publishNext(publisher, requestId);
+    }
+
+    /** Publishes the oldest unpublished outcome, of {@code requestId} only unless null; false when there was none. */
+    private boolean publishNext(Consumer<SpecificRecord> publisher, String requestId) {
+        return Boolean.TRUE.equals(transactions.execute(tx -> {
+            List<Map.Entry<String, SpecificRecord>> next = jdbc.query("SELECT request_id, outcome FROM dms_controller.runs"
+                    + " WHERE NOT outcome_published" + (requestId == null ? "" : " AND request_id = ?")
+                    + " ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED",
+                    (rs, i) -> Map.entry(rs.getString(1), deserializer.deserialize("runs", rs.getBytes(2))),
+                    requestId == null ? new Object[0] : new Object[] {requestId});
+            if (next.isEmpty()) {
+                return false;
+            }
+            publisher.accept(next.get(0).getValue());
+            jdbc.update("UPDATE dms_controller.runs SET outcome_published = true WHERE request_id = ?", next.get(0).getKey());
+            return true;
+        }));
     }
 
     Optional<RunView> view(String requestId) {

@@ -109,7 +109,7 @@ public final class LoadBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, Integer> options = new LinkedHashMap<>(Map.of("requests", 100, "rows", 100_000, "tables", 10, "instances", 2,
-                "submitters", 10, "duplicates", -1, "concurrency", 3, "seed", 42, "timeout-minutes", 30));
+                "submitters", 10, "duplicates", -1, "concurrency", 3, "seed", 42, "timeout-minutes", 30, "burst", 0));
         for (String arg : args) {
             String[] pair = arg.replaceFirst("^--", "").split("=", 2);
             if (pair.length != 2 || !options.containsKey(pair[0])) {
@@ -147,7 +147,7 @@ public final class LoadBenchmark {
                 warmUp(data, controllers, events);
                 List<Submission> plan = plan(data, requests, duplicates, options.get("submitters"), new Random(options.get("seed")));
                 long runsStarted = System.nanoTime();
-                List<Integer> statuses = submit(plan, controllers, options.get("submitters"));
+                List<Integer> statuses = submit(plan, controllers, options.get("submitters"), options.get("burst") == 0 ? events : null);
                 // a request the controller did not accept has no run to wait for; it counts as failed
                 Set<String> requestIds = new LinkedHashSet<>();
                 for (int i = 0; i < plan.size(); i++) {
@@ -214,8 +214,14 @@ public final class LoadBenchmark {
         return plan;
     }
 
-    /** Posts the plan from concurrent submitters, alternating controllers; a duplicate goes out after its original. The HTTP statuses. */
-    private static List<Integer> submit(List<Submission> plan, List<ControllerClient> controllers, int submitters) throws InterruptedException {
+    /**
+     * Posts the plan from concurrent submitters, alternating controllers; a duplicate goes out after its original. With
+     * {@code events} each submitter is a client that waits for its run's outcome before it posts its next request (a
+     * closed workload: at most one run per submitter in flight); without, they post as fast as the controllers answer
+     * (a burst: every run queued at once). The HTTP statuses.
+     */
+    private static List<Integer> submit(List<Submission> plan, List<ControllerClient> controllers, int submitters, EventLog events)
+            throws InterruptedException {
         List<CompletableFuture<Integer>> posted = plan.stream().map(s -> new CompletableFuture<Integer>()).toList();
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(submitters);
@@ -226,17 +232,24 @@ public final class LoadBenchmark {
                     if (submission.duplicate()) {
                         posted.get(submission.original()).join();
                     }
+                    int status;
                     try {
-                        posted.get(i).complete(controllers.get(i % controllers.size()).post(submission.reload()));
+                        status = controllers.get(i % controllers.size()).post(submission.reload());
                     } catch (RuntimeException e) {
-                        posted.get(i).complete(-1);
+                        status = -1;
+                    }
+                    posted.get(i).complete(status);
+                    String requestId = submission.reload().requestId();
+                    if (events != null && status == 202 && !submission.duplicate()) {
+                        // polls the consumer's record of events, not the system under test
+                        pollUntil(Duration.ofMinutes(10), Duration.ofMillis(20), () -> run(events, requestId).isPresent());
                     }
                 }
             });
         }
         pool.shutdown();
-        if (!pool.awaitTermination(10, TimeUnit.MINUTES)) {
-            throw new IllegalStateException("the submitters did not finish posting in 10 minutes");
+        if (!pool.awaitTermination(30, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("the submitters did not finish posting in 30 minutes");
         }
         return posted.stream().map(CompletableFuture::join).toList();
     }

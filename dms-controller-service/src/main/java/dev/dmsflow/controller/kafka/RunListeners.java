@@ -14,7 +14,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
-/** Requests in, the pipeline's later events in (progress and outcomes); each wakes the ticker that advances runs. */
+/** Requests in, the pipeline's later events in (progress and outcomes); each ticks at once to advance runs. */
 @Component
 class RunListeners {
 
@@ -29,7 +29,7 @@ class RunListeners {
     @KafkaListener(topics = Topics.TASK_REQUESTED)
     void onTaskRequested(TaskRequested request) {
         coordinator.onTaskRequested(request);
-        ticker.wake();
+        ticker.tickNow();
     }
 
     /**
@@ -54,6 +54,6 @@ class RunListeners {
             coordinator.onOutcome(failed.getHeader().getRequestId(), failed.getHeader().getAttempt(), false);
         }
         // an outcome gives leases back: queued runs may start now
-        ticker.wake();
+        ticker.tickNow();
     }
 }

@@ -7,7 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -34,7 +34,11 @@ final class ControllerInstance implements SmartLifecycle {
     private final TransactionTemplate transactions;
     private final ReplicationEngine engine;
     private final Duration timeout;
-    private final ReentrantLock ticking = new ReentrantLock();
+    /**
+     * Ticks hold it shared (the tick thread, a listener thread ticking at once, a loading thread completing its run: the
+     * run store's row locks keep their transitions apart, as they keep other instances'); shutdown holds it exclusively.
+     */
+    private final ReentrantReadWriteLock ticking = new ReentrantReadWriteLock();
     private volatile ScheduledExecutorService heartbeat;
     private volatile boolean closing;
     /** System.nanoTime() of the last beat the database took; 0 before the first. */
@@ -61,23 +65,24 @@ final class ControllerInstance implements SmartLifecycle {
      * The tick holds a lock that shutdown waits for, so no tick starts a task after the local tasks were stopped.
      */
     void tick(Runnable tick) {
-        ticking.lock();
+        ticking.readLock().lock();
         try {
             if (closing || !fresh()) {
                 return;
             }
             tick.run();
         } finally {
-            ticking.unlock();
+            ticking.readLock().unlock();
         }
     }
 
     /**
-     * {@link #tick} if no tick and no shutdown holds the lock right now; false when one did (then nothing ran). For
-     * callers that must not wait for it: a local task's loading thread, which a shutdown waits for while holding it.
+     * {@link #tick} unless a shutdown holds the lock right now; false when one did (then nothing ran). For callers that
+     * must not wait for it: a local task's loading thread, which a shutdown waits for while holding it, and listener
+     * threads, which a shutdown stops.
      */
     boolean tryTick(Runnable tick) {
-        if (!ticking.tryLock()) {
+        if (!ticking.readLock().tryLock()) {
             return false;
         }
         try {
@@ -86,7 +91,7 @@ final class ControllerInstance implements SmartLifecycle {
             }
             return true;
         } finally {
-            ticking.unlock();
+            ticking.readLock().unlock();
         }
     }
 
@@ -107,7 +112,7 @@ final class ControllerInstance implements SmartLifecycle {
     @Override
     public void stop() {
         closing = true;
-        ticking.lock();
+        ticking.writeLock().lock();
         try {
             stopHeartbeat();
             try {
@@ -125,7 +130,7 @@ final class ControllerInstance implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.warn("Controller instance {} could not give up its runs (peers take over after the instance timeout): {}", id, e.getMessage());
         } finally {
-            ticking.unlock();
+            ticking.writeLock().unlock();
         }
     }
 

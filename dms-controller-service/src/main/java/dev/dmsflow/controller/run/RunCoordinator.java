@@ -72,6 +72,8 @@ public final class RunCoordinator {
     private final KeyRanges keyRanges;
     /** Runs whose step is under way on the step executor. */
     private final Set<String> stepping = ConcurrentHashMap.newKeySet();
+    /** The step asked for while a run's step was under way, taken right after it. */
+    private final Map<String, Step> again = new ConcurrentHashMap<>();
 
     RunCoordinator(RunStore store, RequestResolver resolver, ReplicationEngine engine, ControllerEvents events, Clock clock, Settings settings,
                    KeyRanges keyRanges) {
@@ -215,14 +217,14 @@ public final class RunCoordinator {
             store.claimOrphans().forEach((requestId, previous) -> log.info("Run {}: taken over from {}", requestId,
                     previous.isEmpty() ? "no owner" : "instance " + previous + ", whose heartbeat stopped"));
             for (String requestId : store.pendingTaskDeletes()) {
-                step(steps, requestId, this::deleteTask);
+                step(steps, requestId, null, this::deleteTask);
             }
             failOverdue(steps);
         }
         for (String requestId : store.leasableRequestIds()) {
             if (store.tryLease(requestId)) {
                 // its task is created and started now, not after the other leases and the queries below
-                step(steps, requestId, this::advanceStarting);
+                step(steps, requestId, RunStatus.STARTING, this::advanceStarting);
             }
         }
         boolean validating = false;
@@ -248,7 +250,7 @@ public final class RunCoordinator {
             return;
         }
         for (String requestId : store.ownedRequestIdsOfTasks(RunStatus.RUNNING, endedTasks)) {
-            step(steps, requestId, this::poll);
+            step(steps, requestId, RunStatus.RUNNING, this::poll);
         }
     }
 
@@ -259,26 +261,46 @@ public final class RunCoordinator {
      */
     private void steps(Executor steps, RunStatus status, Consumer<StoredRun> step) {
         for (String requestId : store.ownedRequestIds(status)) {
-            step(steps, requestId, step);
+            step(steps, requestId, status, step);
         }
     }
 
-    private void step(Executor steps, String requestId, Consumer<StoredRun> step) {
+    /**
+     * Hands the run's step to the executor: taken on the run as it is then, if it still has {@code status} (any when
+     * null), since a run moves on between the query that chose it and its step (another tick completed it, say).
+     */
+    private void step(Executor steps, String requestId, RunStatus status, Consumer<StoredRun> step) {
+        Step next = new Step(status, step);
         if (!stepping.add(requestId)) {
-            return;
+            // a step of the run is under way (a poll, say, while its task ended): this one follows it, not a tick later
+            again.put(requestId, next);
+            if (!stepping.add(requestId)) {
+                return;
+            }
+            // the step under way ended meanwhile, without seeing this one
+            again.remove(requestId, next);
         }
         try {
             steps.execute(() -> {
                 try {
-                    store.find(requestId).ifPresent(run -> guarded(run, () -> step.accept(run)));
+                    store.find(requestId).filter(run -> status == null || run.status() == status)
+                            .ifPresent(run -> guarded(run, () -> step.accept(run)));
                 } finally {
                     stepping.remove(requestId);
+                    Step following = again.remove(requestId);
+                    if (following != null) {
+                        step(steps, requestId, following.status(), following.step());
+                    }
                 }
             });
         } catch (RejectedExecutionException e) {
             stepping.remove(requestId);
             throw e;
         }
+    }
+
+    /** A run's step, taken while the run has the status (any when null). */
+    private record Step(RunStatus status, Consumer<StoredRun> step) {
     }
 
     private void advanceStarting(StoredRun run) {
@@ -382,7 +404,7 @@ public final class RunCoordinator {
     private void failOverdue(Executor steps) {
         settings.deadlines().forEach((stage, deadline) -> {
             for (String requestId : store.overdue(stage, deadline)) {
-                step(steps, requestId, run -> fail(run, stage, stage.name().toLowerCase(Locale.ROOT)
+                step(steps, requestId, null, run -> fail(run, stage, stage.name().toLowerCase(Locale.ROOT)
                         + " timed out: no progress for " + deadline.toString().substring(2).toLowerCase(Locale.ROOT), true, "Timeout", false));
             }
         });

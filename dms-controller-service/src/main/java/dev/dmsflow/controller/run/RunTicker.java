@@ -1,10 +1,10 @@
 package dev.dmsflow.controller.run;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -16,10 +16,12 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 
 /**
- * Advances runs: a tick every poll interval, and at once when something a tick acts on arrived (a request was queued,
- * an outcome gave leases back), so a request does not wait a poll interval for its lease nor a queued run for the
- * tick after its predecessor's outcome. One thread, so ticks of this instance never overlap; a tick hands each run's
- * step to a few step threads and does not wait for them, so a slow engine call of one run holds up no other.
+ * Advances runs: a tick every poll interval on a thread of its own, and one at once, on the listener's thread, when
+ * something a tick acts on arrived (a request was queued, an outcome gave leases back), so a request does not wait a
+ * poll interval for its lease nor a queued run for the tick after its predecessor's outcome. Ticks may overlap, as the
+ * ticks of several instances do: the run store's row locks keep their transitions apart, and a run takes one step at
+ * a time. A tick hands each run's step to a few step threads and does not wait for them, so a slow engine call of one
+ * run holds up no other.
  */
 public final class RunTicker implements SmartLifecycle {
 
@@ -49,6 +51,26 @@ public final class RunTicker implements SmartLifecycle {
     }
 
     /**
+     * Leases, starts and completes what it can at once, on the calling thread (a listener's, after it recorded a request
+     * or gave leases back): handing that to the tick thread cost a wake-up, and a wait behind a tick already under way
+     * (polling every running task). When a shutdown holds the tick lock, or the tick fails, the tick thread does it.
+     */
+    public void tickNow() {
+        try {
+            if (steps != null && instance.tryTick(() -> coordinator.tick(this::step, false, Set.of()))) {
+                return;
+            }
+        } catch (RuntimeException e) {
+            logFailure(e);
+        }
+        wake.release();
+    }
+
+    private void step(Runnable step) {
+        steps.execute(() -> logged(step));
+    }
+
+    /**
      * A local task ended: its run completes at once, from the ending thread, without a tick's lease and start queries
      * before it (under load they held a finished load back by hundreds of milliseconds). The thread never waits for the
      * tick lock (a shutdown holds it while it waits for this very thread to end): when a tick or the store is busy or
@@ -56,12 +78,15 @@ public final class RunTicker implements SmartLifecycle {
      * for the step threads: it waits for the loading threads).
      */
     void taskEnded(String taskId) {
-        List<Runnable> completions = new ArrayList<>();
+        Queue<Runnable> completions = new ConcurrentLinkedQueue<>();
         try {
             if (steps != null && instance.tryTick(() -> coordinator.completeEnded(completions::add, Set.of(taskId)))) {
                 // on this thread, whose load is done, after the tick lock is given back: when loads end while others
-                // start, the step threads are busy creating tasks, and a finished load waited behind them
-                completions.forEach(RunTicker::logged);
+                // start, the step threads are busy creating tasks, and a finished load waited behind them (a step
+                // that followed one under way is queued here too)
+                for (Runnable completion = completions.poll(); completion != null; completion = completions.poll()) {
+                    logged(completion);
+                }
                 return;
             }
         } catch (RuntimeException e) {
@@ -152,7 +177,7 @@ public final class RunTicker implements SmartLifecycle {
             Set<String> ended = Set.copyOf(endedTasks);
             endedTasks.removeAll(ended);
             try {
-                instance.tick(() -> coordinator.tick(step -> steps.execute(() -> logged(step)), housekeeping, ended));
+                instance.tick(() -> coordinator.tick(this::step, housekeeping, ended));
             } catch (RuntimeException e) {
                 logFailure(e);
             }

@@ -119,6 +119,51 @@ class RunTransitionsIT {
         assertThat(engineCalls).doesNotContain("delete");
     }
 
+    /**
+     * A run moves on between the query that chose it for a step and the step (ticks overlap: the tick thread, a
+     * listener ticking at once, a loading thread completing its run): a poll chosen while the run was RUNNING and taken
+     * after its load completed (its task deleted, so the engine no longer knows it) must not take it for a lost load
+     * and load it again.
+     */
+    @Test
+    void aPollTakenAfterTheRunLoadedLeavesItLoaded() {
+        String requestId = run("RUNNING", "instance-a");
+        List<Runnable> chosen = new CopyOnWriteArrayList<>();
+        describe = () -> new TaskStatus(TaskPhase.LOST, "lost", 0, "local task dmsflow-task is not in this controller instance");
+        coordinator.tick(chosen::add, true, Set.of());
+        assertThat(chosen).hasSize(1);
+
+        // before the poll is taken, the run's load completed
+        jdbc.update("UPDATE dms_controller.runs SET status = 'LOADED', stage = 'STAGING' WHERE request_id = ?", requestId);
+        chosen.forEach(Runnable::run);
+
+        assertThat(ControllerTestSupport.status(jdbc, requestId)).isEqualTo("LOADED");
+        assertThat(engineCalls).doesNotContain("describe", "create", "start");
+    }
+
+    /**
+     * A step asked for while the run's step is under way follows it at once: a local task that ends while the
+     * housekeeping poll asks the engine about it completes right after that poll, not a poll interval later.
+     */
+    @Test
+    void aStepAskedForDuringTheRunsStepFollowsIt() {
+        String requestId = run("RUNNING", "instance-a");
+        AtomicBoolean ended = new AtomicBoolean();
+        describe = () -> {
+            if (ended.compareAndSet(false, true)) {
+                coordinator.completeEnded(Runnable::run, Set.of("dmsflow-task"));
+                return new TaskStatus(TaskPhase.RUNNING, "running", 50, null);
+            }
+            return new TaskStatus(TaskPhase.FULL_LOAD_COMPLETE, "stopped", 100, null);
+        };
+
+        coordinator.tick(Runnable::run, true, Set.of());
+
+        assertThat(ControllerTestSupport.status(jdbc, requestId)).isEqualTo("LOADED");
+        assertThat(engineCalls).containsSubsequence("describe", "describe");
+        assertThat(published).filteredOn(FullLoadCompleted.class::isInstance).hasSize(1);
+    }
+
     @Test
     void aRunIsAdvancedOnlyByItsOwnerUntilTheOwnersHeartbeatStops() {
         beat("instance-b", Duration.ZERO);
@@ -156,14 +201,28 @@ class RunTransitionsIT {
     }
 
     /**
-     * A local task's loading thread reports its end through {@code tryTick}: a shutdown holds the tick lock while it waits
-     * for that thread, so the thread must never wait for the lock (it falls back to the ticker instead).
+     * A local task's loading thread and the listener threads tick through {@code tryTick}: a shutdown holds the tick
+     * lock while it waits for the loading threads, so they must never wait for it (they leave the work to the tick
+     * thread instead); a tick under way does not hold them up.
      */
     @Test
-    void aTaskEndReportedWhileTheTickLockIsHeldDoesNotWaitForIt() throws Exception {
+    void tryTickRunsBesideATickAndNeverWaitsForAShutdown() throws Exception {
+        CountDownLatch abandoning = new CountDownLatch(1);
+        CountDownLatch abandon = new CountDownLatch(1);
         ControllerInstance instance = new ControllerInstance(jdbc, new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
-                new Engine(), Duration.ofSeconds(20));
+                new Engine() {
+                    @Override
+                    public void abandonLocalTasks() {
+                        abandoning.countDown();
+                        try {
+                            abandon.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }, Duration.ofSeconds(20));
         instance.start();
+        Thread stop = new Thread(instance::stop);
         try {
             AtomicBoolean ran = new AtomicBoolean();
             // once its first heartbeat landed, a free lock runs the tick
@@ -182,15 +241,24 @@ class RunTransitionsIT {
             assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
             ran.set(false);
 
-            assertThat(instance.tryTick(() -> ran.set(true))).isFalse();
-            assertThat(ran).isFalse();
+            assertThat(instance.tryTick(() -> ran.set(true))).isTrue();
+            assertThat(ran).isTrue();
 
             release.countDown();
             tick.join(Duration.ofSeconds(10).toMillis());
-            assertThat(instance.tryTick(() -> ran.set(true))).isTrue();
-            assertThat(ran).isTrue();
+            stop.start();
+            assertThat(abandoning.await(10, TimeUnit.SECONDS)).isTrue();
+            ran.set(false);
+
+            assertThat(instance.tryTick(() -> ran.set(true))).isFalse();
+            assertThat(ran).isFalse();
         } finally {
-            instance.stop();
+            abandon.countDown();
+            if (stop.isAlive()) {
+                stop.join(Duration.ofSeconds(10).toMillis());
+            } else {
+                instance.stop();
+            }
         }
     }
 
@@ -211,7 +279,7 @@ class RunTransitionsIT {
                 + " ON CONFLICT (instance_id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at", instance, (double) ago.toSeconds());
     }
 
-    private final class Engine implements ReplicationEngine {
+    private class Engine implements ReplicationEngine {
 
         @Override
         public EngineType type() {

@@ -221,6 +221,21 @@ public final class RunCoordinator {
             }
             failOverdue(steps);
         }
+        lease(steps);
+        steps(steps, RunStatus.STARTING, this::advanceStarting);
+        if (housekeeping) {
+            steps(steps, RunStatus.RUNNING, this::poll);
+            steps(steps, RunStatus.REPLICATING, this::replicate);
+        } else {
+            completeEnded(steps, endedTasks);
+        }
+    }
+
+    /**
+     * The part of a tick a request or an outcome changes: queued runs whose tables are free take their leases, a load
+     * then has its task created and started in a step, a validate-only run its ValidationRequested published.
+     */
+    public void lease(Executor steps) {
         for (String requestId : store.leasableRequestIds()) {
             if (store.tryLease(requestId)) {
                 // its task is created and started now, not after the other leases and the queries below
@@ -234,13 +249,6 @@ public final class RunCoordinator {
         }
         if (validating) {
             publishStoredOutcomes();
-        }
-        steps(steps, RunStatus.STARTING, this::advanceStarting);
-        if (housekeeping) {
-            steps(steps, RunStatus.RUNNING, this::poll);
-            steps(steps, RunStatus.REPLICATING, this::replicate);
-        } else {
-            completeEnded(steps, endedTasks);
         }
     }
 

@@ -51,14 +51,14 @@ public final class RunTicker implements SmartLifecycle {
     }
 
     /**
-     * Leases, starts and completes what it can at once, on the calling thread (a listener's, after it recorded a request
-     * or gave leases back): handing that to the tick thread cost a wake-up, and a wait behind a tick already under way
-     * (polling every running task). When a shutdown holds the tick lock, or the tick fails, the tick thread does it.
+     * Leases what it can at once, on the calling thread (a listener's, after it recorded a request or gave leases back),
+     * and hands the rest of a tick to the tick thread: leasing there cost a wake-up, and a wait behind a tick already
+     * under way (polling every running task). When a shutdown holds the tick lock, the tick thread does it all.
      */
     public void tickNow() {
         try {
-            if (steps != null && instance.tryTick(() -> coordinator.tick(this::step, false, Set.of()))) {
-                return;
+            if (steps != null) {
+                instance.tryTick(() -> coordinator.lease(this::step));
             }
         } catch (RuntimeException e) {
             logFailure(e);

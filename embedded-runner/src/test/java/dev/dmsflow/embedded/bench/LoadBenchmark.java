@@ -53,8 +53,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * each service with {@code --concurrency} (3, one per partition) consumers per listener, {@code --tables} (10) tables
  * of {@code --rows} (100,000) rows in the source and production, and {@code --requests} (100) window reloads of one or
  * two random tables over random whole-day windows, posted by {@code --submitters} (10) concurrent submitters to either
- * controller; {@code --duplicates} (a tenth) of them resend the request of an earlier requestId. A one-day reload per
- * table warms the JVM up first and is not counted. The events are read from Kafka by a plain consumer.
+ * controller; {@code --duplicates} (a tenth) of them resend the request of an earlier requestId. A submitter is a
+ * client that posts its next request once its last run ended (at most one run per submitter in flight); with
+ * {@code --burst=1} they post every request at once. A one-day reload per table warms the JVM up first and is not
+ * counted. The events are read from Kafka by a plain consumer.
  *
  * <p>Prints runs completed (a duplicate counts when its run completed and the controller's view of the run counts it
  * as ignored), runs failed, leases still held after every run ended, end-to-end p50/p95 (TaskRequested to

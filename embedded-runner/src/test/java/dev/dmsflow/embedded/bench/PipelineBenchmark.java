@@ -130,7 +130,7 @@ public final class PipelineBenchmark {
         db1.execute("DROP TABLE IF EXISTS production.raw_" + TABLE);
         db1.execute("CREATE TABLE production.raw_" + TABLE + " AS TABLE production." + TABLE);
         db1.execute("ALTER TABLE production.raw_" + TABLE + " ADD PRIMARY KEY (id)");
-        db1.execute("ANALYZE production.raw_" + TABLE);
+        db1.execute("VACUUM ANALYZE production.raw_" + TABLE);
         System.out.printf("window %,d rows: data %.1f s%n", size, (System.nanoTime() - started) / 1e9);
         String catalog = data.catalog(true);
         String requestId = "pipeline-" + size + "-" + System.currentTimeMillis();

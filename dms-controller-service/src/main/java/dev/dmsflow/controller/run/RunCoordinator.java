@@ -337,14 +337,17 @@ public final class RunCoordinator {
         }
     }
 
-    /** The run's row stays locked while its task starts: no other transition, on any instance, moves it meanwhile. */
+    /**
+     * The run moves to RUNNING and its task starts in one transaction: the update holds the run's row locked while the
+     * task starts, so no other transition, on any instance, moves it meanwhile; a start that fails rolls it back.
+     */
     private void start(StoredRun run, TaskHandle handle) {
         boolean started = store.inTransaction(() -> {
-            if (!store.lockStarting(run.requestId())) {
+            if (!store.running(run.requestId())) {
                 return false;
             }
             engine.start(handle);
-            return store.running(run.requestId());
+            return true;
         });
         if (started) {
             log.info("Run {}: started task {}", run.requestId(), handle.taskId());

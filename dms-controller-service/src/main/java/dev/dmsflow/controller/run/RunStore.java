@@ -270,21 +270,13 @@ final class RunStore {
                 handle.taskId(), handle.taskArn(), requestId, instanceId) == 1;
     }
 
-    /**
-     * Whether the run is still this instance's STARTING run, its row locked until the transaction ends: a task is
-     * started inside it, so nothing else can move the run meanwhile.
-     */
-    boolean lockStarting(String requestId) {
-        return !jdbc.queryForList("SELECT 1 FROM dms_controller.runs WHERE request_id = ? AND status = 'STARTING' AND owner = ? FOR UPDATE",
-                Integer.class, requestId, instanceId).isEmpty();
-    }
-
     /** Back to STARTING without a task: the next tick creates one again. */
     void restart(String requestId, RunStatus from) {
         jdbc.update("UPDATE dms_controller.runs SET status = 'STARTING', task_id = NULL, task_arn = NULL"
                 + " WHERE request_id = ? AND status = ? AND owner = ?", requestId, from.name(), instanceId);
     }
 
+    /** This instance's STARTING run moves to RUNNING; in a transaction, its row stays locked until it ends. */
     boolean running(String requestId) {
         return jdbc.update("UPDATE dms_controller.runs SET status = 'RUNNING', progressed_at = now()"
                 + " WHERE request_id = ? AND status = 'STARTING' AND owner = ?", requestId, instanceId) == 1;

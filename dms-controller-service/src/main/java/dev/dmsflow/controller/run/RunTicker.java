@@ -16,9 +16,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 
 /**
- * Advances runs: a tick every poll interval on a thread of its own, and one at once, on the listener's thread, when
- * something a tick acts on arrived (a request was queued, an outcome gave leases back), so a request does not wait a
- * poll interval for its lease nor a queued run for the tick after its predecessor's outcome. Ticks may overlap, as the
+ * Advances runs: a tick every poll interval on a thread of its own, and a lease pass at once, on the listener's thread,
+ * when something a lease acts on arrived (a request was queued, an outcome gave leases back), so a request does not
+ * wait a poll interval for its lease nor a queued run for the tick after its predecessor's outcome. Ticks may overlap, as the
  * ticks of several instances do: the run store's row locks keep their transitions apart, and a run takes one step at
  * a time. A tick hands each run's step to a few step threads and does not wait for them, so a slow engine call of one
  * run holds up no other.
@@ -45,20 +45,16 @@ public final class RunTicker implements SmartLifecycle {
         this.pollInterval = pollInterval;
     }
 
-    /** Asks for a tick now; wakes an idle ticker, or makes a busy one tick again right after. */
-    public void wake() {
-        wake.release();
-    }
-
     /**
-     * Leases what it can at once, on the calling thread (a listener's, after it recorded a request or gave leases back),
-     * and hands the rest of a tick to the tick thread: leasing there cost a wake-up, and a wait behind a tick already
-     * under way (polling every running task). When a shutdown holds the tick lock, the tick thread does it all.
+     * Leases what it can at once, on the calling thread (a listener's, after it recorded a request or gave leases back):
+     * waking the tick thread for it cost a wake-up, and a wait behind a tick already under way (polling every running
+     * task). Only when a shutdown holds the tick lock, or the lease pass fails, is it left to the tick thread; the rest
+     * of a tick (retrying runs whose start failed) waits for the poll interval, as it does without any event.
      */
     public void tickNow() {
         try {
-            if (steps != null) {
-                instance.tryTick(() -> coordinator.lease(this::step));
+            if (steps != null && instance.tryTick(() -> coordinator.lease(this::step))) {
+                return;
             }
         } catch (RuntimeException e) {
             logFailure(e);
@@ -163,8 +159,8 @@ public final class RunTicker implements SmartLifecycle {
 
     /**
      * A tick every poll interval does the housekeeping and polls every running task; one a wake brings about in between
-     * only leases, starts and completes the runs whose local tasks ended, which is all a request, an outcome or a task
-     * end changes. Polling every running run on each wake kept the step threads busy with runs that had not changed,
+     * (a task end or a lease pass that could not run at once) only leases, starts and completes the runs whose local
+     * tasks ended, which is all a request, an outcome or a task end changes. Polling every running run on each wake kept the step threads busy with runs that had not changed,
      * and the run whose load had just ended waited behind them.
      */
     private void loop() {

@@ -18,10 +18,10 @@ import org.springframework.dao.DataAccessException;
 /**
  * Advances runs: a tick every poll interval on a thread of its own, and a lease pass at once, on the listener's thread,
  * when something a lease acts on arrived (a request was queued, an outcome gave leases back), so a request does not
- * wait a poll interval for its lease nor a queued run for the tick after its predecessor's outcome. Ticks may overlap, as the
- * ticks of several instances do: the run store's row locks keep their transitions apart, and a run takes one step at
- * a time. A tick hands each run's step to a few step threads and does not wait for them, so a slow engine call of one
- * run holds up no other.
+ * wait a poll interval for its lease nor a queued run for the tick after its predecessor's outcome. Ticks may overlap,
+ * as the ticks of several instances do: the run store's row locks keep their transitions apart, and a run takes one
+ * step at a time. A tick hands each run's step to a few step threads and does not wait for them, so a slow engine call
+ * of one run holds up no other.
  */
 public final class RunTicker implements SmartLifecycle {
 
@@ -46,10 +46,10 @@ public final class RunTicker implements SmartLifecycle {
     }
 
     /**
-     * Leases what it can at once, on the calling thread (a listener's, after it recorded a request or gave leases back):
-     * waking the tick thread for it cost a wake-up, and a wait behind a tick already under way (polling every running
-     * task). Only when a shutdown holds the tick lock, or the lease pass fails, is it left to the tick thread; the rest
-     * of a tick (retrying runs whose start failed) waits for the poll interval, as it does without any event.
+     * Leases what it can at once, on the calling thread (a listener's, after it recorded a request or gave leases
+     * back): waking the tick thread for it cost a wake-up, and a wait behind a tick already under way (polling every
+     * running task). Only when a shutdown holds the tick lock, or the lease pass fails, is it left to the tick thread;
+     * the rest of a tick (retrying runs whose start failed) waits for the poll interval, as it does without any event.
      */
     public void tickNow() {
         try {
@@ -160,8 +160,9 @@ public final class RunTicker implements SmartLifecycle {
     /**
      * A tick every poll interval does the housekeeping and polls every running task; one a wake brings about in between
      * (a task end or a lease pass that could not run at once) only leases, starts and completes the runs whose local
-     * tasks ended, which is all a request, an outcome or a task end changes. Polling every running run on each wake kept the step threads busy with runs that had not changed,
-     * and the run whose load had just ended waited behind them.
+     * tasks ended, which is all a request, an outcome or a task end changes. Polling every running run on each wake
+     * kept the step threads busy with runs that had not changed, and the run whose load had just ended waited behind
+     * them.
      */
     private void loop() {
         long lastHousekeeping = System.nanoTime() - pollInterval.toNanos();

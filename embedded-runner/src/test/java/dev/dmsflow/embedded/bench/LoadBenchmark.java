@@ -57,7 +57,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * two random tables over random whole-day windows, posted by {@code --submitters} (10) concurrent submitters to either
  * controller; {@code --duplicates} (a tenth) of them resend the request of an earlier requestId. A submitter is a
  * client that posts its next request once its last run ended (at most one run per submitter in flight); with
- * {@code --burst=1} they post every request at once. A one-day reload per table and {@code --warm-up} (50) random
+ * {@code --burst=1} they post every request at once. A one-day reload per table and {@code --warm-up} (150) random
  * requests, posted as the measured ones, warm the JVM up first and are not counted. The events are read from Kafka by
  * a plain consumer.
  *
@@ -115,7 +115,7 @@ public final class LoadBenchmark {
     public static void main(String[] args) throws Exception {
         Map<String, Integer> options = new LinkedHashMap<>();
         Stream.of("requests=100", "rows=100000", "tables=10", "instances=2", "submitters=10", "duplicates=-1", "concurrency=3",
-                "seed=42", "timeout-minutes=30", "burst=0", "warm-up=50").map(o -> o.split("="))
+                "seed=42", "timeout-minutes=30", "burst=0", "warm-up=150").map(o -> o.split("="))
                 .forEach(o -> options.put(o[0], Integer.parseInt(o[1])));
         for (String arg : args) {
             String[] pair = arg.replaceFirst("^--", "").split("=", 2);

@@ -56,6 +56,19 @@ class ValidationController {
                 .orElseGet(() -> ResponseEntity.notFound().build());
     }
 
+    /**
+     * Every key each failed check kept (up to sample-keys + repair-keys per table and check), where the validation
+     * shows only the first few: the keys a targeted reload would take. {@code counted} above the number of keys means
+     * the cap was reached.
+     */
+    @GetMapping("/api/validations/{requestId}/differences")
+    ResponseEntity<List<RunStore.CheckDifferences>> differences(@PathVariable String requestId) {
+        if (store.find(requestId).isEmpty()) {
+            return ResponseEntity.notFound().build();
+        }
+        return ResponseEntity.ok(store.differences(requestId));
+    }
+
     private static Validation view(RecordedRun run, boolean admin) {
         return new Validation(run.requestId(), run.outcome().name(), run.kind().name(), run.multiStage(), run.windowFrom(), run.windowTo(),
                 run.occurredAt(), run.durationMillis(), run.reason(), run.checks().stream().map(check -> Check.of(check, admin)).toList());

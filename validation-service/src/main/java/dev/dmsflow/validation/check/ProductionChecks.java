@@ -111,13 +111,14 @@ final class ProductionChecks implements RangeComparison {
         List<CheckReport> results = new ArrayList<>();
         results.add(CheckReport.of(CheckResults.count(tableName, CheckNames.STAGED_COUNT, fullLoadRows, staged)));
         List<String> missingKeys = missing == 0 ? List.of() : missingKeys(layout, pass);
-        results.add(new CheckReport(CheckResults.offenders(tableName, CheckNames.MISSING, missing, missingKeys, missingInFlight),
+        results.add(new CheckReport(CheckResults.offenders(tableName, CheckNames.MISSING, missing, sample(missingKeys), missingInFlight),
                 missingInFlight == 0 ? null : missingInFlight + " staged " + keys(missingInFlight)
-                        + " deleted from production by CDC after the load started: in flight, not missing"));
+                        + " deleted from production by CDC after the load started: in flight, not missing", List.of(), missingKeys));
         results.add(extra(layout, pass, tableName, extra, extraInFlight, source));
         if (table.windowColumn.isPresent()) {
-            results.add(CheckReport.of(CheckResults.offenders(tableName, CheckNames.STALE, stale,
-                    stale == 0 ? List.of() : sampleKeys(layout, pass, PassRow::stale, staleCondition()))));
+            List<String> staleKeys = stale == 0 ? List.of() : keptKeys(layout, pass, PassRow::stale, staleCondition());
+            results.add(new CheckReport(CheckResults.offenders(tableName, CheckNames.STALE, stale, sample(staleKeys)), null, List.of(),
+                    staleKeys));
         }
         Map<Integer, Digest> digests = new HashMap<>();
         pass.forEach(row -> digests.put(row.bucket(), new Digest(row.compared(), row.compared(), row.stagedHash(), row.productionHash(), row.differing())));
@@ -126,15 +127,16 @@ final class ProductionChecks implements RangeComparison {
         long count = differing.count() + leaves.settledDiffering();
         List<KeyDifference> differences = new ArrayList<>();
         List<ColumnValues> values = new ArrayList<>();
-        if (!differing.keys().isEmpty()) {
-            columnDifferences(leaves.narrowedRanges(), differing.keys(), differences, values);
+        List<String> sampleKeys = sample(differing.keys());
+        if (!sampleKeys.isEmpty()) {
+            columnDifferences(leaves.narrowedRanges(), sampleKeys, differences, values);
         }
-        CheckResult contents = CheckResult.newBuilder(CheckResults.offenders(tableName, CheckNames.CONTENTS, count, differing.keys()))
+        CheckResult contents = CheckResult.newBuilder(CheckResults.offenders(tableName, CheckNames.CONTENTS, count, sampleKeys))
                 .setDifferences(differences).build();
         results.add(new CheckReport(contents, leaves.capped()
                 ? count + " rows differ: the first " + differing.count() + " compared value by value (sample-keys + repair-keys reached),"
                         + " the other " + leaves.settledDiffering() + " counted by their row hashes"
-                : null, values));
+                : null, values, differing.keys()));
         return results;
     }
 
@@ -326,7 +328,8 @@ final class ProductionChecks implements RangeComparison {
 
     /**
      * The rows of the mismatching ranges that differ, compared row by row: their exact number and the first
-     * {@code sampleKeys} keys, whatever their number (the count is taken in the database, never by listing keys).
+     * {@code sampleKeys + repairKeys} keys, whatever their number (the count is taken in the database, never by
+     * listing keys).
      */
     private Differing differingKeys(List<KeyRange> leaves) throws SQLException {
         RangeLayout layout = new RangeLayout();
@@ -337,10 +340,10 @@ final class ProductionChecks implements RangeComparison {
         if (duplicatesReportedElsewhere) {
             query.sql(" AND " + S + "." + COPIES + " = 1");
         }
-        query.sql(table.orderByKey(S)).param(" LIMIT ?", Math.max(1, settings.sampleKeys()));
+        query.sql(table.orderByKey(S)).param(" LIMIT ?", settings.keptKeys());
         List<String[]> rows = query.list(connection, row -> new String[] {row.getString(1), row.getString(2)});
         long count = rows.isEmpty() ? 0 : Long.parseLong(rows.get(0)[0]);
-        return new Differing(count, rows.stream().map(r -> r[1]).limit(settings.sampleKeys()).toList());
+        return new Differing(count, rows.stream().map(r -> r[1]).toList());
     }
 
     private interface Figure {
@@ -362,29 +365,30 @@ final class ProductionChecks implements RangeComparison {
     }
 
     /** Sample staged keys matching {@code condition}, looking only in the ranges where the pass counted some. */
-    private List<String> sampleKeys(RangeLayout layout, List<PassRow> pass, Figure figure, String condition) throws SQLException {
+    private List<String> keptKeys(RangeLayout layout, List<PassRow> pass, Figure figure, String condition) throws SQLException {
         SqlQuery query = new SqlQuery().sql("SELECT " + Normalization.keyText(S, table.keyColumns));
         joined(query, Optional.of(offending(layout, pass, figure)), false);
-        query.sql(" WHERE " + condition + table.orderByKey(S)).param(" LIMIT ?", settings.sampleKeys());
+        query.sql(" WHERE " + condition + table.orderByKey(S)).param(" LIMIT ?", settings.keptKeys());
         return query.list(connection, row -> row.getString(1));
     }
 
-    /** Sample missing keys, those CDC deleted after the load started left out. */
+    /** The first sample-keys + repair-keys missing keys, those CDC deleted after the load started left out. */
     private List<String> missingKeys(RangeLayout layout, List<PassRow> pass) throws SQLException {
         SqlQuery query = new SqlQuery().sql("SELECT " + Normalization.keyText(S, table.keyColumns));
         joined(query, Optional.of(offending(layout, pass, row -> row.missing() - row.missingInFlight())), false);
         query.sql(" WHERE " + missingCondition() + " AND NOT ");
         ChangeLogTable.deletedSince(changes, query, S);
-        query.sql(table.orderByKey(S)).param(" LIMIT ?", settings.sampleKeys());
+        query.sql(table.orderByKey(S)).param(" LIMIT ?", settings.keptKeys());
         return query.list(connection, row -> row.getString(1));
     }
 
     /** Check EXTRA: its sample keys and, with a source, how many of the extra keys the source has. */
     private CheckReport extra(RangeLayout layout, List<PassRow> pass, String tableName, long extra, long inFlight, Optional<SourceKeys> source)
             throws SQLException {
-        List<ExtraKey> keys = extra == 0 ? List.of() : extraKeys(layout, pass, source.isPresent() ? CLASSIFIED_KEYS : settings.sampleKeys());
-        CheckResult result = CheckResults.offenders(tableName, CheckNames.EXTRA, extra,
-                keys.stream().map(ExtraKey::text).limit(settings.sampleKeys()).toList(), inFlight);
+        List<ExtraKey> keys = extra == 0 ? List.of()
+                : extraKeys(layout, pass, Math.max(settings.keptKeys(), source.isPresent() ? CLASSIFIED_KEYS : 0));
+        List<String> kept = keys.stream().map(ExtraKey::text).limit(settings.keptKeys()).toList();
+        CheckResult result = CheckResults.offenders(tableName, CheckNames.EXTRA, extra, sample(kept), inFlight);
         List<String> sentences = new ArrayList<>();
         if (extra > 0) {
             sentences.add(extra + " production " + (extra == 1 ? "row" : "rows") + (table.window.isPresent() ? " in the window" : "")
@@ -396,7 +400,12 @@ final class ProductionChecks implements RangeComparison {
         if (inFlight > 0) {
             sentences.add(inFlight + " production " + keys(inFlight) + " inserted or updated by CDC after the load started: in flight, not extra");
         }
-        return new CheckReport(result, sentences.isEmpty() ? null : String.join("; ", sentences));
+        return new CheckReport(result, sentences.isEmpty() ? null : String.join("; ", sentences), List.of(), kept);
+    }
+
+    /** The first sample-keys of the keys a check kept: what its event names. */
+    private List<String> sample(List<String> keys) {
+        return keys.subList(0, Math.min(keys.size(), settings.sampleKeys()));
     }
 
     /** How many extra keys the source has, and which, for the sentence of check EXTRA. */
@@ -410,17 +419,17 @@ final class ProductionChecks implements RangeComparison {
         List<String> parts = new ArrayList<>();
         if (!inSource.isEmpty()) {
             parts.add(inSource.size() + " in the source (the load missed " + (inSource.size() == 1 ? "it or it" : "them or they") + " moved)"
-                    + sample(inSource));
+                    + sampleText(inSource));
         }
         if (!notInSource.isEmpty()) {
             parts.add(notInSource.size() + " not in the source (deleted there and the delete never reached production, or never there)"
-                    + sample(notInSource));
+                    + sampleText(notInSource));
         }
         return (keys.size() < extra ? "of the first " + keys.size() + " by key, " : "") + String.join(", ", parts);
     }
 
-    private String sample(List<String> keys) {
-        return keys.isEmpty() ? "" : " " + keys.subList(0, Math.min(keys.size(), settings.sampleKeys()));
+    private String sampleText(List<String> keys) {
+        return keys.isEmpty() ? "" : " " + sample(keys);
     }
 
     /**

@@ -186,7 +186,8 @@ final class SourceChecks implements RangeComparison {
             sentences.add("at least " + (bisected.ranges().size() - bisected.narrowed()) + " more key ranges differ from the source beyond the first "
                     + bisected.narrowed() + " compared key by key (sample-keys + repair-keys): not compared, so not proven equal");
         }
-        return new CheckReport(result, sentences.isEmpty() ? null : String.join("; ", sentences));
+        return new CheckReport(result, sentences.isEmpty() ? null : String.join("; ", sentences), List.of(),
+                failures.subList(0, Math.min(failures.size(), settings.keptKeys())));
     }
 
     /** Production's view of keys the source deleted after the load: looked at again after the confirm delay. */

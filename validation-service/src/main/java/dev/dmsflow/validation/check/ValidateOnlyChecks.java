@@ -377,7 +377,7 @@ final class ValidateOnlyChecks implements RangeComparison {
                 .setPassed(contents.isEmpty() && !bisected.capped()).setDifferences(differences).build();
         String detail = bisected.capped() ? "at least " + (bisected.ranges().size() - bisected.narrowed()) + " more key ranges differ beyond the first "
                 + bisected.narrowed() + " compared key by key (sample-keys + repair-keys): not compared, so not proven equal" : null;
-        reports.add(new CheckReport(result, detail, values));
+        reports.add(new CheckReport(result, detail, values, kept(contents)));
         return reports;
     }
 
@@ -385,7 +385,12 @@ final class ValidateOnlyChecks implements RangeComparison {
         List<String> keys = found.failures.get(kind);
         long inFlight = found.inFlight.get(kind);
         return new CheckReport(CheckResults.offenders(tableName, check, keys.size(), keys.subList(0, Math.min(keys.size(), settings.sampleKeys())),
-                inFlight), keys.isEmpty() ? null : keys.size() + " " + what);
+                inFlight), keys.isEmpty() ? null : keys.size() + " " + what, List.of(), kept(keys));
+    }
+
+    /** The keys a check keeps for a repair: the first sample-keys + repair-keys. */
+    private List<String> kept(List<String> keys) {
+        return keys.subList(0, Math.min(keys.size(), settings.keptKeys()));
     }
 
     /**

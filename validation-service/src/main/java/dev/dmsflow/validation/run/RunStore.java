@@ -75,8 +75,8 @@ public class RunStore {
         }
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO admin.validation_checks (request_id, ordinal, table_name, check_name, passed, expected, actual, sample_keys, in_flight,
-                                                     detail, differences, column_values)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)""")) {
+                                                     detail, differences, column_values, kept_keys)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)""")) {
             for (int i = 0; i < run.checks().size(); i++) {
                 CheckResult check = run.checks().get(i).result();
                 insert.setString(1, run.requestId());
@@ -91,10 +91,40 @@ public class RunStore {
                 insert.setString(10, run.checks().get(i).detail());
                 insert.setString(11, json(check.getDifferences().stream().map(d -> new Difference(d.getKey(), d.getColumns())).toList()));
                 insert.setString(12, json(run.checks().get(i).values()));
+                insert.setInt(13, check.getPassed() ? 0 : run.checks().get(i).keys().size());
                 insert.addBatch();
             }
             insert.executeBatch();
         }
+        // one statement per failed check, its keys as one array: up to sample-keys + repair-keys rows each
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO admin.validation_differences (request_id, ordinal, position, key_text)
+                SELECT ?, ?, k.position, k.key_text FROM unnest(?::text[]) WITH ORDINALITY AS k (key_text, position)""")) {
+            for (int i = 0; i < run.checks().size(); i++) {
+                CheckReport check = run.checks().get(i);
+                if (!check.result().getPassed() && !check.keys().isEmpty()) {
+                    insert.setString(1, run.requestId());
+                    insert.setInt(2, i + 1);
+                    insert.setArray(3, connection.createArrayOf("text", check.keys().toArray(String[]::new)));
+                    insert.addBatch();
+                }
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** A failed check's kept keys: how many it counted (its actual figure) and the keys it kept, in key order. */
+    public record CheckDifferences(String table, String check, String counted, List<String> keys) {
+    }
+
+    /** Every failed check's kept keys of the run's latest validation; empty when the run was not validated. */
+    public List<CheckDifferences> differences(String requestId) {
+        return jdbc.query("""
+                SELECT c.table_name, c.check_name, c.actual,
+                       coalesce((SELECT array_agg(d.key_text ORDER BY d.position) FROM admin.validation_differences d
+                                  WHERE d.request_id = c.request_id AND d.ordinal = c.ordinal), '{}')
+                  FROM admin.validation_checks c WHERE c.request_id = ? AND NOT c.passed ORDER BY c.ordinal""",
+                (row, n) -> new CheckDifferences(row.getString(1), row.getString(2), row.getString(3), textList(row.getArray(4))), requestId);
     }
 
     private List<CheckReport> checks(String requestId) {

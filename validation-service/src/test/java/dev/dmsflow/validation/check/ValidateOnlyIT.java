@@ -135,6 +135,10 @@ class ValidateOnlyIT {
         CheckResult contents = checks.get("CONTENTS").result();
         assertThat(contents.getSampleKeys()).containsExactly("101", "103", "105", "107", "109");
         assertThat(contents.getActual()).isEqualTo("5");
+        // kept for a repair as well: every planted key of each check
+        assertThat(checks.get("CONTENTS").keys()).containsExactly("101", "103", "105", "107", "109");
+        assertThat(checks.get("MISSING").keys()).containsExactly("301", "1303");
+        assertThat(checks.get("EXTRA").keys()).containsExactly("201", "3001");
         assertThat(contents.getDifferences()).extracting(KeyDifference::getKey, d -> List.copyOf(d.getColumns())).containsExactly(
                 tuple("101", List.of("amount")), tuple("103", List.of("note")),
                 tuple("105", List.of("code")), tuple("107", List.of("created_at")),

@@ -22,11 +22,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -120,6 +120,33 @@ class ValidatorIT {
         assertThat(failed(results)).containsExactly("MISSING");
         assertThat(byCheck(results).get("MISSING").getActual()).isEqualTo("2");
         assertThat(byCheck(results).get("MISSING").getSampleKeys()).containsExactly("1001", "1003");
+    }
+
+    @Test
+    void aCheckKeepsItsOffendingKeysUpToSampleKeysPlusRepairKeysAndItsEventNamesTheSample() throws SQLException {
+        // 30 missing keys, 30 stale, 30 differing, 30 extra; 5 sample keys and 10 repair keys: 15 kept of each
+        execute(db1(), "DELETE FROM " + orders.production() + " WHERE order_id BETWEEN 1 AND 59",
+                "UPDATE " + orders.production() + " SET updated_at = updated_at - interval '1 hour' WHERE order_id BETWEEN 601 AND 659 AND order_id % 2 = 1",
+                "UPDATE " + orders.production() + " SET note = 'damaged' WHERE order_id BETWEEN 201 AND 259 AND order_id % 2 = 1",
+                "INSERT INTO " + orders.production() + " (order_id, customer_id, updated_at)"
+                        + " SELECT g, 1, timestamp '2026-01-20 00:00:00' FROM generate_series(9001, 9030) g");
+        Validator validator = new Validator(db1(), Optional.empty(), name -> Optional.empty(),
+                new CheckSettings(5, 100, 4, 8, Duration.ZERO, Duration.ZERO, 10));
+
+        Map<String, CheckReport> reports = validator.report(orders.merged("kept")).stream()
+                .collect(Collectors.toMap(r -> r.result().getCheck(), r -> r));
+
+        Map<String, Integer> firstKey = Map.of("MISSING", 1, "STALE", 601, "CONTENTS", 201);
+        firstKey.forEach((check, first) -> {
+            List<String> expected = IntStream.range(0, 15).mapToObj(i -> String.valueOf(first + 2 * i)).toList();
+            assertThat(reports.get(check).result().getActual()).isEqualTo("30");
+            assertThat(reports.get(check).keys()).as(check).containsExactlyElementsOf(expected);
+            assertThat(reports.get(check).result().getSampleKeys()).as(check).containsExactlyElementsOf(expected.subList(0, 5));
+        });
+        assertThat(reports.get("EXTRA").result().getActual()).isEqualTo("30");
+        assertThat(reports.get("EXTRA").keys()).containsExactlyElementsOf(IntStream.range(9001, 9016).mapToObj(String::valueOf).toList());
+        assertThat(reports.get("EXTRA").result().getSampleKeys()).containsExactly("9001", "9002", "9003", "9004", "9005");
+        assertThat(reports.get("STAGED_COUNT").keys()).isEmpty();
     }
 
     @Test
@@ -275,6 +302,20 @@ class ValidatorIT {
         assertThat(source.detail()).startsWith("1 key(s) the source deleted after the load read them are still in production [203]")
                 .contains("CDC's delete found no row there");
         assertThat(source.result().getDetail()).isEqualTo(source.detail());
+    }
+
+    @Test
+    void theSourceCheckKeepsItsDifferingKeysUpToSampleKeysPlusRepairKeys() throws SQLException {
+        execute(source(), "UPDATE " + orders.sourceTable() + " SET note = 'changed' WHERE order_id BETWEEN 401 AND 459 AND order_id % 2 = 1");
+        Validator validator = new Validator(db1(), Optional.of(source()), name -> Optional.empty(),
+                new CheckSettings(5, 100, 4, 8, Duration.ZERO, Duration.ZERO, 10));
+
+        CheckReport sourceCheck = validator.report(orders.merged("source-kept")).stream()
+                .filter(r -> r.result().getCheck().equals("SOURCE")).findFirst().orElseThrow();
+
+        assertThat(sourceCheck.result().getPassed()).isFalse();
+        assertThat(sourceCheck.keys()).hasSize(15).allSatisfy(key -> assertThat(Integer.parseInt(key)).isBetween(401, 459).isOdd());
+        assertThat(sourceCheck.result().getSampleKeys()).containsExactlyElementsOf(sourceCheck.keys().subList(0, 5));
     }
 
     @Test

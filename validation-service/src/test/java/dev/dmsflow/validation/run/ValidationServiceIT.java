@@ -32,10 +32,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.LongStream;
+import java.util.stream.StreamSupport;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -197,6 +200,42 @@ class ValidationServiceIT {
                     String.class, requestId)).isEqualTo("333");
         } finally {
             execute(db1(), "UPDATE " + ORDERS.production() + " SET amount = (order_id % 1000) / 4.0 WHERE order_id = 333");
+        }
+    }
+
+    @Test
+    void everyDifferingKeyOfAFailedRunIsKeptAndServedWhileItsEventNamesTheFirstTen() throws Exception {
+        String requestId = "vsit-diff-" + UUID.randomUUID();
+        List<Long> missing = LongStream.rangeClosed(0, 19).map(i -> 1 + 2 * i).boxed().toList();
+        List<Long> changed = LongStream.rangeClosed(0, 19).map(i -> 101 + 2 * i).boxed().toList();
+        List<Long> extra = LongStream.rangeClosed(2001, 2010).boxed().toList();
+        execute(db1(), "DELETE FROM " + ORDERS.production() + " WHERE order_id BETWEEN 1 AND 39",
+                "UPDATE " + ORDERS.production() + " SET note = 'damaged' WHERE order_id BETWEEN 101 AND 139 AND order_id % 2 = 1",
+                "INSERT INTO " + ORDERS.production() + " (order_id, customer_id, updated_at)"
+                        + " SELECT g, 1, timestamp '2026-01-20 00:00:00' FROM generate_series(2001, 2010) g");
+        try {
+            kafka.send(Topics.MERGE_COMPLETED, requestId, ORDERS.merged(requestId)).get();
+
+            ValidationFailed failed = (ValidationFailed) outcomes(requestId, 1).get(0);
+            assertThat(failed.getFailures()).extracting(c -> c.getCheck() + " " + c.getActual() + " " + c.getSampleKeys().size())
+                    .containsExactly("MISSING 20 10", "EXTRA 10 10", "CONTENTS 20 10");
+            JsonNode differences = new ObjectMapper().readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + port + "/api/validations/" + requestId + "/differences"))
+                    .header("Authorization", ApiUser.OPS.basicAuthorization()).build(), HttpResponse.BodyHandlers.ofString()).body());
+            Map<String, List<String>> keys = new LinkedHashMap<>();
+            differences.forEach(check -> keys.put(check.path("check").asText(),
+                    StreamSupport.stream(check.path("keys").spliterator(), false).map(JsonNode::asText).toList()));
+            assertThat(keys).containsOnlyKeys("MISSING", "EXTRA", "CONTENTS");
+            assertThat(keys.get("MISSING")).containsExactlyElementsOf(missing.stream().map(String::valueOf).toList());
+            assertThat(keys.get("CONTENTS")).containsExactlyElementsOf(changed.stream().map(String::valueOf).toList());
+            assertThat(keys.get("EXTRA")).containsExactlyElementsOf(extra.stream().map(String::valueOf).toList());
+            assertThat(jdbc.queryForList("SELECT kept_keys FROM admin.validation_checks WHERE request_id = ? AND NOT passed ORDER BY ordinal",
+                    Integer.class, requestId)).containsExactly(20, 10, 20);
+        } finally {
+            execute(db1(), "DELETE FROM " + ORDERS.production() + " WHERE order_id BETWEEN 2001 AND 2010",
+                    "UPDATE " + ORDERS.production() + " SET note = 'note ' || order_id WHERE order_id BETWEEN 101 AND 139",
+                    "INSERT INTO " + ORDERS.production() + " SELECT order_id, customer_id, amount, note, code, created_at, updated_at FROM "
+                            + ORDERS.staging() + " WHERE order_id BETWEEN 1 AND 39");
         }
     }
 

@@ -7,14 +7,16 @@ import java.util.Objects;
 /**
  * One check's result as the outcome events carry it, a sentence for what its figures cannot say (how many keys are in
  * flight, whether extra keys are in the source, which keys a view yields twice), the differing values of the keys
- * whose differing columns it names, and every offending key the check kept.
+ * whose differing columns it names, and the offending keys the check kept for a repair.
  *
  * @param detail null when the figures say it all
  * @param values the two copies' values of each differing column of the keys the result names (admin role only)
  * @param keys   the offending keys the check kept, in key order: up to sample-keys + repair-keys of them (the event's
- *               sample keys are the first), so a repair can target them; fewer than the check counted when capped
+ *               sample keys are the first), so a repair can target them
+ * @param ranges when the check found more offenders than it kept: the key ranges that hold them all (its mismatching
+ *               ranges, adjacent ones joined), in key order; empty otherwise
  */
-public record CheckReport(CheckResult result, String detail, List<ColumnValues> values, List<String> keys) {
+public record CheckReport(CheckResult result, String detail, List<ColumnValues> values, List<String> keys, List<KeyRange> ranges) {
 
     /** The detail travels in the result too, so the outcome events carry it to ops and dashboards. */
     public CheckReport {
@@ -23,6 +25,12 @@ public record CheckReport(CheckResult result, String detail, List<ColumnValues> 
         }
         values = List.copyOf(values);
         keys = List.copyOf(keys);
+        ranges = List.copyOf(ranges);
+    }
+
+    /** A check whose kept keys are all its offenders. */
+    public CheckReport(CheckResult result, String detail, List<ColumnValues> values, List<String> keys) {
+        this(result, detail, values, keys, List.of());
     }
 
     /** A check that kept no keys beyond its sample. */

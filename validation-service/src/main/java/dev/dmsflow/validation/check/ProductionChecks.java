@@ -111,14 +111,16 @@ final class ProductionChecks implements RangeComparison {
         List<CheckReport> results = new ArrayList<>();
         results.add(CheckReport.of(CheckResults.count(tableName, CheckNames.STAGED_COUNT, fullLoadRows, staged)));
         List<String> missingKeys = missing == 0 ? List.of() : missingKeys(layout, pass);
+        Figure missingFigure = row -> row.missing() - row.missingInFlight();
         results.add(new CheckReport(CheckResults.offenders(tableName, CheckNames.MISSING, missing, sample(missingKeys), missingInFlight),
                 missingInFlight == 0 ? null : missingInFlight + " staged " + keys(missingInFlight)
-                        + " deleted from production by CDC after the load started: in flight, not missing", List.of(), missingKeys));
+                        + " deleted from production by CDC after the load started: in flight, not missing", List.of(), missingKeys,
+                beyond(missing, missingKeys, layout, pass, missingFigure)));
         results.add(extra(layout, pass, tableName, extra, extraInFlight, source));
         if (table.windowColumn.isPresent()) {
             List<String> staleKeys = stale == 0 ? List.of() : keptKeys(layout, pass, PassRow::stale, staleCondition());
             results.add(new CheckReport(CheckResults.offenders(tableName, CheckNames.STALE, stale, sample(staleKeys)), null, List.of(),
-                    staleKeys));
+                    staleKeys, beyond(stale, staleKeys, layout, pass, PassRow::stale)));
         }
         Map<Integer, Digest> digests = new HashMap<>();
         pass.forEach(row -> digests.put(row.bucket(), new Digest(row.compared(), row.compared(), row.stagedHash(), row.productionHash(), row.differing())));
@@ -136,7 +138,7 @@ final class ProductionChecks implements RangeComparison {
         results.add(new CheckReport(contents, leaves.capped()
                 ? count + " rows differ: the first " + differing.count() + " compared value by value (sample-keys + repair-keys reached),"
                         + " the other " + leaves.settledDiffering() + " counted by their row hashes"
-                : null, values, differing.keys()));
+                : null, values, differing.keys(), count > differing.keys().size() ? KeyRange.joined(leaves.ranges()) : List.of()));
         return results;
     }
 
@@ -400,7 +402,13 @@ final class ProductionChecks implements RangeComparison {
         if (inFlight > 0) {
             sentences.add(inFlight + " production " + keys(inFlight) + " inserted or updated by CDC after the load started: in flight, not extra");
         }
-        return new CheckReport(result, sentences.isEmpty() ? null : String.join("; ", sentences), List.of(), kept);
+        return new CheckReport(result, sentences.isEmpty() ? null : String.join("; ", sentences), List.of(), kept,
+                beyond(extra, kept, layout, pass, row -> row.extra() - row.extraInFlight()));
+    }
+
+    /** The ranges of the first pass that hold the offenders, when there are more of them than the keys kept. */
+    private static List<KeyRange> beyond(long offenders, List<String> kept, RangeLayout layout, List<PassRow> pass, Figure figure) {
+        return offenders > kept.size() ? KeyRange.joined(offending(layout, pass, figure).ranges().values()) : List.of();
     }
 
     /** The first sample-keys of the keys a check kept: what its event names. */

@@ -187,7 +187,8 @@ final class SourceChecks implements RangeComparison {
                     + bisected.narrowed() + " compared key by key (sample-keys + repair-keys): not compared, so not proven equal");
         }
         return new CheckReport(result, sentences.isEmpty() ? null : String.join("; ", sentences), List.of(),
-                failures.subList(0, Math.min(failures.size(), settings.keptKeys())));
+                failures.subList(0, Math.min(failures.size(), settings.keptKeys())),
+                bisected.capped() || failures.size() > settings.keptKeys() ? KeyRange.joined(bisected.ranges()) : List.of());
     }
 
     /** Production's view of keys the source deleted after the load: looked at again after the confirm delay. */

@@ -368,24 +368,32 @@ final class ValidateOnlyChecks implements RangeComparison {
                 Long.toString(sourceRows), Long.toString(productionRows), List.of(), inFlight, null, List.of());
         reports.add(new CheckReport(count, countSentences.isEmpty() ? null : String.join("; ", countSentences)));
         reports.add(offenders(tableName, CheckNames.MISSING, found, Kind.MISSING,
-                "source rows of the window that production does not hold"));
+                "source rows of the window that production does not hold", bisected));
         reports.add(offenders(tableName, CheckNames.EXTRA, found, Kind.EXTRA,
-                "production rows of the window that the source does not hold"));
+                "production rows of the window that the source does not hold", bisected));
         List<String> contents = found.failures.get(Kind.CONTENTS);
         CheckResult result = CheckResult.newBuilder(CheckResults.offenders(tableName, CheckNames.CONTENTS, contents.size(),
                         contents.subList(0, Math.min(contents.size(), settings.sampleKeys())), found.inFlight.get(Kind.CONTENTS)))
                 .setPassed(contents.isEmpty() && !bisected.capped()).setDifferences(differences).build();
         String detail = bisected.capped() ? "at least " + (bisected.ranges().size() - bisected.narrowed()) + " more key ranges differ beyond the first "
                 + bisected.narrowed() + " compared key by key (sample-keys + repair-keys): not compared, so not proven equal" : null;
-        reports.add(new CheckReport(result, detail, values, kept(contents)));
+        reports.add(new CheckReport(result, detail, values, kept(contents), beyond(contents, bisected)));
         return reports;
     }
 
-    private CheckReport offenders(String tableName, String check, Classified found, Kind kind, String what) {
+    private CheckReport offenders(String tableName, String check, Classified found, Kind kind, String what, Bisector.Leaves bisected) {
         List<String> keys = found.failures.get(kind);
         long inFlight = found.inFlight.get(kind);
         return new CheckReport(CheckResults.offenders(tableName, check, keys.size(), keys.subList(0, Math.min(keys.size(), settings.sampleKeys())),
-                inFlight), keys.isEmpty() ? null : keys.size() + " " + what, List.of(), kept(keys));
+                inFlight), keys.isEmpty() ? null : keys.size() + " " + what, List.of(), kept(keys), beyond(keys, bisected));
+    }
+
+    /**
+     * The mismatching ranges when the keys kept may not be all: more keys than kept, or ranges past the cap not compared
+     * key by key (whose keys, of any kind, are unknown).
+     */
+    private List<KeyRange> beyond(List<String> keys, Bisector.Leaves bisected) {
+        return bisected.capped() || keys.size() > settings.keptKeys() ? KeyRange.joined(bisected.ranges()) : List.of();
     }
 
     /** The keys a check keeps for a repair: the first sample-keys + repair-keys. */

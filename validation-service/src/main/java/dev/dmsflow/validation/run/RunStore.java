@@ -111,21 +111,51 @@ public class RunStore {
             }
             insert.executeBatch();
         }
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO admin.validation_difference_ranges (request_id, ordinal, position, lower_bound, upper_bound)
+                VALUES (?, ?, ?, ?, ?)""")) {
+            for (int i = 0; i < run.checks().size(); i++) {
+                CheckReport check = run.checks().get(i);
+                for (int r = 0; !check.result().getPassed() && r < check.ranges().size(); r++) {
+                    insert.setString(1, run.requestId());
+                    insert.setInt(2, i + 1);
+                    insert.setInt(3, r + 1);
+                    insert.setString(4, check.ranges().get(r).lo());
+                    insert.setString(5, check.ranges().get(r).hi());
+                    insert.addBatch();
+                }
+            }
+            insert.executeBatch();
+        }
     }
 
-    /** A failed check's kept keys: how many it counted (its actual figure) and the keys it kept, in key order. */
-    public record CheckDifferences(String table, String check, String counted, List<String> keys) {
+    /**
+     * A failed check's differences: how many it counted (its actual figure), the keys it kept in key order, and when it
+     * kept fewer than it found, the key ranges {@code [from, to)} of its leading key column that hold them all.
+     */
+    public record CheckDifferences(String table, String check, String counted, List<String> keys, List<Range> ranges) {
     }
 
-    /** Every failed check's kept keys of the run's latest validation; empty when the run was not validated. */
+    /** Bounds in the key type's text form; null is unbounded. */
+    public record Range(String from, String to) {
+    }
+
+    /** Every failed check's differences in the run's latest validation; empty when the run was not validated. */
     public List<CheckDifferences> differences(String requestId) {
         return jdbc.query("""
                 SELECT c.table_name, c.check_name, c.actual,
                        coalesce((SELECT array_agg(d.key_text ORDER BY d.position) FROM admin.validation_differences d
-                                  WHERE d.request_id = c.request_id AND d.ordinal = c.ordinal), '{}')
+                                  WHERE d.request_id = c.request_id AND d.ordinal = c.ordinal), '{}'),
+                       coalesce((SELECT json_agg(json_build_array(r.lower_bound, r.upper_bound) ORDER BY r.position)
+                                   FROM admin.validation_difference_ranges r
+                                  WHERE r.request_id = c.request_id AND r.ordinal = c.ordinal), '[]')
                   FROM admin.validation_checks c WHERE c.request_id = ? AND NOT c.passed ORDER BY c.ordinal""",
-                (row, n) -> new CheckDifferences(row.getString(1), row.getString(2), row.getString(3), textList(row.getArray(4))), requestId);
+                (row, n) -> new CheckDifferences(row.getString(1), row.getString(2), row.getString(3), textList(row.getArray(4)),
+                        read(row.getString(5), BOUNDS).stream().map(b -> new Range(b.get(0), b.get(1))).toList()), requestId);
     }
+
+    private static final TypeReference<List<List<String>>> BOUNDS = new TypeReference<>() {
+    };
 
     private List<CheckReport> checks(String requestId) {
         return jdbc.query("""

@@ -142,11 +142,22 @@ class ValidatorIT {
             assertThat(reports.get(check).result().getActual()).isEqualTo("30");
             assertThat(reports.get(check).keys()).as(check).containsExactlyElementsOf(expected);
             assertThat(reports.get(check).result().getSampleKeys()).as(check).containsExactlyElementsOf(expected.subList(0, 5));
+            // past the cap, ranges that hold every offender, and not the whole table
+            assertThat(IntStream.range(0, 30).map(i -> first + 2 * i)).as(check)
+                    .allMatch(key -> inside(key, reports.get(check).ranges()));
+            assertThat(IntStream.rangeClosed(1, 2000).filter(key -> inside(key, reports.get(check).ranges())).count()).as(check).isLessThan(1000);
         });
         assertThat(reports.get("EXTRA").result().getActual()).isEqualTo("30");
         assertThat(reports.get("EXTRA").keys()).containsExactlyElementsOf(IntStream.range(9001, 9016).mapToObj(String::valueOf).toList());
         assertThat(reports.get("EXTRA").result().getSampleKeys()).containsExactly("9001", "9002", "9003", "9004", "9005");
+        assertThat(IntStream.rangeClosed(9001, 9030)).allMatch(key -> inside(key, reports.get("EXTRA").ranges()));
         assertThat(reports.get("STAGED_COUNT").keys()).isEmpty();
+        assertThat(reports.get("STAGED_COUNT").ranges()).isEmpty();
+    }
+
+    /** Whether the bigint key is in one of the half-open ranges (null bounds unbounded). */
+    private static boolean inside(long key, List<KeyRange> ranges) {
+        return ranges.stream().anyMatch(r -> (r.lo() == null || Long.parseLong(r.lo()) <= key) && (r.hi() == null || key < Long.parseLong(r.hi())));
     }
 
     @Test

@@ -77,6 +77,8 @@ class ValidationServiceIT {
     static void source(DynamicPropertyRegistry registry) {
         registry.add("dmsflow.validation.source.url", () -> DmsflowInfrastructure.shared().jdbcUrl(Database.SOURCE));
         registry.add("dmsflow.validation.source.username", () -> DmsflowInfrastructure.USER);
+        // 10 sample keys and 20 more kept per check: a check past 30 records ranges
+        registry.add("dmsflow.validation.repair-keys", () -> "20");
     }
 
     @BeforeAll
@@ -204,13 +206,13 @@ class ValidationServiceIT {
     }
 
     @Test
-    void everyDifferingKeyOfAFailedRunIsKeptAndServedWhileItsEventNamesTheFirstTen() throws Exception {
+    void theDifferingKeysOfAFailedRunAreKeptAndServedUpToTheCapAndRangesBeyondWhileItsEventNamesTheFirstTen() throws Exception {
         String requestId = "vsit-diff-" + UUID.randomUUID();
         List<Long> missing = LongStream.rangeClosed(0, 19).map(i -> 1 + 2 * i).boxed().toList();
-        List<Long> changed = LongStream.rangeClosed(0, 19).map(i -> 101 + 2 * i).boxed().toList();
+        List<Long> changed = LongStream.rangeClosed(0, 39).map(i -> 101 + 2 * i).boxed().toList();
         List<Long> extra = LongStream.rangeClosed(2001, 2010).boxed().toList();
         execute(db1(), "DELETE FROM " + ORDERS.production() + " WHERE order_id BETWEEN 1 AND 39",
-                "UPDATE " + ORDERS.production() + " SET note = 'damaged' WHERE order_id BETWEEN 101 AND 139 AND order_id % 2 = 1",
+                "UPDATE " + ORDERS.production() + " SET note = 'damaged' WHERE order_id BETWEEN 101 AND 179 AND order_id % 2 = 1",
                 "INSERT INTO " + ORDERS.production() + " (order_id, customer_id, updated_at)"
                         + " SELECT g, 1, timestamp '2026-01-20 00:00:00' FROM generate_series(2001, 2010) g");
         try {
@@ -218,24 +220,31 @@ class ValidationServiceIT {
 
             ValidationFailed failed = (ValidationFailed) outcomes(requestId, 1).get(0);
             assertThat(failed.getFailures()).extracting(c -> c.getCheck() + " " + c.getActual() + " " + c.getSampleKeys().size())
-                    .containsExactly("MISSING 20 10", "EXTRA 10 10", "CONTENTS 20 10");
+                    .containsExactly("MISSING 20 10", "EXTRA 10 10", "CONTENTS 40 10");
             JsonNode differences = new ObjectMapper().readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://localhost:" + port + "/api/validations/" + requestId + "/differences"))
                     .header("Authorization", ApiUser.OPS.basicAuthorization()).build(), HttpResponse.BodyHandlers.ofString()).body());
             Map<String, List<String>> keys = new LinkedHashMap<>();
-            differences.forEach(check -> keys.put(check.path("check").asText(),
-                    StreamSupport.stream(check.path("keys").spliterator(), false).map(JsonNode::asText).toList()));
+            Map<String, JsonNode> ranges = new LinkedHashMap<>();
+            differences.forEach(check -> {
+                keys.put(check.path("check").asText(), StreamSupport.stream(check.path("keys").spliterator(), false).map(JsonNode::asText).toList());
+                ranges.put(check.path("check").asText(), check.path("ranges"));
+            });
             assertThat(keys).containsOnlyKeys("MISSING", "EXTRA", "CONTENTS");
-            // every offender kept: no ranges needed
-            differences.forEach(check -> assertThat(check.path("ranges")).isEmpty());
             assertThat(keys.get("MISSING")).containsExactlyElementsOf(missing.stream().map(String::valueOf).toList());
-            assertThat(keys.get("CONTENTS")).containsExactlyElementsOf(changed.stream().map(String::valueOf).toList());
+            assertThat(keys.get("CONTENTS")).containsExactlyElementsOf(changed.stream().limit(30).map(String::valueOf).toList());
+            // every missing and extra key kept: no ranges; 40 differing rows past the 30 kept: ranges that hold all 40
+            assertThat(ranges.get("MISSING")).isEmpty();
+            assertThat(ranges.get("EXTRA")).isEmpty();
+            assertThat(ranges.get("CONTENTS")).isNotEmpty();
+            assertThat(changed).allMatch(key -> StreamSupport.stream(ranges.get("CONTENTS").spliterator(), false).anyMatch(range ->
+                    (range.path("from").isNull() || range.path("from").asLong() <= key) && (range.path("to").isNull() || key < range.path("to").asLong())));
             assertThat(keys.get("EXTRA")).containsExactlyElementsOf(extra.stream().map(String::valueOf).toList());
             assertThat(jdbc.queryForList("SELECT kept_keys FROM admin.validation_checks WHERE request_id = ? AND NOT passed ORDER BY ordinal",
-                    Integer.class, requestId)).containsExactly(20, 10, 20);
+                    Integer.class, requestId)).containsExactly(20, 10, 30);
         } finally {
             execute(db1(), "DELETE FROM " + ORDERS.production() + " WHERE order_id BETWEEN 2001 AND 2010",
-                    "UPDATE " + ORDERS.production() + " SET note = 'note ' || order_id WHERE order_id BETWEEN 101 AND 139",
+                    "UPDATE " + ORDERS.production() + " SET note = 'note ' || order_id WHERE order_id BETWEEN 101 AND 179",
                     "INSERT INTO " + ORDERS.production() + " SELECT order_id, customer_id, amount, note, code, created_at, updated_at FROM "
                             + ORDERS.staging() + " WHERE order_id BETWEEN 1 AND 39");
         }

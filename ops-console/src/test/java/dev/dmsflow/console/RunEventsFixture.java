@@ -91,7 +91,7 @@ public final class RunEventsFixture {
     public ValidationFailed validationFailed() {
         return new ValidationFailed(header("validation-failed", 3500), TaskKind.TIME_WINDOW_RELOAD, JANUARY,
                 List.of(check("orders", "STALE", false, "0", "1", List.of("3000"))),
-                List.of(check("orders", "STAGED_COUNT", true, "34434", "34434", List.of())), 900L);
+                List.of(check("orders", "STAGED_COUNT", true, "34434", "34434", List.of())), 900L, 1L, 0, true);
     }
 
     /** The merge failing 800 ms after staging. */

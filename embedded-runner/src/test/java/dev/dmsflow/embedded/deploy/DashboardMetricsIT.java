@@ -61,7 +61,7 @@ class DashboardMetricsIT {
                 .setWindow(JANUARY).setRequestedBy("dashboard-test").build());
         // a validation failure as validation-service reports one, for a run of no table's lease: what the console counts
         publish(dmsflow, new ValidationFailed(header("dashboard-mismatch-" + suffix), TaskKind.TIME_WINDOW_RELOAD, JANUARY,
-                List.of(new CheckResult("orders", "STALE", false, "0", "1", List.of("3000"), 0L, null, List.of())), List.of(), 10L));
+                List.of(new CheckResult("orders", "STALE", false, "0", "1", List.of("3000"), 0L, null, List.of())), List.of(), 10L, 1L, 0, true));
 
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
                 assertThat(exported(dmsflow)).as("metrics the services export").containsAll(queried));

@@ -15,6 +15,7 @@ import dev.dmsflow.contracts.event.ValidationRequested;
 import dev.dmsflow.support.run.RunSkeleton;
 import dev.dmsflow.support.run.RunSkeletons;
 import dev.dmsflow.support.run.StageWork;
+import dev.dmsflow.validation.check.CheckNames;
 import dev.dmsflow.validation.check.CheckReport;
 import dev.dmsflow.validation.check.InvalidRunException;
 import dev.dmsflow.validation.check.Validator;
@@ -25,7 +26,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,6 +107,17 @@ public final class ValidationRunner implements StageWork<MergeCompleted> {
         return event(recorded, window, tables);
     }
 
+    /**
+     * Checks whose failures are key differences a targeted reload of their keys and ranges addresses (SOURCE_COUNT fails
+     * only with a validate-only run's MISSING or EXTRA, or ranges past the cap); the others count or check structure.
+     */
+    private static final Set<String> REPAIRABLE = Set.of(CheckNames.MISSING, CheckNames.STALE, CheckNames.CONTENTS, CheckNames.EXTRA,
+            CheckNames.SOURCE, CheckNames.SOURCE_COUNT);
+
+    private static Stream<CheckReport> failed(RecordedRun recorded) {
+        return recorded.checks().stream().filter(c -> !c.result().getPassed());
+    }
+
     private static SpecificRecord event(RecordedRun recorded, TimeWindow window, List<String> tables) {
         EventHeader header = new EventHeader(recorded.eventId().toString(), recorded.requestId(), recorded.occurredAt(), PRODUCER,
                 recorded.attempt());
@@ -114,7 +128,10 @@ public final class ValidationRunner implements StageWork<MergeCompleted> {
             case FAILED -> ValidationFailed.newBuilder().setHeader(header).setKind(recorded.kind()).setWindow(window)
                     .setFailures(checks.stream().filter(c -> !c.getPassed()).toList())
                     .setPassedChecks(checks.stream().filter(CheckResult::getPassed).toList())
-                    .setDurationMillis(recorded.durationMillis()).build();
+                    .setDurationMillis(recorded.durationMillis())
+                    .setDifferingKeys(failed(recorded).mapToLong(c -> c.keys().size()).sum())
+                    .setDifferingRanges(failed(recorded).mapToInt(c -> c.ranges().size()).sum())
+                    .setRepairable(failed(recorded).allMatch(c -> REPAIRABLE.contains(c.result().getCheck()))).build();
             case REJECTED -> TaskFailed.newBuilder().setHeader(header).setStage(FailureStage.VALIDATION).setReason(recorded.reason())
                     .setRetryable(false).setErrorType("InvalidRun").setTables(tables).build();
         };

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dmsflow.contracts.Topics;
+import dev.dmsflow.contracts.event.CheckResult;
 import dev.dmsflow.contracts.event.EventHeader;
 import dev.dmsflow.contracts.event.FailureStage;
 import dev.dmsflow.contracts.event.MergeCompleted;
@@ -221,6 +222,9 @@ class ValidationServiceIT {
             ValidationFailed failed = (ValidationFailed) outcomes(requestId, 1).get(0);
             assertThat(failed.getFailures()).extracting(c -> c.getCheck() + " " + c.getActual() + " " + c.getSampleKeys().size())
                     .containsExactly("MISSING 20 10", "EXTRA 10 10", "CONTENTS 40 10");
+            assertThat(failed.getDifferingKeys()).isEqualTo(20 + 10 + 30);
+            assertThat(failed.getDifferingRanges()).isPositive();
+            assertThat(failed.getRepairable()).isTrue();
             JsonNode differences = new ObjectMapper().readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://localhost:" + port + "/api/validations/" + requestId + "/differences"))
                     .header("Authorization", ApiUser.OPS.basicAuthorization()).build(), HttpResponse.BodyHandlers.ofString()).body());
@@ -276,6 +280,18 @@ class ValidationServiceIT {
         } finally {
             execute(db1(), "DELETE FROM " + ORDERS.production() + " WHERE order_id = 9001");
         }
+    }
+
+    @Test
+    void aFailedCountIsNoKeyDifferenceSoTheRunIsNotRepairable() throws Exception {
+        String requestId = "vsit-count-" + UUID.randomUUID();
+        // DMS reported one row more than staging holds: the load, not production, is in question
+        kafka.send(Topics.MERGE_COMPLETED, requestId, ORDERS.merged(requestId, ORDERS.rows + 1)).get();
+
+        ValidationFailed failed = (ValidationFailed) outcomes(requestId, 1).get(0);
+        assertThat(failed.getFailures()).extracting(CheckResult::getCheck).containsExactly("STAGED_COUNT");
+        assertThat(failed.getDifferingKeys()).isZero();
+        assertThat(failed.getRepairable()).isFalse();
     }
 
     @Test

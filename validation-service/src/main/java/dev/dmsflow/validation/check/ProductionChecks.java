@@ -366,7 +366,7 @@ final class ProductionChecks implements RangeComparison {
         return offending;
     }
 
-    /** Sample staged keys matching {@code condition}, looking only in the ranges where the pass counted some. */
+    /** The first sample-keys + repair-keys staged keys matching {@code condition}, in the ranges where the pass counted some. */
     private List<String> keptKeys(RangeLayout layout, List<PassRow> pass, Figure figure, String condition) throws SQLException {
         SqlQuery query = new SqlQuery().sql("SELECT " + Normalization.keyText(S, table.keyColumns));
         joined(query, Optional.of(offending(layout, pass, figure)), false);

@@ -155,6 +155,14 @@ class ValidatorIT {
         assertThat(reports.get("STAGED_COUNT").ranges()).isEmpty();
     }
 
+    /** The SOURCE check of a run validated with 5 sample keys and {@code repairKeys} more kept. */
+    private CheckReport sourceCheck(String requestId, int repairKeys) throws SQLException {
+        Validator validator = new Validator(db1(), Optional.of(source()), name -> Optional.empty(),
+                new CheckSettings(5, 100, 4, 8, Duration.ZERO, Duration.ZERO, repairKeys));
+        return validator.report(orders.merged(requestId)).stream()
+                .filter(r -> r.result().getCheck().equals("SOURCE")).findFirst().orElseThrow();
+    }
+
     /** Whether the bigint key is in one of the half-open ranges (null bounds unbounded). */
     private static boolean inside(long key, List<KeyRange> ranges) {
         return ranges.stream().anyMatch(r -> (r.lo() == null || Long.parseLong(r.lo()) <= key) && (r.hi() == null || key < Long.parseLong(r.hi())));
@@ -235,11 +243,7 @@ class ValidatorIT {
     @Test
     void sourceRangesPastTheCapFailTheSourceCheckSayingTheyWereNotCompared() throws SQLException {
         execute(db1(), "UPDATE " + orders.staging() + " SET amount = amount + 0.01");
-        Validator validator = new Validator(db1(), Optional.of(source()), name -> Optional.empty(),
-                new CheckSettings(5, 100, 4, 8, Duration.ZERO, Duration.ZERO, 20));
-
-        CheckReport sourceCheck = validator.report(orders.merged("all-different-source")).stream()
-                .filter(r -> r.result().getCheck().equals("SOURCE")).findFirst().orElseThrow();
+        CheckReport sourceCheck = sourceCheck("all-different-source", 20);
 
         assertThat(sourceCheck.result().getPassed()).isFalse();
         // keys of the ranges compared key by key
@@ -318,11 +322,7 @@ class ValidatorIT {
     @Test
     void theSourceCheckKeepsItsDifferingKeysUpToSampleKeysPlusRepairKeys() throws SQLException {
         execute(source(), "UPDATE " + orders.sourceTable() + " SET note = 'changed' WHERE order_id BETWEEN 401 AND 459 AND order_id % 2 = 1");
-        Validator validator = new Validator(db1(), Optional.of(source()), name -> Optional.empty(),
-                new CheckSettings(5, 100, 4, 8, Duration.ZERO, Duration.ZERO, 10));
-
-        CheckReport sourceCheck = validator.report(orders.merged("source-kept")).stream()
-                .filter(r -> r.result().getCheck().equals("SOURCE")).findFirst().orElseThrow();
+        CheckReport sourceCheck = sourceCheck("source-kept", 10);
 
         assertThat(sourceCheck.result().getPassed()).isFalse();
         assertThat(sourceCheck.keys()).hasSize(15).allSatisfy(key -> assertThat(Integer.parseInt(key)).isBetween(401, 459).isOdd());

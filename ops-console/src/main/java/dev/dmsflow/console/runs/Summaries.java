@@ -54,10 +54,20 @@ final class Summaries {
         return event.getSchema().getName();
     }
 
-    /** e.g. {@code 1 of 14 checks failed: orders STALE expected 0 actual 1 keys [3000]}. */
+    /**
+     * e.g. {@code 1 of 14 checks failed: orders STALE expected 0 actual 1 keys [3000]; 1 differing key recorded,
+     * repairable}. What was recorded is left out when nothing was (a validation-service from before it recorded keys
+     * sends neither figure).
+     */
     static String failedChecks(ValidationFailed failed) {
-        return failed.getFailures().size() + " of " + (failed.getFailures().size() + failed.getPassedChecks().size()) + " checks failed: "
+        String checks = failed.getFailures().size() + " of " + (failed.getFailures().size() + failed.getPassedChecks().size()) + " checks failed: "
                 + failed.getFailures().stream().map(Summaries::check).collect(Collectors.joining("; "));
+        if (failed.getDifferingKeys() == 0 && failed.getDifferingRanges() == 0) {
+            return checks;
+        }
+        return checks + "; " + failed.getDifferingKeys() + (failed.getDifferingKeys() == 1 ? " differing key" : " differing keys")
+                + (failed.getDifferingRanges() == 0 ? "" : " and " + failed.getDifferingRanges() + (failed.getDifferingRanges() == 1 ? " key range" : " key ranges"))
+                + " recorded, " + (failed.getRepairable() ? "repairable" : "not repairable (a count or structure check failed)");
     }
 
     private static String check(CheckResult check) {

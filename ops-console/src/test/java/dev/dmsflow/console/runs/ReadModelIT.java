@@ -170,7 +170,7 @@ class ReadModelIT {
         RunView failed = readModel().run(id(run));
         assertThat(failed.status()).isEqualTo("FAILED");
         assertThat(failed.failure().stage()).isEqualTo("VALIDATION");
-        assertThat(failed.failure().reason()).isEqualTo("1 of 2 checks failed: orders STALE expected 0 actual 1 keys [3000]");
+        assertThat(failed.failure().reason()).isEqualTo("1 of 2 checks failed: orders STALE expected 0 actual 1 keys [3000]; 1 differing key recorded, repairable");
         assertThat(failed.checks()).filteredOn(check -> !check.passed()).singleElement()
                 .satisfies(check -> assertThat(check.sampleKeys()).containsExactly("3000"));
         assertThat(failed.tableCounts()).first().extracting(RunView.TableCounts::validation).isEqualTo("FAILED");

@@ -63,10 +63,7 @@ class ValidationController {
      */
     @GetMapping("/api/validations/{requestId}/differences")
     ResponseEntity<List<RunStore.CheckDifferences>> differences(@PathVariable String requestId) {
-        if (store.find(requestId).isEmpty()) {
-            return ResponseEntity.notFound().build();
-        }
-        return ResponseEntity.ok(store.differences(requestId));
+        return store.differences(requestId).map(ResponseEntity::ok).orElseGet(() -> ResponseEntity.notFound().build());
     }
 
     private static Validation view(RecordedRun run, boolean admin) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dmsflow.contracts.event.KeyDifference;
 import dev.dmsflow.validation.check.CheckReport;
 import dev.dmsflow.validation.check.ColumnValues;
+import dev.dmsflow.validation.check.KeyRange;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -96,7 +97,7 @@ public class RunStore {
             }
             insert.executeBatch();
         }
-        // one statement per failed check, its keys as one array: up to sample-keys + repair-keys rows each
+        // one statement per failed check, its keys (and below its ranges) as arrays: up to sample-keys + repair-keys rows each
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO admin.validation_differences (request_id, ordinal, position, key_text)
                 SELECT ?, ?, k.position, k.key_text FROM unnest(?::text[]) WITH ORDINALITY AS k (key_text, position)""")) {
@@ -113,15 +114,15 @@ public class RunStore {
         }
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO admin.validation_difference_ranges (request_id, ordinal, position, lower_bound, upper_bound)
-                VALUES (?, ?, ?, ?, ?)""")) {
+                SELECT ?, ?, r.position, r.lower_bound, r.upper_bound
+                  FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS r (lower_bound, upper_bound, position)""")) {
             for (int i = 0; i < run.checks().size(); i++) {
                 CheckReport check = run.checks().get(i);
-                for (int r = 0; !check.result().getPassed() && r < check.ranges().size(); r++) {
+                if (!check.result().getPassed() && !check.ranges().isEmpty()) {
                     insert.setString(1, run.requestId());
                     insert.setInt(2, i + 1);
-                    insert.setInt(3, r + 1);
-                    insert.setString(4, check.ranges().get(r).lo());
-                    insert.setString(5, check.ranges().get(r).hi());
+                    insert.setArray(3, connection.createArrayOf("text", check.ranges().stream().map(KeyRange::lo).toArray(String[]::new)));
+                    insert.setArray(4, connection.createArrayOf("text", check.ranges().stream().map(KeyRange::hi).toArray(String[]::new)));
                     insert.addBatch();
                 }
             }
@@ -141,8 +142,11 @@ public class RunStore {
     }
 
     /** Every failed check's differences in the run's latest validation; empty when the run was not validated. */
-    public List<CheckDifferences> differences(String requestId) {
-        return jdbc.query("""
+    public Optional<List<CheckDifferences>> differences(String requestId) {
+        if (jdbc.queryForList("SELECT 1 FROM admin.validation_runs WHERE request_id = ?", Integer.class, requestId).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(jdbc.query("""
                 SELECT c.table_name, c.check_name, c.actual,
                        coalesce((SELECT array_agg(d.key_text ORDER BY d.position) FROM admin.validation_differences d
                                   WHERE d.request_id = c.request_id AND d.ordinal = c.ordinal), '{}'),
@@ -151,7 +155,7 @@ public class RunStore {
                                   WHERE r.request_id = c.request_id AND r.ordinal = c.ordinal), '[]')
                   FROM admin.validation_checks c WHERE c.request_id = ? AND NOT c.passed ORDER BY c.ordinal""",
                 (row, n) -> new CheckDifferences(row.getString(1), row.getString(2), row.getString(3), textList(row.getArray(4)),
-                        read(row.getString(5), BOUNDS).stream().map(b -> new Range(b.get(0), b.get(1))).toList()), requestId);
+                        read(row.getString(5), BOUNDS).stream().map(b -> new Range(b.get(0), b.get(1))).toList()), requestId));
     }
 
     private static final TypeReference<List<List<String>>> BOUNDS = new TypeReference<>() {

@@ -2,6 +2,9 @@ package dev.dmsflow.contracts;
 
 import dev.dmsflow.contracts.event.FullLoadCompleted;
 import dev.dmsflow.contracts.event.MergeCompleted;
+import dev.dmsflow.contracts.event.RepairCompleted;
+import dev.dmsflow.contracts.event.RepairPlanned;
+import dev.dmsflow.contracts.event.RepairRequested;
 import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.TaskProgress;
 import dev.dmsflow.contracts.event.TaskRequested;
@@ -26,6 +29,8 @@ public final class Topics {
     public static final String VALIDATION_REQUESTED = "dmsflow.validation-requested";
     public static final String VALIDATION_PASSED = "dmsflow.validation-passed";
     public static final String ALERTS = "dmsflow.alerts";
+    /** A repair round of a failed run: its request, the confirmed plan, and what the round did. */
+    public static final String REPAIRS = "dmsflow.repairs";
 
     /** Suffix of the dead-letter topic that error handlers publish undeliverable records of a topic to. */
     public static final String DLT_SUFFIX = ".dlt";
@@ -50,6 +55,7 @@ public final class Topics {
         types.put(VALIDATION_REQUESTED, List.of(ValidationRequested.class));
         types.put(VALIDATION_PASSED, List.of(ValidationPassed.class));
         types.put(ALERTS, List.of(ValidationFailed.class, TaskFailed.class));
+        types.put(REPAIRS, List.of(RepairRequested.class, RepairPlanned.class, RepairCompleted.class));
         return Collections.unmodifiableMap(types);
     }
 }

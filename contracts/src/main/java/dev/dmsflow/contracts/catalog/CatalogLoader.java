@@ -44,6 +44,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  *     cdc: true                              # optional: CDC writes into production while reloads run
  *     changeTracking: true                   # optional (default: cdc): a change log on production lets CDC win
  *     binaryFloats: false                    # optional: FLOAT(b) may become real/double precision instead of numeric
+ *     repair: auto                           # optional: auto, manual (default) or off; or { policy: auto, deletes: true }
  * multiStage:
  *   orders_enriched:
  *     stagingTable: orders                   # a catalog table
@@ -135,7 +136,7 @@ public final class CatalogLoader {
                 return Optional.empty();
             }
             unknownKeys(fields, path, Set.of("source", "staging", "production", "keyColumns", "windowColumn", "windowPrecision",
-                    "cdc", "changeTracking", "binaryFloats"));
+                    "cdc", "changeTracking", "binaryFloats", "repair"));
             QualifiedName source = qualified(fields.get("source"), path + ".source");
             QualifiedName staging = qualified(fields.get("staging"), path + ".staging");
             QualifiedName production = qualified(fields.get("production"), path + ".production");
@@ -148,6 +149,11 @@ public final class CatalogLoader {
             boolean cdc = flag(fields, "cdc", false, path);
             boolean changeTracking = flag(fields, "changeTracking", cdc, path);
             boolean binaryFloats = flag(fields, "binaryFloats", false, path);
+            CatalogTable.Repair repair = repair(fields.get("repair"), path + ".repair");
+            if (repair.policy() == CatalogTable.Repair.Policy.AUTO && keys != null && keys.size() > 1) {
+                // a repair's task selects its keys with one filter on one column; rows are told apart by it alone
+                problems.add(path + ".repair: a repair needs a single-column key (keyColumns " + keys + "); use repair: manual or off");
+            }
             if (source != null && staging != null && source.equals(staging)) {
                 problems.add(path + ": source and staging are the same table " + source);
             }
@@ -158,7 +164,37 @@ public final class CatalogLoader {
                 return Optional.empty();
             }
             return Optional.of(new CatalogTable(name, source, staging, production, keys, window, (Integer) precision,
-                    cdc, changeTracking, binaryFloats));
+                    cdc, changeTracking, binaryFloats, repair));
+        }
+
+        private CatalogTable.Repair repair(Object entry, String path) {
+            if (entry == null) {
+                return CatalogTable.Repair.DEFAULT;
+            }
+            if (entry instanceof String || Boolean.FALSE.equals(entry)) {
+                return new CatalogTable.Repair(policy(entry, path), false);
+            }
+            Map<String, Object> fields = map(entry, path);
+            if (fields == null) {
+                return CatalogTable.Repair.DEFAULT;
+            }
+            unknownKeys(fields, path, Set.of("policy", "deletes"));
+            return new CatalogTable.Repair(policy(fields.getOrDefault("policy", "manual"), path + ".policy"),
+                    flag(fields, "deletes", false, path));
+        }
+
+        private CatalogTable.Repair.Policy policy(Object value, String path) {
+            if (Boolean.FALSE.equals(value)) {
+                // YAML 1.1 reads a bare off as false
+                return CatalogTable.Repair.Policy.OFF;
+            }
+            for (CatalogTable.Repair.Policy policy : CatalogTable.Repair.Policy.values()) {
+                if (policy.name().toLowerCase(Locale.ROOT).equals(value)) {
+                    return policy;
+                }
+            }
+            problems.add(path + ": '" + value + "' must be auto, manual or off");
+            return CatalogTable.Repair.DEFAULT.policy();
         }
 
         private boolean flag(Map<String, Object> fields, String name, boolean otherwise, String path) {

@@ -16,12 +16,33 @@ import java.util.Optional;
  *                        let what CDC did after a load started win over that load's copy; defaults to {@code cdc}
  * @param binaryFloats    Oracle FLOAT(b) columns may become PostgreSQL {@code real}/{@code double precision}, which
  *                        round decimal values; without it they become {@code numeric}, which holds them exactly
+ * @param repair          what a failed validation's recorded differences may lead to (see {@link Repair})
  */
 public record CatalogTable(String name, QualifiedName source, QualifiedName staging, QualifiedName production,
                            List<String> keyColumns, Optional<String> windowColumn, int windowPrecision,
-                           boolean cdc, boolean changeTracking, boolean binaryFloats) {
+                           boolean cdc, boolean changeTracking, boolean binaryFloats, Repair repair) {
 
     public static final int DEFAULT_WINDOW_PRECISION = 6;
+
+    /**
+     * The repair policy: {@code AUTO} repairs a failed validation's differing keys at once (a targeted reload of just
+     * those keys, merged and validated again), {@code MANUAL} only on POST /api/runs/{id}/repair, {@code OFF} never.
+     *
+     * @param deletes a repair may delete production rows whose key the source lacks; otherwise they are reported
+     */
+    public record Repair(Policy policy, boolean deletes) {
+        public static final Repair DEFAULT = new Repair(Policy.MANUAL, false);
+
+        public enum Policy { AUTO, MANUAL, OFF }
+    }
+
+    /** Everything but the repair policy, which is the default (manual, no deletes). */
+    public CatalogTable(String name, QualifiedName source, QualifiedName staging, QualifiedName production,
+                        List<String> keyColumns, Optional<String> windowColumn, int windowPrecision,
+                        boolean cdc, boolean changeTracking, boolean binaryFloats) {
+        this(name, source, staging, production, keyColumns, windowColumn, windowPrecision, cdc, changeTracking, binaryFloats,
+                Repair.DEFAULT);
+    }
 
     public CatalogTable {
         keyColumns = List.copyOf(keyColumns);

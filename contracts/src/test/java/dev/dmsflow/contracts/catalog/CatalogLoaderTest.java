@@ -46,6 +46,39 @@ class CatalogLoaderTest {
     }
 
     @Test
+    void theRepairPolicyIsManualWithoutDeletesUnlessTheCatalogSaysOtherwise() {
+        String yaml = """
+                tables:
+                  orders:
+                    source: { schema: APP, table: ORDERS }
+                    staging: { schema: staging, table: orders }
+                    production: { schema: production, table: orders }
+                    keyColumns: [order_id]
+                    repair: { policy: auto, deletes: true }
+                  customers:
+                    source: { schema: APP, table: CUSTOMERS }
+                    staging: { schema: staging, table: customers }
+                    production: { schema: production, table: customers }
+                    keyColumns: [customer_id]
+                    repair: off
+                  order_lines:
+                    source: { schema: APP, table: ORDER_LINES }
+                    staging: { schema: staging, table: order_lines }
+                    production: { schema: production, table: order_lines }
+                    keyColumns: [order_id, line_no]
+                """;
+        MigrationCatalog catalog = loadText(yaml);
+
+        assertThat(catalog.table("orders").orElseThrow().repair()).isEqualTo(new CatalogTable.Repair(CatalogTable.Repair.Policy.AUTO, true));
+        assertThat(catalog.table("customers").orElseThrow().repair().policy()).isEqualTo(CatalogTable.Repair.Policy.OFF);
+        assertThat(catalog.table("order_lines").orElseThrow().repair()).isEqualTo(CatalogTable.Repair.DEFAULT);
+        assertThatThrownBy(() -> loadText(yaml.replace("keyColumns: [order_id, line_no]", "keyColumns: [order_id, line_no]\n    repair: auto")))
+                .hasMessageContaining("tables.order_lines.repair: a repair needs a single-column key");
+        assertThatThrownBy(() -> loadText(yaml.replace("repair: off", "repair: sometimes")))
+                .hasMessageContaining("tables.customers.repair: 'sometimes' must be auto, manual or off");
+    }
+
+    @Test
     void catalogTableBecomesTheTableRefEventsCarry() {
         TableRef ref = loadResource("valid.yaml").table("orders").orElseThrow().toTableRef();
 
@@ -65,7 +98,7 @@ class CatalogLoaderTest {
                         "tables.orders.production.table: 'orders; drop table x' is not a plain identifier (letters, digits, _ and $, starting with a letter or _, at most 63 characters)",
                         "tables.orders.keyColumns: at least one column is needed",
                         "tables.orders.windowPrecision: '12' must be a number of fractional-second digits, 0 to 9",
-                        "tables.invoices: unknown field 'windowColum' (allowed: binaryFloats, cdc, changeTracking, keyColumns, production, source, staging, windowColumn, windowPrecision)",
+                        "tables.invoices: unknown field 'windowColum' (allowed: binaryFloats, cdc, changeTracking, keyColumns, production, repair, source, staging, windowColumn, windowPrecision)",
                         "tables.invoices.keyColumns: 'invoice_id' is listed twice",
                         "multiStage.enriched.stagingTable: 'shipments' is not a table of this catalog (tables: )",
                         "multiStage.enriched.foreignServer.password: passwords do not belong in the catalog; name the environment variable that holds it with passwordEnv",

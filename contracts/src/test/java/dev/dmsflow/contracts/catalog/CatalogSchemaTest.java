@@ -72,6 +72,8 @@ class CatalogSchemaTest {
             "keyColumns: [order_id]|keyColumns: [order_id]\n    cdc: yes please",
             "keyColumns: [order_id]|keyColumns: [order_id]\n    window: updated_at",
             "tables:|tablez:",
+            "keyColumns: [order_id]|keyColumns: [order_id]\n    repair: always",
+            "keyColumns: [order_id]|keyColumns: [order_id]\n    repair: { policy: auto, deletes: sometimes }",
     })
     void aBrokenCatalogFailsTheSchemaAndTheLoaderAlike(String change) {
         String[] replace = change.split("\\|", 2);

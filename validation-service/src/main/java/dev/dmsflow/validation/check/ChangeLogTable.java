@@ -7,8 +7,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The change log of a production table ({@link ChangeLog}): every CDC insert, update and delete with the time it
@@ -68,6 +70,19 @@ final class ChangeLogTable {
         query.sql("(" + keys + ") IN (SELECT " + logged + " FROM " + log.quoted() + " " + L + " WHERE " + L + "." + Normalization.quote(ChangeLog.OPERATION)
                 + " " + operations + " AND " + L + "." + Normalization.quote(changedAt.name()));
         return query.param(" >= ?)", WindowFilter.bound(changedAt, since));
+    }
+
+    /**
+     * Which of these leading-key texts the log has since {@code since} (any operation), returned as given: a repair
+     * leaves a key CDC changed after its check to CDC. Keys bound as one array, cast to the production key's type.
+     */
+    Set<String> changedAmong(Connection connection, List<String> keys, Column leadingKey) throws SQLException {
+        String logged = L + "." + Normalization.quote(leadingKey.name());
+        SqlQuery query = new SqlQuery().sql("SELECT k.t FROM ").param("unnest(?::text[]) AS k (t)", new SqlQuery.TextArray(keys))
+                .sql(" WHERE k.t::" + leadingKey.formattedType() + " IN (SELECT " + logged + " FROM " + log.quoted() + " " + L + " WHERE "
+                        + L + "." + Normalization.quote(changedAt.name()))
+                .param(" >= ?)", WindowFilter.bound(changedAt, since));
+        return new HashSet<>(query.list(connection, row -> row.getString(1)));
     }
 
     /** {@link #deletedSince} or, without a log, {@code false}: nothing is known to be in flight. */

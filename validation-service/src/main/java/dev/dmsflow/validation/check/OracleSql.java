@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Every statement the SOURCE check sends to an Oracle source, in one place: its catalog, the {@link CanonicalForm} of
@@ -492,6 +493,21 @@ final class OracleSql {
             query.param(", PERCENTILE_DISC(?) WITHIN GROUP (ORDER BY k) p" + i, (double) i / parts);
         }
         return bucketed(query.sql(" FROM ("), ranges, false, List.of(), columns -> { }).sql(") GROUP BY b)");
+    }
+
+    /**
+     * The 1-based position of each of {@code keyTexts} (PostgreSQL's text of the leading key) the table holds, then the
+     * canonical text of each compared column: one query, the keys bound as one JSON array.
+     */
+    SqlQuery keyValues(List<String> keyTexts) {
+        String json = keyTexts.stream().map(key -> "[" + json(leadingKey, key) + "]").collect(Collectors.joining(",", "[", "]"));
+        List<String> columns = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            columns.add(", " + values.get(i));
+        }
+        return new SqlQuery().sql("SELECT x.n" + String.join("", columns) + " FROM JSON_TABLE(").param("?", new SqlQuery.Clob(json))
+                .sql(", '$[*]' COLUMNS (n FOR ORDINALITY, k0 " + jsonType(leadingKey) + " PATH '$[0]')) x JOIN " + table.quoted() + " " + O
+                        + " ON " + ref(leadingKey) + " = " + fromText(leadingKey, "x.k0"));
     }
 
     /**

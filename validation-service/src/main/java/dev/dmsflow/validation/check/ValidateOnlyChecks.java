@@ -70,6 +70,9 @@ final class ValidateOnlyChecks implements RangeComparison {
 
         /** The compared values of the wanted keys' rows, as text, in column order; NULL values stay null. */
         Map<String, List<String>> values(Connection connection, RangeLayout leaves, Set<String> wanted) throws SQLException;
+
+        /** The compared values of the rows of these leading-key texts, by the text as given: one query, keys bound as one array. */
+        Map<String, List<String>> keyValues(Connection connection, List<String> keys) throws SQLException;
     }
 
     /**
@@ -168,6 +171,17 @@ final class ValidateOnlyChecks implements RangeComparison {
             });
             return rows;
         }
+
+        @Override
+        public Map<String, List<String>> keyValues(Connection connection, List<String> keys) throws SQLException {
+            // joined by the key given, cast to the column's type, so the result comes back under the text it was asked by
+            SqlQuery query = new SqlQuery().sql("SELECT k.t, ARRAY[" + String.join(", ", values) + "]::text[] FROM ")
+                    .param("unnest(?::text[]) AS k (t)", new SqlQuery.TextArray(keys))
+                    .sql(" JOIN " + table.quoted() + " " + alias + " ON " + key() + " = k.t::" + leadingKey.formattedType());
+            Map<String, List<String>> rows = new HashMap<>();
+            query.list(connection, r -> rows.put(r.getString(1), Arrays.asList((String[]) r.getArray(2).getArray())));
+            return rows;
+        }
     }
 
     /** An Oracle source, by canonical text: {@link OracleSql}'s queries, whose rows between many ranges come in gaps' buckets. */
@@ -216,6 +230,19 @@ final class ValidateOnlyChecks implements RangeComparison {
                     values.add(r.getString(3 + i));
                 }
                 return rows.put(key, values);
+            });
+            return rows;
+        }
+
+        @Override
+        public Map<String, List<String>> keyValues(Connection connection, List<String> keys) throws SQLException {
+            Map<String, List<String>> rows = new HashMap<>();
+            sql.keyValues(keys).list(connection, r -> {
+                List<String> values = new ArrayList<>();
+                for (int i = 0; i < columns; i++) {
+                    values.add(r.getString(2 + i));
+                }
+                return rows.put(keys.get(r.getInt(1) - 1), values);
             });
             return rows;
         }
@@ -347,6 +374,34 @@ final class ValidateOnlyChecks implements RangeComparison {
             differences(rangesOf(confirmed, sample), sample, differences, values);
         }
         return reports(tableName, sourceRows, productionRows, confirmed, bisected, settledOnSecondLook, differences, values);
+    }
+
+    /**
+     * A repair's confirm pass: each key's row in both databases now (these connections' snapshots), compared as the
+     * checks compare rows; keys are the leading key column's text. Window and run start play no part: a recorded key
+     * is out of sync whatever its window value.
+     */
+    List<KeyComparison> compare(List<String> keys) throws SQLException {
+        if (keyColumns.size() != 1) {
+            throw new InvalidRunException("a repair compares single-column keys; the key is " + keyColumns);
+        }
+        Map<String, List<String>> productionValues = productionSide.keyValues(production, keys);
+        Map<String, List<String>> sourceValues = sourceSide.keyValues(source, keys);
+        List<KeyComparison> compared = new ArrayList<>();
+        for (String key : keys) {
+            List<String> p = productionValues.get(key);
+            List<String> o = sourceValues.get(key);
+            List<String> columns = new ArrayList<>();
+            if (p != null && o != null) {
+                for (int i = 0; i < columnNames.size(); i++) {
+                    if (!Objects.equals(p.get(i), o.get(i))) {
+                        columns.add(columnNames.get(i));
+                    }
+                }
+            }
+            compared.add(new KeyComparison(key, o != null, p != null, columns, false));
+        }
+        return compared;
     }
 
     private List<CheckReport> reports(String tableName, long sourceRows, long productionRows, Classified found, Bisector.Leaves bisected,

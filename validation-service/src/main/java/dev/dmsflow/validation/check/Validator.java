@@ -205,17 +205,7 @@ public final class Validator {
             throw new InvalidRunException("window from " + window.get().from() + " is not before to " + window.get().to());
         }
         List<CheckReport> results = new ArrayList<>();
-        ValidateOnlyChecks.Reconnect reconnect = new ValidateOnlyChecks.Reconnect() {
-            @Override
-            public Connection production() throws SQLException {
-                return database.getConnection();
-            }
-
-            @Override
-            public Connection source() throws SQLException {
-                return source.get().getConnection();
-            }
-        };
+        ValidateOnlyChecks.Reconnect reconnect = reconnect();
         try (Connection db = snapshot(database); Connection src = snapshot(source.get())) {
             SourceChecks.Dialect dialect = OracleSql.isOracle(src) ? SourceChecks.Dialect.ORACLE
                     : canonicalText ? SourceChecks.Dialect.POSTGRES_CANONICAL : SourceChecks.Dialect.POSTGRES;
@@ -240,6 +230,56 @@ public final class Validator {
             src.commit();
         }
         return results;
+    }
+
+    private ValidateOnlyChecks.Reconnect reconnect() {
+        return new ValidateOnlyChecks.Reconnect() {
+            @Override
+            public Connection production() throws SQLException {
+                return database.getConnection();
+            }
+
+            @Override
+            public Connection source() throws SQLException {
+                return source.orElseThrow().getConnection();
+            }
+        };
+    }
+
+    /**
+     * A repair's confirm pass over one table's recorded keys: each key's row in the source and in production now, in
+     * snapshots of both, compared as a validate-only run compares rows, and whether production's change log has the key
+     * since {@code changedSince} (less the clock-skew allowance). Nothing is written.
+     *
+     * @param keys the leading key column's text of each key (a single-column key)
+     * @throws InvalidRunException when no source database is configured, or the table does not exist
+     */
+    public List<KeyComparison> compareKeys(TableRef ref, List<String> keys, Instant changedSince) throws SQLException {
+        if (source.isEmpty()) {
+            throw new InvalidRunException("a repair's confirm compares the source with production, and no source database is configured"
+                    + " (dmsflow.validation.source.url)");
+        }
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        try (Connection db = snapshot(database); Connection src = snapshot(source.get())) {
+            SourceChecks.Dialect dialect = OracleSql.isOracle(src) ? SourceChecks.Dialect.ORACLE
+                    : canonicalText ? SourceChecks.Dialect.POSTGRES_CANONICAL : SourceChecks.Dialect.POSTGRES;
+            Relation production = DatabaseCatalog.require(db, "production table of " + ref.getName(), ref.getTargetSchema(), ref.getTargetTable());
+            String role = "source table of " + ref.getName();
+            Relation sourceTable = dialect == SourceChecks.Dialect.ORACLE ? OracleSql.relation(src, role, ref.getSourceSchema(), ref.getSourceTable())
+                    : DatabaseCatalog.requireFoldingCase(src, role, ref.getSourceSchema(), ref.getSourceTable());
+            List<String> keyColumns = ref.getKeyColumns();
+            Column leadingKey = production.column(keyColumns.get(0));
+            List<KeyComparison> compared = new ValidateOnlyChecks(db, src, reconnect(), production, sourceTable, keyColumns,
+                    Optional.ofNullable(ref.getWindowColumn()), Optional.empty(), changedSince, System.nanoTime(), settings, dialect).compare(keys);
+            Optional<ChangeLogTable> log = ChangeLogTable.find(db, production, keyColumns, Optional.of(changedSince), settings.clockSkew());
+            Set<String> changed = log.isPresent() ? log.get().changedAmong(db, keys, leadingKey) : Set.of();
+            db.commit();
+            src.commit();
+            return compared.stream().map(c -> new KeyComparison(c.key(), c.inSource(), c.inProduction(), c.differingColumns(),
+                    changed.contains(c.key()))).toList();
+        }
     }
 
     /** The planner's row estimate of the table: enough to size the first pass's key ranges. */

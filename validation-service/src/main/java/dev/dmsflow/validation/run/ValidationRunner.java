@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ValidationRunner implements StageWork<MergeCompleted> {
 
-    static final String PRODUCER = "validation-service";
-    static final RunSkeleton.Stage STAGE = new RunSkeleton.Stage(FailureStage.VALIDATION, PRODUCER,
+    public static final String PRODUCER = "validation-service";
+    /** Validation's runs: a repair round's re-validation is one too (same outcome table, same run lock). */
+    public static final RunSkeleton.Stage STAGE = new RunSkeleton.Stage(FailureStage.VALIDATION, PRODUCER,
             new QualifiedName("validation_service", "validation_outcomes"), "validation", Connection.TRANSACTION_READ_COMMITTED,
             "dmsflow.validation-run");
     private static final Logger log = LoggerFactory.getLogger(ValidationRunner.class);
@@ -61,7 +62,7 @@ public final class ValidationRunner implements StageWork<MergeCompleted> {
         this.skeleton = skeletons.create(STAGE, this);
         // a validate-only run is validation's run like any other: same outcome table, same run lock, same events
         this.validateOnly = skeletons.create(STAGE, (connection, run, started) -> validated(connection, run.getHeader(), run.getKind(), null,
-                run.getWindow(), run.getTables().stream().map(TableRef::getName).toList(), started, () -> validator.validateOnly(run)));
+                run.getWindow(), run.getTables().stream().map(TableRef::getName).toList(), started, () -> validator.validateOnly(run)).event());
     }
 
     public void handle(MergeCompleted run) {
@@ -76,14 +77,27 @@ public final class ValidationRunner implements StageWork<MergeCompleted> {
     @Override
     public SpecificRecord run(Connection connection, MergeCompleted run, Instant started) throws SQLException {
         return validated(connection, run.getHeader(), run.getKind(), run.getMultiStage(), run.getWindow(),
-                run.getTables().stream().map(t -> t.getTable().getName()).toList(), started, () -> validator.report(run));
+                run.getTables().stream().map(t -> t.getTable().getName()).toList(), started, () -> validator.report(run)).event();
+    }
+
+    /** A validation as recorded, and its outcome event (ValidationPassed, ValidationFailed, or TaskFailed if rejected). */
+    public record Verdict(RecordedRun run, SpecificRecord event) {
+    }
+
+    /**
+     * A repair round's re-validation, in the caller's run transaction: {@code run} compared as a validate-only run,
+     * recorded as any validation (its differing keys kept for another round).
+     */
+    public Verdict revalidate(Connection connection, ValidationRequested run, Instant started) throws SQLException {
+        return validated(connection, run.getHeader(), run.getKind(), null, run.getWindow(), run.getTables().stream().map(TableRef::getName).toList(),
+                started, () -> validator.validateOnly(run));
     }
 
     private interface Checks {
         List<CheckReport> run() throws SQLException;
     }
 
-    private SpecificRecord validated(Connection connection, EventHeader input, TaskKind kind, String multiStage, TimeWindow window,
+    private Verdict validated(Connection connection, EventHeader input, TaskKind kind, String multiStage, TimeWindow window,
                                      List<String> tables, Instant started, Checks checks) throws SQLException {
         List<CheckReport> reports;
         Outcome outcome;
@@ -104,7 +118,7 @@ public final class ValidationRunner implements StageWork<MergeCompleted> {
                 window == null ? null : window.getFrom(), window == null ? null : window.getTo(), UUID.randomUUID(),
                 finished, started, Duration.between(started, finished).toMillis(), reports, reason);
         store.record(connection, recorded);
-        return event(recorded, window, tables);
+        return new Verdict(recorded, event(recorded, window, tables));
     }
 
     /**

@@ -1,0 +1,19 @@
+package dev.dmsflow.validation.repair;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param confirmDelay how long after a RepairRequested the confirm pass looks at the recorded keys again: CDC may still
+ *                     be applying changes that settle some of them
+ */
+@ConfigurationProperties("dmsflow.validation.repair")
+record RepairProperties(@DefaultValue("PT5S") Duration confirmDelay) {
+
+    RepairProperties {
+        if (confirmDelay.isNegative()) {
+            throw new IllegalArgumentException("dmsflow.validation.repair.confirm-delay must not be negative");
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package dev.dmsflow.validation.repair;
+
+import static dev.dmsflow.validation.check.OrdersFixture.db1;
+import static dev.dmsflow.validation.check.OrdersFixture.execute;
+import static dev.dmsflow.validation.check.OrdersFixture.source;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dmsflow.contracts.Topics;
+import dev.dmsflow.contracts.event.EventHeader;
+import dev.dmsflow.contracts.event.MergeCompleted;
+import dev.dmsflow.contracts.event.RepairCompleted;
+import dev.dmsflow.contracts.event.RepairPlanned;
+import dev.dmsflow.contracts.event.RepairRequested;
+import dev.dmsflow.contracts.event.RepairScope;
+import dev.dmsflow.contracts.event.TableMergeResult;
+import dev.dmsflow.contracts.event.TableRepairResult;
+import dev.dmsflow.contracts.event.TableRepairScope;
+import dev.dmsflow.contracts.event.TaskKind;
+import dev.dmsflow.contracts.event.TimeWindow;
+import dev.dmsflow.contracts.event.ValidationFailed;
+import dev.dmsflow.contracts.event.ValidationPassed;
+import dev.dmsflow.contracts.event.ValidationRequested;
+import dev.dmsflow.contracts.serde.AvroEventDeserializer;
+import dev.dmsflow.infra.ApiUser;
+import dev.dmsflow.infra.Database;
+import dev.dmsflow.infra.DmsflowInfrastructure;
+import dev.dmsflow.infra.EmbeddedInfrastructureInitializer;
+import dev.dmsflow.validation.check.OrdersFixture;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.StreamSupport;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.context.ContextConfiguration;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A repair round on the real broker and databases: a failed validate-only run's recorded keys confirmed again
+ * (RepairRequested → RepairPlanned, the plan served over REST), and a repair round's merge re-validated against the
+ * source (MergeCompleted with repair → RepairCompleted and the verdict). The source is PostgreSQL standing in for Oracle.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, useMainMethod = SpringBootTest.UseMainMethod.ALWAYS)
+@ContextConfiguration(initializers = EmbeddedInfrastructureInitializer.class)
+class RepairValidationIT {
+
+    private static final List<ConsumerRecord<String, SpecificRecord>> EVENTS = new CopyOnWriteArrayList<>();
+    private static KafkaConsumer<String, SpecificRecord> consumer;
+
+    @Autowired
+    KafkaTemplate<Object, Object> kafka;
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("dmsflow.validation.source.url", () -> DmsflowInfrastructure.shared().jdbcUrl(Database.SOURCE));
+        registry.add("dmsflow.validation.source.username", () -> DmsflowInfrastructure.USER);
+        // validate-only's own second look adds nothing here; the repair's confirm waits a little, as it would for CDC
+        registry.add("dmsflow.validation.confirm-delay", () -> "PT0S");
+        registry.add("dmsflow.validation.repair.confirm-delay", () -> "PT0.3S");
+    }
+
+    @BeforeAll
+    static void start() {
+        consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, DmsflowInfrastructure.shared().kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "repair-it-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new AvroEventDeserializer());
+        consumer.subscribe(List.of(Topics.VALIDATION_PASSED, Topics.ALERTS, Topics.REPAIRS));
+    }
+
+    @AfterAll
+    static void stop() {
+        consumer.close();
+    }
+
+    /** The run's events this service published (not the requests the test sent), once at least {@code atLeast} are in. */
+    private List<ConsumerRecord<String, SpecificRecord>> published(String requestId, int atLeast) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            consumer.poll(Duration.ofMillis(200)).forEach(EVENTS::add);
+            return ofRun(requestId).size() >= atLeast;
+        });
+        return ofRun(requestId);
+    }
+
+    private static List<ConsumerRecord<String, SpecificRecord>> ofRun(String requestId) {
+        return EVENTS.stream().filter(r -> requestId.equals(r.key()) && !(r.value() instanceof RepairRequested)).toList();
+    }
+
+    private static <T> List<T> ofType(List<ConsumerRecord<String, SpecificRecord>> records, Class<T> type) {
+        return records.stream().map(ConsumerRecord::value).filter(type::isInstance).map(type::cast).toList();
+    }
+
+    private static EventHeader header(String requestId, int attempt, String producer) {
+        return new EventHeader(UUID.randomUUID().toString(), requestId, Instant.now(), producer, attempt);
+    }
+
+    /** A validate-only run of the fixture's window; returns its ValidationFailed. */
+    private ValidationFailed failedValidation(OrdersFixture orders, String requestId) throws Exception {
+        kafka.send(Topics.VALIDATION_REQUESTED, requestId, ValidationRequested.newBuilder()
+                .setHeader(header(requestId, 1, "dms-controller-service"))
+                .setKind(TaskKind.VALIDATE_ONLY).setWindow(new TimeWindow(OrdersFixture.FROM, OrdersFixture.TO))
+                .setTables(List.of(orders.tableRef())).setStartedAt(OrdersFixture.LOAD_STARTED).build()).get();
+        return (ValidationFailed) published(requestId, 1).get(0).value();
+    }
+
+    @Test
+    void theConfirmKeepsThePlantedKeysStillOutOfSyncAndDropsThoseFixedOrChangedByCdcSince() throws Exception {
+        OrdersFixture orders = new OrdersFixture("rpc", 200).create().withChangeLog();
+        execute(db1(),
+                // rows production lacks
+                "DELETE FROM " + orders.production() + " WHERE order_id IN (11, 13)",
+                // equal versions, different contents
+                "UPDATE " + orders.production() + " SET amount = amount + 1 WHERE order_id IN (21, 25)",
+                "UPDATE " + orders.production() + " SET note = 'planted' WHERE order_id = 23");
+        // rows the source lacks
+        execute(source(), "DELETE FROM " + orders.sourceTable() + " WHERE order_id IN (31, 33)");
+        String requestId = "repair-confirm-" + UUID.randomUUID();
+        ValidationFailed failed = failedValidation(orders, requestId);
+        assertThat(failed.getDifferingKeys()).isEqualTo(7);
+        assertThat(failed.getRepairable()).isTrue();
+
+        // after the check: 23 fixed in production, 21 changed by CDC (its change log says so)
+        execute(db1(), "UPDATE " + orders.production() + " SET note = 'note 23' WHERE order_id = 23",
+                "INSERT INTO " + orders.changeLog() + " (order_id, dmsflow_op) VALUES (21, 'U')");
+        RepairRequested request = RepairRequested.newBuilder().setHeader(header(requestId, 1, "dms-controller-service"))
+                .setKind(TaskKind.VALIDATE_ONLY).setWindow(new TimeWindow(OrdersFixture.FROM, OrdersFixture.TO)).setRound(1)
+                .setTables(List.of(orders.tableRef())).setDeletes(List.of("orders")).setRequestedBy("repair-policy auto").build();
+        kafka.send(Topics.REPAIRS, requestId, request).get();
+
+        RepairPlanned planned = ofType(published(requestId, 2), RepairPlanned.class).get(0);
+        assertThat(planned.getHeader().getAttempt()).isEqualTo(1);
+        assertThat(planned.getKind()).isEqualTo(TaskKind.VALIDATE_ONLY);
+        assertThat(planned.getDurationMillis()).isGreaterThanOrEqualTo(300);
+        assertThat(planned.getScope().getRound()).isEqualTo(1);
+        assertThat(planned.getScope().getTables()).singleElement().satisfies(table -> {
+            assertThat(table.getTable().getName()).isEqualTo("orders");
+            assertThat(table.getKeys()).containsExactly("11", "13", "25", "31", "33");
+            assertThat(table.getDroppedKeys()).isEqualTo(2);
+            assertThat(table.getDeletes()).isTrue();
+            assertThat(table.getRanges()).isEmpty();
+        });
+
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/api/validations/" + requestId + "/repair-plan"))
+                .header("Authorization", ApiUser.READER.basicAuthorization()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode plan = new ObjectMapper().readTree(response.body());
+        assertThat(plan.path("round").asInt()).isEqualTo(1);
+        JsonNode table = plan.path("tables").get(0);
+        assertThat(table.path("table").asText()).isEqualTo("orders");
+        assertThat(table.path("droppedKeys").asLong()).isEqualTo(2);
+        List<String> keys = new ArrayList<>();
+        for (JsonNode key : table.path("keys")) {
+            keys.add(key.path("key").asText() + " " + key.path("action").asText() + " "
+                    + StreamSupport.stream(key.path("columns").spliterator(), false).map(JsonNode::asText).toList());
+        }
+        assertThat(keys).containsExactly("11 load []", "13 load []", "25 load [amount]", "31 delete []", "33 delete []");
+
+        // redelivered: the recorded plan again, not a second confirm
+        kafka.send(Topics.REPAIRS, requestId, request).get();
+        List<RepairPlanned> both = ofType(published(requestId, 3), RepairPlanned.class);
+        assertThat(both).hasSize(2);
+        assertThat(both.get(1).getHeader().getEventId()).isEqualTo(planned.getHeader().getEventId());
+    }
+
+    @Test
+    void aRepairRoundsMergeIsRevalidatedAgainstTheSourceAndEndsInRepairCompletedThenTheVerdict() throws Exception {
+        OrdersFixture orders = new OrdersFixture("rpv", 200).create();
+        JdbcTemplate production = new JdbcTemplate(db1());
+        execute(db1(), "DELETE FROM " + orders.production() + " WHERE order_id = 11",
+                "UPDATE " + orders.production() + " SET amount = amount + 1 WHERE order_id = 25");
+        execute(source(), "DELETE FROM " + orders.sourceTable() + " WHERE order_id = 31");
+        String requestId = "repair-revalidate-" + UUID.randomUUID();
+        assertThat(failedValidation(orders, requestId).getDifferingKeys()).isEqualTo(3);
+
+        // the repair merge, as merge-service would do it, but 25 stays damaged
+        Map<String, Object> row = new JdbcTemplate(source()).queryForMap("SELECT * FROM " + orders.sourceTable() + " WHERE order_id = 11");
+        production.update("INSERT INTO " + orders.production() + " (order_id, customer_id, amount, note, code, created_at, updated_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?)", row.get("order_id"), row.get("customer_id"), row.get("amount"), row.get("note"),
+                row.get("code"), row.get("created_at"), row.get("updated_at"));
+        production.update("DELETE FROM " + orders.production() + " WHERE order_id = 31");
+        kafka.send(Topics.MERGE_COMPLETED, requestId, repairMerge(orders, requestId, 2, 1)).get();
+
+        List<ConsumerRecord<String, SpecificRecord>> events = published(requestId, 3);
+        RepairCompleted unhealed = ofType(events, RepairCompleted.class).get(0);
+        assertThat(unhealed.getHeader().getAttempt()).isEqualTo(2);
+        assertThat(unhealed.getRound()).isEqualTo(1);
+        assertThat(unhealed.getHealed()).isFalse();
+        assertThat(unhealed.getTables()).singleElement().satisfies(t -> assertThat(t.getStillDifferent()).isEqualTo(1));
+        ValidationFailed stillFailed = ofType(events, ValidationFailed.class).get(1);
+        assertThat(stillFailed.getHeader().getAttempt()).isEqualTo(2);
+        assertThat(stillFailed.getDifferingKeys()).isEqualTo(1);
+        assertThat(stillFailed.getRepairable()).isTrue();
+        assertThat(stillFailed.getFailures()).filteredOn(c -> c.getCheck().equals("CONTENTS"))
+                .singleElement().satisfies(c -> assertThat(c.getSampleKeys()).containsExactly("25"));
+
+        // round 2 repairs 25 too
+        production.update("UPDATE " + orders.production() + " SET amount = amount - 1 WHERE order_id = 25");
+        MergeCompleted round2 = repairMerge(orders, requestId, 3, 2);
+        kafka.send(Topics.MERGE_COMPLETED, requestId, round2).get();
+        List<ConsumerRecord<String, SpecificRecord>> healedEvents = published(requestId, 5).stream()
+                .filter(r -> attempt(r.value()) == 3).toList();
+        assertThat(healedEvents).hasSize(2);
+        RepairCompleted healed = ofType(healedEvents, RepairCompleted.class).get(0);
+        ValidationPassed passed = ofType(healedEvents, ValidationPassed.class).get(0);
+        // two topics: a consumer may see them in either order, the brokers' timestamps tell which went out first
+        assertThat(timestamp(healedEvents, RepairCompleted.class)).as("RepairCompleted goes out first")
+                .isLessThanOrEqualTo(timestamp(healedEvents, ValidationPassed.class));
+        assertThat(healed.getHealed()).isTrue();
+        assertThat(healed.getRound()).isEqualTo(2);
+        assertThat(healed.getKind()).isEqualTo(TaskKind.VALIDATE_ONLY);
+        TableRepairResult result = healed.getTables().get(0);
+        assertThat(List.of(result.getTable(), result.getPlannedKeys(), result.getInserted(), result.getUpdated(), result.getDeleted(),
+                result.getKeptAbsent(), result.getSkippedCdc(), result.getStillDifferent()))
+                .containsExactly("orders", 3L, 1L, 1L, 1L, 0L, 5L, 0L);
+        assertThat(passed.getHeader().getAttempt()).isEqualTo(3);
+
+        // redelivered: both events again as they were, nothing validated twice
+        kafka.send(Topics.MERGE_COMPLETED, requestId, round2).get();
+        List<ConsumerRecord<String, SpecificRecord>> again = published(requestId, 7).stream().filter(r -> attempt(r.value()) == 3).toList();
+        assertThat(again).hasSize(4);
+        assertThat(ofType(again, RepairCompleted.class)).extracting(c -> c.getHeader().getEventId())
+                .containsExactly(healed.getHeader().getEventId(), healed.getHeader().getEventId());
+        assertThat(ofType(again, ValidationPassed.class)).extracting(c -> c.getHeader().getEventId())
+                .containsExactly(passed.getHeader().getEventId(), passed.getHeader().getEventId());
+    }
+
+    private static long timestamp(List<ConsumerRecord<String, SpecificRecord>> records, Class<?> type) {
+        return records.stream().filter(r -> type.isInstance(r.value())).findFirst().orElseThrow().timestamp();
+    }
+
+    private static int attempt(SpecificRecord event) {
+        return ((EventHeader) event.get(event.getSchema().getField("header").pos())).getAttempt();
+    }
+
+    /** A repair round's MergeCompleted: keys 11 (inserted), 25 (updated) and 31 (deleted); 2 + 3 skipped for CDC. */
+    private static MergeCompleted repairMerge(OrdersFixture orders, String requestId, int attempt, int round) {
+        TableMergeResult merged = TableMergeResult.newBuilder().setTable(orders.tableRef()).setInserted(1).setUpdated(1).setSkippedStale(2)
+                .setSkippedDeleted(3).setDuplicates(0).setDeleted(1).setKeptAbsent(0).setStagedRows(2).build();
+        RepairScope scope = new RepairScope(round, List.of(TableRepairScope.newBuilder().setTable(orders.tableRef())
+                .setKeys(List.of("11", "25", "31")).setDeletes(true).build()));
+        return MergeCompleted.newBuilder().setHeader(header(requestId, attempt, "merge-service")).setKind(TaskKind.VALIDATE_ONLY)
+                .setWindow(new TimeWindow(OrdersFixture.FROM, OrdersFixture.TO)).setTables(List.of(merged)).setDurationMillis(5)
+                .setLoadStartedAt(OrdersFixture.LOAD_STARTED).setRepair(scope).build();
+    }
+}

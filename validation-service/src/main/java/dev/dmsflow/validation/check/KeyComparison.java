@@ -8,9 +8,11 @@ import java.util.List;
  *
  * @param key              the key as recorded (its text form)
  * @param differingColumns production's names of the columns that differ; empty unless both hold the key
- * @param changedByCdc     production's change log has the key since the failed check: CDC is on it, a reload must not be
+ * @param changedByCdc     production's change log has the key since the failed check: CDC is on it, a reload must
+ *                         not be
  */
-public record KeyComparison(String key, boolean inSource, boolean inProduction, List<String> differingColumns, boolean changedByCdc) {
+public record KeyComparison(String key, boolean inSource, boolean inProduction, List<String> differingColumns,
+                            boolean changedByCdc) {
 
     public KeyComparison {
         differingColumns = List.copyOf(differingColumns);

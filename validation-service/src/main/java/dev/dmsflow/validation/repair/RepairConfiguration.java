@@ -31,12 +31,14 @@ class RepairConfiguration {
     }
 
     @Bean
-    RepairConfirm repairConfirm(RunSkeletons skeletons, Validator validator, RepairStore store, RepairProperties properties, RepairMetrics metrics) {
+    RepairConfirm repairConfirm(RunSkeletons skeletons, Validator validator, RepairStore store,
+                                RepairProperties properties, RepairMetrics metrics) {
         return new RepairConfirm(skeletons, validator, store, properties.confirmDelay(), metrics, Clock.systemUTC());
     }
 
     @Bean
-    RepairRevalidation repairRevalidation(RunSkeletons skeletons, ValidationRunner runner, RepairStore store, RepairMetrics metrics) {
+    RepairRevalidation repairRevalidation(RunSkeletons skeletons, ValidationRunner runner, RepairStore store,
+                                          RepairMetrics metrics) {
         return new RepairRevalidation(skeletons, runner, store, metrics);
     }
 
@@ -59,7 +61,8 @@ class RepairConfiguration {
                 rows(table.getTable(), "skipped_cdc", table.getSkippedCdc());
             }
             meters.counter("dmsflow.repair.rounds", "healed", Boolean.toString(completed.getHealed())).increment();
-            Timer.builder("dmsflow.repair.duration").register(meters).record(Duration.ofMillis(completed.getDurationMillis()));
+            Timer.builder("dmsflow.repair.duration").register(meters)
+                    .record(Duration.ofMillis(completed.getDurationMillis()));
         }
 
         private void rows(String table, String action, long rows) {

@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class RepairConfirm implements StageWork<RepairRequested> {
 
     static final RunSkeleton.Stage STAGE = new RunSkeleton.Stage(FailureStage.VALIDATION, ValidationRunner.PRODUCER,
-            new QualifiedName("validation_service", "repair_outcomes"), "repair confirm", Connection.TRANSACTION_READ_COMMITTED,
+            new QualifiedName("validation_service", "repair_outcomes"), "repair confirm",
+            Connection.TRANSACTION_READ_COMMITTED,
             // the validation's run lock: a confirm never reads keys a re-validation of the run is replacing
             "dmsflow.validation-run");
     static final String LOAD = "load";
@@ -59,7 +60,8 @@ public final class RepairConfirm implements StageWork<RepairRequested> {
     private final Clock clock;
     private final RunSkeleton<RepairRequested> skeleton;
 
-    RepairConfirm(RunSkeletons skeletons, Validator validator, RepairStore store, Duration confirmDelay, RepairMetrics metrics, Clock clock) {
+    RepairConfirm(RunSkeletons skeletons, Validator validator, RepairStore store, Duration confirmDelay,
+                  RepairMetrics metrics, Clock clock) {
         this.validator = validator;
         this.store = store;
         this.confirmDelay = confirmDelay;
@@ -68,7 +70,7 @@ public final class RepairConfirm implements StageWork<RepairRequested> {
         this.skeleton = skeletons.create(STAGE, this);
     }
 
-    /** Waits out what is left of the confirm delay since the request, then confirms; returns once RepairPlanned is out. */
+    /** Waits out what is left of the confirm delay since the request, then confirms; returns once it is published. */
     public void handle(RepairRequested request) {
         // waited before the run's lock and transaction: nothing is held while CDC catches up
         Instant due = request.getHeader().getOccurredAt().plus(confirmDelay);
@@ -94,8 +96,8 @@ public final class RepairConfirm implements StageWork<RepairRequested> {
         RepairStore.Recorded recorded = store.latestValidation(connection, requestId)
                 .orElseThrow(() -> new IllegalStateException("run " + requestId + " has no validation recorded"));
         if (!recorded.outcome().equals(Outcome.FAILED.name())) {
-            throw new IllegalStateException("the latest validation of run " + requestId + " (attempt " + recorded.attempt() + ") is "
-                    + recorded.outcome() + ", not FAILED: no recorded keys to repair");
+            throw new IllegalStateException("the latest validation of run " + requestId + " (attempt "
+                    + recorded.attempt() + ") is " + recorded.outcome() + ", not FAILED: no recorded keys to repair");
         }
         Set<String> deletes = Set.copyOf(request.getDeletes());
         List<TableRepairScope> scopes = new ArrayList<>();
@@ -109,24 +111,29 @@ public final class RepairConfirm implements StageWork<RepairRequested> {
                     .toList();
             long dropped = keys.size() - outOfSync.size();
             boolean tableDeletes = deletes.contains(table.getName());
-            scopes.add(TableRepairScope.newBuilder().setTable(table).setKeys(outOfSync.stream().map(KeyComparison::key).toList())
+            scopes.add(TableRepairScope.newBuilder().setTable(table)
+                    .setKeys(outOfSync.stream().map(KeyComparison::key).toList())
                     .setRanges(ranges).setDeletes(tableDeletes).setDroppedKeys(dropped).build());
             planned.add(new RepairStore.PlannedTable(table.getName(), tableDeletes, dropped, ranges, outOfSync.stream()
-                    .map(key -> new RepairStore.PlannedKey(key.key(), key.inSource() ? LOAD : DELETE, key.differingColumns())).toList()));
+                    .map(key -> new RepairStore.PlannedKey(key.key(), key.inSource() ? LOAD : DELETE,
+                            key.differingColumns()))
+                    .toList()));
             metrics.planned(table.getName(), outOfSync.size(), dropped);
-            log.info("Repair round {} of run {}: table {} keeps {} of {} recorded keys ({} ranges)", request.getRound(), requestId, table.getName(),
-                    outOfSync.size(), keys.size(), ranges.size());
+            log.info("Repair round {} of run {}: table {} keeps {} of {} recorded keys ({} ranges)", request.getRound(),
+                    requestId, table.getName(), outOfSync.size(), keys.size(), ranges.size());
         }
         Instant finished = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        store.recordPlan(connection, new RepairStore.Plan(requestId, request.getRound(), request.getHeader().getAttempt(), request.getRequestedBy(),
-                request.getHeader().getOccurredAt(), finished, planned));
+        store.recordPlan(connection, new RepairStore.Plan(requestId, request.getRound(),
+                request.getHeader().getAttempt(), request.getRequestedBy(), request.getHeader().getOccurredAt(), finished,
+                planned));
         return RepairPlanned.newBuilder()
                 .setHeader(new EventHeader(UUID.randomUUID().toString(), requestId, finished, ValidationRunner.PRODUCER,
                         request.getHeader().getAttempt()))
                 .setKind(request.getKind()).setWindow(request.getWindow())
                 .setScope(new RepairScope(request.getRound(), scopes))
                 // from the request, so the delay counts
-                .setDurationMillis(Math.max(0, Duration.between(request.getHeader().getOccurredAt(), finished).toMillis()))
+                .setDurationMillis(Math.max(0, Duration.between(request.getHeader().getOccurredAt(), finished)
+                        .toMillis()))
                 .build();
     }
 

@@ -62,7 +62,8 @@ public final class RepairRevalidation implements StageWork<MergeCompleted> {
     /** A repair round's merge: returns once RepairCompleted and the verdict (or TaskFailed) are out. */
     public void handle(MergeCompleted merged) {
         if (merged.getRepair() == null) {
-            throw new IllegalArgumentException("run " + merged.getHeader().getRequestId() + ": not a repair round's merge");
+            throw new IllegalArgumentException("run " + merged.getHeader().getRequestId()
+                    + ": not a repair round's merge");
         }
         skeleton.handle(merged);
     }
@@ -72,7 +73,8 @@ public final class RepairRevalidation implements StageWork<MergeCompleted> {
         RepairScope scope = merged.getRepair();
         EventHeader header = merged.getHeader();
         ValidationRequested comparison = ValidationRequested.newBuilder().setHeader(header).setKind(merged.getKind())
-                .setWindow(merged.getWindow()).setTables(scope.getTables().stream().map(TableRepairScope::getTable).toList())
+                .setWindow(merged.getWindow())
+                .setTables(scope.getTables().stream().map(TableRepairScope::getTable).toList())
                 // rows CDC changed after the repair's load started are in flight, as validate-only treats them
                 .setStartedAt(merged.getLoadStartedAt() != null ? merged.getLoadStartedAt() : header.getOccurredAt())
                 .build();
@@ -99,8 +101,8 @@ public final class RepairRevalidation implements StageWork<MergeCompleted> {
         }
         Instant requestedAt = store.requestedAt(connection, header.getRequestId(), scope.getRound()).orElse(null);
         RepairCompleted completed = RepairCompleted.newBuilder()
-                .setHeader(new EventHeader(UUID.randomUUID().toString(), header.getRequestId(), run.occurredAt(), ValidationRunner.PRODUCER,
-                        header.getAttempt()))
+                .setHeader(new EventHeader(UUID.randomUUID().toString(), header.getRequestId(), run.occurredAt(),
+                        ValidationRunner.PRODUCER, header.getAttempt()))
                 .setKind(merged.getKind()).setWindow(merged.getWindow()).setRound(scope.getRound()).setTables(tables)
                 .setHealed(run.outcome() == Outcome.PASSED)
                 // from the request when this service confirmed the round; otherwise the re-validation alone

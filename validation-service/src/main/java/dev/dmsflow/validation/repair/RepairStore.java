@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -48,7 +49,8 @@ class RepairStore {
      * The run's latest validation as recorded: its attempt, outcome, start, and per table (catalog name) the keys its
      * failed checks kept, distinct, and the key ranges they recorded, distinct, in check and key order.
      */
-    record Recorded(int attempt, String outcome, Instant startedAt, Map<String, Set<String>> keys, Map<String, Set<KeyBounds>> ranges) {
+    record Recorded(int attempt, String outcome, Instant startedAt, Map<String, Set<String>> keys,
+                    Map<String, Set<KeyBounds>> ranges) {
     }
 
     Optional<Recorded> latestValidation(Connection connection, String requestId) throws SQLException {
@@ -90,7 +92,8 @@ class RepairStore {
             try (ResultSet row = select.executeQuery()) {
                 while (row.next()) {
                     // the checks of one table record the same mismatching ranges: once each
-                    ranges.computeIfAbsent(row.getString(1), t -> new LinkedHashSet<>()).add(new KeyBounds(row.getString(2), row.getString(3)));
+                    ranges.computeIfAbsent(row.getString(1), t -> new LinkedHashSet<>())
+                            .add(new KeyBounds(row.getString(2), row.getString(3)));
                 }
             }
         }
@@ -101,7 +104,8 @@ class RepairStore {
     record PlannedKey(String key, String action, List<String> columns) {
     }
 
-    record PlannedTable(String table, boolean deletes, long droppedKeys, List<KeyBounds> ranges, List<PlannedKey> keys) {
+    record PlannedTable(String table, boolean deletes, long droppedKeys, List<KeyBounds> ranges,
+                        List<PlannedKey> keys) {
     }
 
     /** A round's confirmed plan, as ops see it before (and after) the controller loads it. */
@@ -111,7 +115,8 @@ class RepairStore {
 
     /** Records a round's plan, replacing what an earlier confirm of the same round recorded. */
     void recordPlan(Connection connection, Plan plan) throws SQLException {
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM admin.repair_rounds WHERE request_id = ? AND round = ?")) {
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM admin.repair_rounds WHERE request_id = ? AND round = ?")) {
             delete.setString(1, plan.requestId());
             delete.setInt(2, plan.round());
             delete.executeUpdate();
@@ -128,7 +133,8 @@ class RepairStore {
             insert.executeUpdate();
         }
         try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO admin.repair_plan_tables (request_id, round, table_name, deletes, dropped_keys, lower_bounds, upper_bounds)
+                INSERT INTO admin.repair_plan_tables
+                       (request_id, round, table_name, deletes, dropped_keys, lower_bounds, upper_bounds)
                 VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
             for (PlannedTable table : plan.tables()) {
                 insert.setString(1, plan.requestId());
@@ -136,8 +142,8 @@ class RepairStore {
                 insert.setString(3, table.table());
                 insert.setBoolean(4, table.deletes());
                 insert.setLong(5, table.droppedKeys());
-                insert.setArray(6, connection.createArrayOf("text", table.ranges().stream().map(KeyBounds::getFrom).toArray(String[]::new)));
-                insert.setArray(7, connection.createArrayOf("text", table.ranges().stream().map(KeyBounds::getTo).toArray(String[]::new)));
+                insert.setArray(6, texts(connection, table.ranges().stream().map(KeyBounds::getFrom)));
+                insert.setArray(7, texts(connection, table.ranges().stream().map(KeyBounds::getTo)));
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -145,8 +151,10 @@ class RepairStore {
         // one statement per table, its keys as arrays (a key's differing columns as a JSON array each)
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO admin.repair_plans (request_id, round, table_name, position, key_text, action, columns)
-                SELECT ?, ?, ?, k.position, k.key_text, k.action, ARRAY(SELECT jsonb_array_elements_text(k.columns::jsonb))
-                  FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS k (key_text, action, columns, position)""")) {
+                SELECT ?, ?, ?, k.position, k.key_text, k.action,
+                       ARRAY(SELECT jsonb_array_elements_text(k.columns::jsonb))
+                  FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY
+                       AS k (key_text, action, columns, position)""")) {
             for (PlannedTable table : plan.tables()) {
                 if (table.keys().isEmpty()) {
                     continue;
@@ -154,9 +162,9 @@ class RepairStore {
                 insert.setString(1, plan.requestId());
                 insert.setInt(2, plan.round());
                 insert.setString(3, table.table());
-                insert.setArray(4, connection.createArrayOf("text", table.keys().stream().map(PlannedKey::key).toArray(String[]::new)));
-                insert.setArray(5, connection.createArrayOf("text", table.keys().stream().map(PlannedKey::action).toArray(String[]::new)));
-                insert.setArray(6, connection.createArrayOf("text", table.keys().stream().map(k -> json(k.columns())).toArray(String[]::new)));
+                insert.setArray(4, texts(connection, table.keys().stream().map(PlannedKey::key)));
+                insert.setArray(5, texts(connection, table.keys().stream().map(PlannedKey::action)));
+                insert.setArray(6, texts(connection, table.keys().stream().map(k -> json(k.columns()))));
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -168,8 +176,8 @@ class RepairStore {
         List<Plan> rounds = jdbc.query("""
                 SELECT round, attempt, requested_by, requested_at, planned_at FROM admin.repair_rounds
                  WHERE request_id = ? ORDER BY round DESC LIMIT 1""",
-                (row, n) -> new Plan(requestId, row.getInt(1), row.getInt(2), row.getString(3), instant(row.getTimestamp(4)),
-                        instant(row.getTimestamp(5)), List.of()), requestId);
+                (row, n) -> new Plan(requestId, row.getInt(1), row.getInt(2), row.getString(3),
+                        instant(row.getTimestamp(4)), instant(row.getTimestamp(5)), List.of()), requestId);
         if (rounds.isEmpty()) {
             return Optional.empty();
         }
@@ -195,8 +203,8 @@ class RepairStore {
                     return new PlannedTable(row.getString(1), row.getBoolean(2), row.getLong(3), ranges,
                             keys.getOrDefault(row.getString(1), List.of()));
                 }, requestId, round.round());
-        return Optional.of(new Plan(requestId, round.round(), round.attempt(), round.requestedBy(), round.requestedAt(), round.plannedAt(),
-                tables));
+        return Optional.of(new Plan(requestId, round.round(), round.attempt(), round.requestedBy(), round.requestedAt(),
+                round.plannedAt(), tables));
     }
 
     /** When the round was requested, if this service confirmed it. */
@@ -222,8 +230,12 @@ class RepairStore {
     }
 
     Optional<RepairCompleted> completion(String requestId, int attempt) {
-        return jdbc.query("SELECT outcome FROM validation_service.repair_completions WHERE request_id = ? AND attempt = ?",
-                (row, n) -> (RepairCompleted) deserializer.deserialize(TOPIC, row.getBytes(1)), requestId, attempt).stream().findFirst();
+        return jdbc.query("""
+                        SELECT outcome FROM validation_service.repair_completions
+                         WHERE request_id = ? AND attempt = ?""",
+                        (row, n) -> (RepairCompleted) deserializer.deserialize(TOPIC, row.getBytes(1)),
+                        requestId, attempt)
+                .stream().findFirst();
     }
 
     private static String json(List<String> values) {
@@ -232,6 +244,10 @@ class RepairStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Array texts(Connection connection, Stream<String> values) throws SQLException {
+        return connection.createArrayOf("text", values.toArray(String[]::new));
     }
 
     private static List<String> texts(Array array) throws SQLException {

@@ -22,8 +22,8 @@ final class MergeAudit {
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO admin.merge_logs (table_name, merge_time, records_updated, records_inserted, records_skipped_stale,
                     records_duplicate, staged_rows, full_load_rows, request_id, source_table, window_from, window_to, duration_ms,
-                    records_skipped_deleted)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                    records_skipped_deleted, records_deleted, records_kept_absent)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             insert.setString(1, result.getTable().getTargetSchema() + "." + result.getTable().getTargetTable());
             insert.setObject(2, utc(mergedAt));
             insert.setLong(3, result.getUpdated());
@@ -38,6 +38,8 @@ final class MergeAudit {
             insert.setObject(12, window == null ? null : utc(window.getTo()), Types.TIMESTAMP_WITH_TIMEZONE);
             insert.setLong(13, result.getDurationMillis());
             insert.setLong(14, result.getSkippedDeleted());
+            insert.setLong(15, result.getDeleted());
+            insert.setLong(16, result.getKeptAbsent());
             insert.executeUpdate();
         }
     }

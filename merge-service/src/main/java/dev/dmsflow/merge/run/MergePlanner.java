@@ -6,13 +6,16 @@ import dev.dmsflow.contracts.event.StagedTable;
 import dev.dmsflow.contracts.event.TaskKind;
 import dev.dmsflow.contracts.event.WindowStaged;
 import dev.dmsflow.merge.multistage.ViewToFinalMerge;
+import dev.dmsflow.merge.repair.RepairTableMerge;
 import dev.dmsflow.merge.window.MergeRejectedException;
 import dev.dmsflow.merge.window.MergeStep;
 import dev.dmsflow.merge.window.TableShapes;
 import dev.dmsflow.merge.window.WindowTableMerge;
 import dev.dmsflow.contracts.catalog.CatalogTable;
+import dev.dmsflow.contracts.event.TableRepairScope;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -50,13 +53,37 @@ public final class MergePlanner {
         if (staged.getKind() == TaskKind.TIME_WINDOW_RELOAD && staged.getWindow() == null) {
             throw new MergeRejectedException("a TIME_WINDOW_RELOAD run without a window");
         }
-        List<MergeStep> steps = staged.getKind() == TaskKind.MULTI_STAGE
-                ? List.of(multiStage(staged))
-                : staged.getTables().stream().<MergeStep>map(t -> new WindowTableMerge(t.getTable(), t.getFullLoadRows(), shapes,
-                        Optional.ofNullable(staged.getLoadStartedAt()).map(start -> start.minus(clockSkew)),
-                        catalog.flatMap(c -> c.table(t.getTable().getName())).map(CatalogTable::changeTracking).orElse(false),
-                        clock.instant().minus(changeLogRetention))).toList();
+        List<MergeStep> steps;
+        if (staged.getRepair() != null) {
+            // a repair round merges its scope whatever the run's kind
+            steps = staged.getRepair().getTables().stream().map(scope -> repair(staged, scope)).toList();
+        } else if (staged.getKind() == TaskKind.MULTI_STAGE) {
+            steps = List.of(multiStage(staged));
+        } else {
+            steps = staged.getTables().stream().<MergeStep>map(t -> new WindowTableMerge(t.getTable(), t.getFullLoadRows(), shapes,
+                    watermark(staged), changeTracking(t.getTable().getName()), clock.instant().minus(changeLogRetention))).toList();
+        }
         return steps.stream().sorted(Comparator.comparing(step -> step.target().toString())).toList();
+    }
+
+    /** The scope's table as the run staged it: a table the run did not stage has nothing to merge from. */
+    private MergeStep repair(WindowStaged staged, TableRepairScope scope) {
+        String name = scope.getTable().getName();
+        StagedTable table = staged.getTables().stream()
+                .filter(t -> t.getTable().getName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new MergeRejectedException("repair round " + staged.getRepair().getRound() + " scopes table "
+                        + name + ", which the run did not stage"));
+        return new RepairTableMerge(table.getTable(), scope, table.getFullLoadRows(), shapes, watermark(staged),
+                changeTracking(name), clock.instant().minus(changeLogRetention));
+    }
+
+    private Optional<Instant> watermark(WindowStaged staged) {
+        return Optional.ofNullable(staged.getLoadStartedAt()).map(start -> start.minus(clockSkew));
+    }
+
+    private boolean changeTracking(String table) {
+        return catalog.flatMap(c -> c.table(table)).map(CatalogTable::changeTracking).orElse(false);
     }
 
     private MergeStep multiStage(WindowStaged staged) {

@@ -69,6 +69,7 @@ public final class RunMerger implements StageWork<WindowStaged> {
                     .setInserted(counts.inserted()).setUpdated(counts.updated())
                     .setSkippedStale(counts.skippedStale()).setSkippedDeleted(counts.skippedDeleted())
                     .setDuplicates(counts.duplicates())
+                    .setDeleted(counts.deleted()).setKeptAbsent(counts.keptAbsent())
                     .setStagedRows(counts.staged()).setFullLoadRows(step.fullLoadRows())
                     .setDurationMillis(Duration.ofNanos(System.nanoTime() - stepStart).toMillis())
                     .build());
@@ -78,7 +79,7 @@ public final class RunMerger implements StageWork<WindowStaged> {
                 .setHeader(new EventHeader(UUID.randomUUID().toString(), requestId, end.truncatedTo(ChronoUnit.MILLIS), PRODUCER,
                         staged.getHeader().getAttempt()))
                 .setKind(staged.getKind()).setWindow(staged.getWindow()).setMultiStage(staged.getMultiStage())
-                .setLoadStartedAt(staged.getLoadStartedAt())
+                .setLoadStartedAt(staged.getLoadStartedAt()).setRepair(staged.getRepair())
                 .setTables(results)
                 .setDurationMillis(Duration.between(start, end).toMillis())
                 .build();
@@ -103,10 +104,14 @@ public final class RunMerger implements StageWork<WindowStaged> {
     }
 
     private static String notes(WindowStaged staged, List<TableMergeResult> results) {
+        boolean repair = staged.getRepair() != null;
         String tables = results.stream().map(r -> String.format("%s.%s: %d inserted, %d updated, %d skipped as stale, %d left deleted, %d duplicates",
                 r.getTable().getTargetSchema(), r.getTable().getTargetTable(), r.getInserted(), r.getUpdated(),
-                r.getSkippedStale(), r.getSkippedDeleted(), r.getDuplicates())).collect(Collectors.joining("; "));
+                r.getSkippedStale(), r.getSkippedDeleted(), r.getDuplicates())
+                + (repair ? String.format(", %d deleted, %d kept absent", r.getDeleted(), r.getKeptAbsent()) : ""))
+                .collect(Collectors.joining("; "));
         String window = staged.getWindow() == null ? "whole tables" : "window [" + staged.getWindow().getFrom() + ", " + staged.getWindow().getTo() + ")";
-        return "Merged " + staged.getKind() + " run, " + window + ": " + tables;
+        String run = (repair ? "repair round " + staged.getRepair().getRound() + " of " : "") + staged.getKind() + " run";
+        return "Merged " + run + ", " + window + ": " + tables;
     }
 }

@@ -7,9 +7,9 @@ import java.sql.SQLTransientException;
  * place: the transaction must roll back, and the next attempt finds those changes in the change log and leaves the
  * keys to CDC. Transient, with SQLSTATE 40001 (serialization failure) like PostgreSQL's own conflicts.
  */
-final class CdcConflictException extends SQLTransientException {
+public final class CdcConflictException extends SQLTransientException {
 
-    CdcConflictException(String message, Throwable cause) {
+    public CdcConflictException(String message, Throwable cause) {
         super(message, "40001", cause);
     }
 }

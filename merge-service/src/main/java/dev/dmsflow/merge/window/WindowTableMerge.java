@@ -85,20 +85,8 @@ public final class WindowTableMerge implements MergeStep {
                     + ": without one, a row CDC inserts while the merge runs would be inserted twice");
         }
         QualifiedName changeLog = ChangeLog.of(target());
-        boolean tracked = TableShapes.exists(connection, changeLog);
-        if (!tracked && changeTrackingRequired) {
-            throw new MergeRejectedException("the catalog sets changeTracking for " + table.getName() + " but its change log "
-                    + changeLog + " does not exist: provision the catalog (schema-service POST /api/provision) before reloading");
-        }
-        if (tracked && watermark.isEmpty()) {
-            throw new MergeRejectedException(target() + " has a change log but the run does not say when its load started"
-                    + " (loadStartedAt), so the merge cannot tell which rows CDC changed after it");
-        }
-        if (tracked && watermark.get().isBefore(oldestChangeKept)) {
-            throw new MergeRejectedException("the load of " + table.getName() + " started at " + watermark.get()
-                    + " (less the clock skew), before the change log's retention (entries since " + oldestChangeKept
-                    + " are kept, dmsflow.merge.change-log-retention): what CDC did early in the load may be pruned; reload the window");
-        }
+        boolean tracked = ChangeTracking.verify(connection, target(), table.getName(), changeTrackingRequired, watermark,
+                oldestChangeKept);
         MergeStatements sql = new MergeStatements(shape, window != null, tracked ? changeLog : null);
         long staged;
         Object minKey;
@@ -139,12 +127,7 @@ public final class WindowTableMerge implements MergeStep {
             }
             from = DEDUPLICATED;
         }
-        // the change-log trigger skips the merge's own writes: they are not CDC's
-        try (PreparedStatement writer = connection.prepareStatement("SELECT set_config(?, ?, true)")) {
-            writer.setString(1, ChangeLog.WRITER_SETTING);
-            writer.setString(2, ChangeLog.MERGE_WRITER);
-            writer.execute();
-        }
+        ChangeTracking.markMergeWrites(connection);
         KeyAccess access = keyAccess.isPresent() ? keyAccess.get()
                 : chooseKeyAccess(connection, sql, shape.keyColumns().size(), distinct, minKey, maxKey);
         Binding binding = new Binding(sql, from, window, shape, minKey, maxKey, access);
@@ -194,10 +177,7 @@ public final class WindowTableMerge implements MergeStep {
             // no later run of the table looks further back than this one's watermark
             ChangeLogPruner.prune(connection, target(), watermark.get());
         }
-        try (PreparedStatement writer = connection.prepareStatement("SELECT set_config(?, '', true)")) {
-            writer.setString(1, ChangeLog.WRITER_SETTING);
-            writer.execute();
-        }
+        ChangeTracking.endMergeWrites(connection);
         if (from != null) {
             try (Statement drop = connection.createStatement()) {
                 drop.execute("DROP TABLE " + DEDUPLICATED);

@@ -79,6 +79,7 @@ final class RepairStatements {
      * Keys CDC changed or deleted since the watermark are left as CDC made them.
      */
     Sql merge() {
+        String target = shape.target().quoted();
         Builder q = new Builder();
         q.add("WITH staged AS MATERIALIZED (SELECT ");
         if (!shape.sourceKeyUnique()) {
@@ -97,31 +98,30 @@ final class RepairStatements {
         if (updatable.isEmpty()) {
             q.add("SELECT WHERE false");
         } else {
-            q.add("UPDATE " + shape.target().quoted() + " " + P + " SET " + Identifiers.list(updatable, c -> c + " = " + S + "." + c)
-                    + " FROM staged " + S + " WHERE " + P + "." + key + " = " + S + "." + key
-                    + " AND " + differs() + notProductionNewer());
+            q.add("UPDATE " + target + " " + P + " SET " + Identifiers.list(updatable, c -> c + " = " + S + "." + c)
+                    + " FROM staged " + S + " WHERE " + match(P, S) + " AND " + differs() + notProductionNewer());
             unchangedSince(q, S);
             q.add(" RETURNING 1");
         }
-        q.add("), inserted AS (INSERT INTO " + shape.target().quoted() + " (" + Identifiers.list(shape.columns(), Function.identity()) + ")"
+        q.add("), inserted AS (INSERT INTO " + target + " ("
+                + Identifiers.list(shape.columns(), Function.identity()) + ")"
                 + (shape.overridingSystemValue() ? " OVERRIDING SYSTEM VALUE" : "")
-                + " SELECT " + columns(S) + " FROM staged " + S + " WHERE NOT EXISTS (SELECT 1 FROM " + shape.target().quoted()
-                + " " + P + " WHERE " + P + "." + key + " = " + S + "." + key + ")");
+                + " SELECT " + columns(S) + " FROM staged " + S
+                + " WHERE NOT EXISTS (SELECT 1 FROM " + target + " " + P + " WHERE " + match(P, S) + ")");
         unchangedSince(q, S);
         q.add(" ON CONFLICT (" + key + ") DO NOTHING RETURNING 1), ");
-        q.add("absent AS MATERIALIZED (SELECT " + P + "." + key + " FROM " + shape.target().quoted() + " " + P + " WHERE ");
+        q.add("absent AS MATERIALIZED (SELECT " + P + "." + key + " FROM " + target + " " + P + " WHERE ");
         productionScope(q);
-        q.add(" AND NOT EXISTS (SELECT 1 FROM staged " + S + " WHERE " + S + "." + key + " = " + P + "." + key + "))");
+        q.add(" AND NOT EXISTS (SELECT 1 FROM staged " + S + " WHERE " + match(S, P) + "))");
         if (scope.getDeletes()) {
-            q.add(", deleted AS (DELETE FROM " + shape.target().quoted() + " " + P + " USING absent a WHERE "
-                    + P + "." + key + " = a." + key);
+            q.add(", deleted AS (DELETE FROM " + target + " " + P + " USING absent a WHERE " + match(P, "a"));
             unchangedSince(q, "a");
             q.add(" RETURNING " + P + "." + key + ")");
         }
         q.add(" SELECT (SELECT count(*) FROM " + shape.source().quoted() + " " + S + " WHERE ");
         stagedScope(q, S);
-        q.add("), (SELECT count(*) FROM staged), (SELECT count(*) FROM staged " + S + " JOIN " + shape.target().quoted() + " " + P
-                + " ON " + P + "." + key + " = " + S + "." + key + (updatable.isEmpty() ? "" : " WHERE NOT " + differs()) + "),"
+        q.add("), (SELECT count(*) FROM staged), (SELECT count(*) FROM staged " + S + " JOIN " + target + " " + P
+                + " ON " + match(P, S) + (updatable.isEmpty() ? "" : " WHERE NOT " + differs()) + "),"
                 + " (SELECT count(*) FROM updated), (SELECT count(*) FROM inserted), (SELECT count(*) FROM absent), "
                 + (scope.getDeletes() ? "ARRAY(SELECT d." + key + "::text FROM deleted d)" : "ARRAY[]::text[]"));
         return q.build();
@@ -135,8 +135,9 @@ final class RepairStatements {
         Builder q = new Builder();
         q.add("SELECT count(*) FROM (SELECT DISTINCT c." + key + " FROM " + changeLog.quoted() + " c WHERE c."
                 + quote(ChangeLog.CHANGED_AT) + " >= ?", since);
-        q.add(") c WHERE NOT EXISTS (SELECT 1 FROM " + shape.target().quoted() + " " + P + " WHERE " + P + "." + key + " = c." + key + ")"
-                + " AND EXISTS (SELECT 1 FROM " + shape.source().quoted() + " " + S + " WHERE " + S + "." + key + " = c." + key + " AND ");
+        q.add(") c WHERE NOT EXISTS (SELECT 1 FROM " + shape.target().quoted() + " " + P + " WHERE " + match(P, "c")
+                + ") AND EXISTS (SELECT 1 FROM " + shape.source().quoted() + " " + S + " WHERE " + match(S, "c")
+                + " AND ");
         stagedScope(q, S);
         q.add(")");
         return q.build();
@@ -221,9 +222,13 @@ final class RepairStatements {
 
     private void unchangedSince(Builder q, String alias) {
         if (changeLog != null) {
-            q.add(" AND NOT EXISTS (SELECT 1 FROM " + changeLog.quoted() + " c WHERE c." + key + " = " + alias + "." + key
+            q.add(" AND NOT EXISTS (SELECT 1 FROM " + changeLog.quoted() + " c WHERE " + match("c", alias)
                     + " AND c." + quote(ChangeLog.CHANGED_AT) + " >= ?)", since);
         }
+    }
+
+    private String match(String left, String right) {
+        return left + "." + key + " = " + right + "." + key;
     }
 
     private String columns(String alias) {

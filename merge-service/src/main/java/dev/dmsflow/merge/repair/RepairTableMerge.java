@@ -92,9 +92,10 @@ public final class RepairTableMerge implements MergeStep {
         CatalogReader.Relation production = CatalogReader.relation(connection, target().schema(), target().table())
                 .orElseThrow(() -> new MergeRejectedException("target " + target() + " does not exist"));
         CatalogReader.Column key = production.column(shape.keyColumns().get(0)).orElseThrow();
-        String windowType = shape.windowColumn().flatMap(production::column).map(CatalogReader.Column::typeName).orElse(null);
-        boolean tracked = ChangeTracking.verify(connection, target(), table.getName(), changeTrackingRequired, watermark,
-                oldestChangeKept);
+        String windowType = shape.windowColumn().flatMap(production::column).map(CatalogReader.Column::typeName)
+                .orElse(null);
+        boolean tracked = ChangeTracking.verify(connection, target(), table.getName(), changeTrackingRequired,
+                watermark, oldestChangeKept);
         RepairStatements sql = new RepairStatements(shape, key.type(), key.collation(), scope, window, windowType,
                 tracked ? ChangeLog.of(target()) : null, tracked ? since() : null);
 

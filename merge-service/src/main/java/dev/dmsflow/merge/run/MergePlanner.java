@@ -60,8 +60,11 @@ public final class MergePlanner {
         } else if (staged.getKind() == TaskKind.MULTI_STAGE) {
             steps = List.of(multiStage(staged));
         } else {
-            steps = staged.getTables().stream().<MergeStep>map(t -> new WindowTableMerge(t.getTable(), t.getFullLoadRows(), shapes,
-                    watermark(staged), changeTracking(t.getTable().getName()), clock.instant().minus(changeLogRetention))).toList();
+            steps = staged.getTables().stream()
+                    .<MergeStep>map(t -> new WindowTableMerge(t.getTable(), t.getFullLoadRows(), shapes,
+                            watermark(staged), changeTracking(t.getTable().getName()),
+                            clock.instant().minus(changeLogRetention)))
+                    .toList();
         }
         return steps.stream().sorted(Comparator.comparing(step -> step.target().toString())).toList();
     }
@@ -72,8 +75,8 @@ public final class MergePlanner {
         StagedTable table = staged.getTables().stream()
                 .filter(t -> t.getTable().getName().equals(name))
                 .findFirst()
-                .orElseThrow(() -> new MergeRejectedException("repair round " + staged.getRepair().getRound() + " scopes table "
-                        + name + ", which the run did not stage"));
+                .orElseThrow(() -> new MergeRejectedException("repair round " + staged.getRepair().getRound()
+                        + " scopes table " + name + ", which the run did not stage"));
         return new RepairTableMerge(table.getTable(), scope, table.getFullLoadRows(), shapes, watermark(staged),
                 changeTracking(name), clock.instant().minus(changeLogRetention));
     }

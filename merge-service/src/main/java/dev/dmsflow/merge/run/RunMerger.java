@@ -111,7 +111,8 @@ public final class RunMerger implements StageWork<WindowStaged> {
                 + (repair ? String.format(", %d deleted, %d kept absent", r.getDeleted(), r.getKeptAbsent()) : ""))
                 .collect(Collectors.joining("; "));
         String window = staged.getWindow() == null ? "whole tables" : "window [" + staged.getWindow().getFrom() + ", " + staged.getWindow().getTo() + ")";
-        String run = (repair ? "repair round " + staged.getRepair().getRound() + " of " : "") + staged.getKind() + " run";
+        String run = (repair ? "repair round " + staged.getRepair().getRound() + " of " : "") + staged.getKind()
+                + " run";
         return "Merged " + run + ", " + window + ": " + tables;
     }
 }

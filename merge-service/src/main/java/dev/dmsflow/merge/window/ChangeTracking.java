@@ -27,7 +27,8 @@ public final class ChangeTracking {
         boolean tracked = TableShapes.exists(connection, changeLog);
         if (!tracked && required) {
             throw new MergeRejectedException("the catalog sets changeTracking for " + tableName + " but its change log "
-                    + changeLog + " does not exist: provision the catalog (schema-service POST /api/provision) before reloading");
+                    + changeLog + " does not exist: provision the catalog (schema-service POST /api/provision)"
+                    + " before reloading");
         }
         if (tracked && watermark.isEmpty()) {
             throw new MergeRejectedException(target + " has a change log but the run does not say when its load started"
@@ -36,12 +37,13 @@ public final class ChangeTracking {
         if (tracked && watermark.get().isBefore(oldestChangeKept)) {
             throw new MergeRejectedException("the load of " + tableName + " started at " + watermark.get()
                     + " (less the clock skew), before the change log's retention (entries since " + oldestChangeKept
-                    + " are kept, dmsflow.merge.change-log-retention): what CDC did early in the load may be pruned; reload the window");
+                    + " are kept, dmsflow.merge.change-log-retention): what CDC did early in the load may be pruned;"
+                    + " reload the window");
         }
         return tracked;
     }
 
-    /** Marks the transaction's following writes as the merge's: the change-log trigger skips them, they are not CDC's. */
+    /** Marks the transaction's next writes as the merge's: the change-log trigger skips them, they are not CDC's. */
     public static void markMergeWrites(Connection connection) throws SQLException {
         writer(connection, ChangeLog.MERGE_WRITER);
     }

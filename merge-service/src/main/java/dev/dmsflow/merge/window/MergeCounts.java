@@ -1,8 +1,8 @@
 package dev.dmsflow.merge.window;
 
 /**
- * What merging one table did. {@code staged = inserted + updated + skippedStale + skippedDeleted + duplicates}, except
- * in a repair, where staged rows already equal to production's are counted in none of them.
+ * What merging one table did. {@code staged = inserted + updated + skippedStale + skippedDeleted + duplicates},
+ * except in a repair, where staged rows already equal to production's are counted in none of them.
  *
  * @param staged         source rows of the run (the window's rows in staging, the view's rows, or a repair's rows in
  *                       its scope)
@@ -13,10 +13,11 @@ package dev.dmsflow.merge.window;
  * @param deleted        repair: production rows in the scope whose key the source lacks, deleted
  * @param keptAbsent     repair: such rows kept (the catalog allows no repair deletes, or CDC changed them)
  */
-public record MergeCounts(long staged, long inserted, long updated, long skippedStale, long skippedDeleted, long duplicates,
-                          long deleted, long keptAbsent) {
+public record MergeCounts(long staged, long inserted, long updated, long skippedStale, long skippedDeleted,
+                          long duplicates, long deleted, long keptAbsent) {
 
-    public MergeCounts(long staged, long inserted, long updated, long skippedStale, long skippedDeleted, long duplicates) {
+    public MergeCounts(long staged, long inserted, long updated, long skippedStale, long skippedDeleted,
+                       long duplicates) {
         this(staged, inserted, updated, skippedStale, skippedDeleted, duplicates, 0, 0);
     }
 

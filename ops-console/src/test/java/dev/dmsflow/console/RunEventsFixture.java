@@ -66,20 +66,21 @@ public final class RunEventsFixture {
 
     public FullLoadCompleted loaded() {
         return new FullLoadCompleted(header("loaded", 1500), TaskKind.TIME_WINDOW_RELOAD, JANUARY, EngineType.LOCAL_JDBC, "task-" + requestId,
-                null, List.of(load("orders", 34_434), load("customers", 3_444)), null, start.plusMillis(300), start.plusMillis(1400));
+                null, List.of(load("orders", 34_434), load("customers", 3_444)), null, start.plusMillis(300), start.plusMillis(1400),
+                null);
     }
 
     public WindowStaged staged() {
         return new WindowStaged(header("staged", 1800), TaskKind.TIME_WINDOW_RELOAD, JANUARY,
                 List.of(new StagedTable(table("orders"), 34_434L, 34_434L, 0L, 0L, 0L), new StagedTable(table("customers"), 3_444L, 3_444L, 0L, 0L, 0L)),
-                null, start.plusMillis(300));
+                null, start.plusMillis(300), null);
     }
 
     public MergeCompleted merged() {
         return new MergeCompleted(header("merged", 2600), TaskKind.TIME_WINDOW_RELOAD, JANUARY,
-                List.of(new TableMergeResult(table("orders"), 8_606L, 17_212L, 8_612L, 0L, 500L, 34_434L, 34_434L, 4L),
-                        new TableMergeResult(table("customers"), 0L, 3_444L, 0L, 0L, 150L, 3_444L, 3_444L, 0L)),
-                653L, null, start.plusMillis(300));
+                List.of(new TableMergeResult(table("orders"), 8_606L, 17_212L, 8_612L, 0L, 500L, 34_434L, 34_434L, 4L, 0L, 0L),
+                        new TableMergeResult(table("customers"), 0L, 3_444L, 0L, 0L, 150L, 3_444L, 3_444L, 0L, 0L, 0L)),
+                653L, null, start.plusMillis(300), null);
     }
 
     public ValidationPassed passed() {

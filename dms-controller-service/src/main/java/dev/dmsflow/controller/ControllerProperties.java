@@ -22,6 +22,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                         fifth of it, and an instance that cannot refresh it for half of it stops its local tasks
  * @param requestTimeout   how long POST /api/reloads and retries wait for the run store and the broker before they
  *                         answer 503
+ * @param repair           repair rounds of runs whose validation failed with differences a targeted reload can fix
  */
 @ConfigurationProperties("dmsflow.controller")
 public record ControllerProperties(@DefaultValue("aws-dms") EngineKind engine,
@@ -32,7 +33,8 @@ public record ControllerProperties(@DefaultValue("aws-dms") EngineKind engine,
                             @DefaultValue("20") int maxDeleteAttempts,
                             @DefaultValue Deadlines deadlines,
                             @DefaultValue("20s") Duration instanceTimeout,
-                            @DefaultValue("10s") Duration requestTimeout) {
+                            @DefaultValue("10s") Duration requestTimeout,
+                            @DefaultValue Repair repair) {
 
     /**
      * A run with no progress for longer than its stage's deadline fails with TaskFailed of that stage and releases its
@@ -45,5 +47,14 @@ public record ControllerProperties(@DefaultValue("aws-dms") EngineKind engine,
      */
     public record Deadlines(@DefaultValue("6h") Duration load, @DefaultValue("1h") Duration stage,
                             @DefaultValue("1h") Duration merge, @DefaultValue("1h") Duration validation) {
+    }
+
+    /**
+     * @param maxRounds        repair rounds a run may take (repair: auto) before its failed validation ends it; a
+     *                         POST /api/runs/{id}/repair is one more round whatever the count
+     * @param maxKeyConditions keys per table a repair task selects one by one ({@code eq} conditions of one filter);
+     *                         more are selected as as many {@code between} ranges of consecutive keys
+     */
+    public record Repair(@DefaultValue("3") int maxRounds, @DefaultValue("1000") int maxKeyConditions) {
     }
 }

@@ -141,6 +141,29 @@ class ReloadApi {
     }
 
     /**
+     * Asks for a repair round of a FAILED run (its tables' catalog policy {@code manual} or {@code auto}): the run takes
+     * its leases again and is REPAIRING until validation confirmed the keys it recorded, then loads, merges and
+     * re-validates just those (202 with the run). 409 for a run that did not fail, or whose tables another run holds;
+     * 422 when none of its tables may be repaired. The dry run is validation-service's
+     * {@code GET /api/validations/{requestId}/repair-plan}.
+     */
+    @PostMapping("/api/runs/{requestId}/repair")
+    ResponseEntity<?> repair(@PathVariable String requestId, Principal caller) {
+        return switch (coordinator.repair(requestId, caller.getName())) {
+            case REQUESTED -> ResponseEntity.accepted().body(coordinator.view(requestId).orElseThrow());
+            case NOT_FOUND -> ResponseEntity.notFound().build();
+            case NOT_FAILED -> ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("requestId", requestId, "error", "run "
+                    + requestId + " is " + coordinator.view(requestId).map(RunView::status).orElse("gone")
+                    + ": only a FAILED run is repaired"));
+            case TABLES_BUSY -> ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("requestId", requestId, "error",
+                    "another run holds or reads a table of run " + requestId + " (GET /api/leases); repair it after that run"));
+            case NOT_REPAIRABLE -> ResponseEntity.unprocessableEntity().body(Map.of("requestId", requestId, "error",
+                    "no table of run " + requestId + " may be repaired: the catalog's repair policy is off, or the key is"
+                            + " composite"));
+        };
+    }
+
+    /**
      * Stops a REPLICATING run's CDC task and ends the run, releasing its leases (200 with the run); 409 for a run that
      * is not replicating, 502 when the engine could not stop the task (the run stays REPLICATING).
      */

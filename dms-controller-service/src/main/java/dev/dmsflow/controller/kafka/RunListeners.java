@@ -1,8 +1,10 @@
 package dev.dmsflow.controller.kafka;
 
 import dev.dmsflow.contracts.Topics;
+import dev.dmsflow.contracts.event.CheckResult;
 import dev.dmsflow.contracts.event.FailureStage;
 import dev.dmsflow.contracts.event.MergeCompleted;
+import dev.dmsflow.contracts.event.RepairPlanned;
 import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.TaskRequested;
 import dev.dmsflow.contracts.event.ValidationFailed;
@@ -10,6 +12,7 @@ import dev.dmsflow.contracts.event.ValidationPassed;
 import dev.dmsflow.contracts.event.WindowStaged;
 import dev.dmsflow.controller.run.RunCoordinator;
 import dev.dmsflow.controller.run.RunTicker;
+import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
@@ -47,7 +50,8 @@ class RunListeners {
         } else if (outcome instanceof ValidationPassed passed) {
             coordinator.onOutcome(passed.getHeader().getRequestId(), passed.getHeader().getAttempt(), true);
         } else if (outcome instanceof ValidationFailed failed) {
-            coordinator.onOutcome(failed.getHeader().getRequestId(), failed.getHeader().getAttempt(), false);
+            coordinator.onValidationFailed(failed.getHeader().getRequestId(), failed.getHeader().getAttempt(),
+                    failed.getFailures().stream().map(CheckResult::getTable).collect(Collectors.toSet()), failed.getRepairable());
         } else if (outcome instanceof TaskFailed failed
                 // a request rejection has no run; a load failure already released the run's leases
                 && failed.getStage() != FailureStage.REQUEST && failed.getStage() != FailureStage.LOAD) {
@@ -55,5 +59,13 @@ class RunListeners {
         }
         // an outcome gives leases back: queued runs may start now
         ticker.tickNow();
+    }
+
+    /** A repair round planned: the run loads its keys as its next attempt, started by a tick now. */
+    @KafkaListener(topics = Topics.REPAIRS)
+    void onRepair(SpecificRecord event) {
+        if (event instanceof RepairPlanned planned && coordinator.onRepairPlanned(planned)) {
+            ticker.wake();
+        }
     }
 }

@@ -3,8 +3,11 @@ package dev.dmsflow.controller.mapping;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dmsflow.contracts.event.KeyBounds;
 import dev.dmsflow.contracts.event.TableRef;
+import dev.dmsflow.contracts.event.TableRepairScope;
 import dev.dmsflow.contracts.event.TimeWindow;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -56,6 +59,91 @@ public final class TaskDocuments {
                 condition.put("end-value", bounds.end());
             }
         }
+        id = renames(rules, id, tables);
+        for (TableRef table : tables) {
+            List<String> boundaries = keyBoundaries.getOrDefault(table.getName(), List.of());
+            if (boundaries.isEmpty()) {
+                continue;
+            }
+            ObjectNode settings = rule(rules, ++id, "table-settings", "parallel-load-" + table.getName());
+            locator(settings, table.getSourceSchema(), table.getSourceTable());
+            ObjectNode parallelLoad = settings.putObject("parallel-load");
+            parallelLoad.put("type", "ranges");
+            String keyColumn = table.getKeyColumns().get(0);
+            parallelLoad.putArray("columns").add(sourceUpperCase ? keyColumn.toUpperCase(Locale.ROOT) : keyColumn);
+            ArrayNode ranges = parallelLoad.putArray("boundaries");
+            boundaries.forEach(boundary -> ranges.addArray().add(boundary));
+        }
+        return root.toString();
+    }
+
+    /**
+     * A repair round's table mappings: per table with work, one selection rule whose one source filter on the key
+     * column selects the round's keys ({@code eq}, ORed as the conditions of one DMS filter are) and ranges
+     * ({@code between}; a range open at one end {@code gte} or {@code ste}), and the same rename rules as a window's
+     * load. No window filter: a repaired key is loaded wherever its row now lies. Past {@code maxKeyConditions} keys,
+     * the keys (ascending) are loaded as that many {@code between} ranges of consecutive keys instead: the task loads
+     * the rows between them too, and the merge takes only the round's keys from staging.
+     */
+    public static String repairMappings(List<TableRepairScope> scope, boolean sourceUpperCase, int maxKeyConditions) {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode rules = root.putArray("rules");
+        int id = 0;
+        List<TableRef> tables = new ArrayList<>();
+        for (TableRepairScope table : scope) {
+            if (table.getKeys().isEmpty() && table.getRanges().isEmpty()) {
+                continue;
+            }
+            TableRef ref = table.getTable();
+            if (ref.getKeyColumns().size() != 1) {
+                throw new IllegalArgumentException("table " + ref.getName() + " has a composite key: it is not repaired by key");
+            }
+            tables.add(ref);
+            ObjectNode selection = rule(rules, ++id, "selection", "select-" + ref.getName());
+            locator(selection, ref.getSourceSchema(), ref.getSourceTable());
+            selection.put("rule-action", "include");
+            ObjectNode filter = selection.putArray("filters").addObject();
+            filter.put("filter-type", "source");
+            String keyColumn = ref.getKeyColumns().get(0);
+            filter.put("column-name", sourceUpperCase ? keyColumn.toUpperCase(Locale.ROOT) : keyColumn);
+            ArrayNode conditions = filter.putArray("filter-conditions");
+            List<String> keys = table.getKeys();
+            if (keys.size() <= maxKeyConditions) {
+                keys.forEach(key -> conditions.addObject().put("filter-operator", "eq").put("value", key));
+            } else {
+                int chunk = (keys.size() + maxKeyConditions - 1) / maxKeyConditions;
+                for (int from = 0; from < keys.size(); from += chunk) {
+                    between(conditions, keys.get(from), keys.get(Math.min(from + chunk, keys.size()) - 1));
+                }
+            }
+            for (KeyBounds range : table.getRanges()) {
+                if (range.getFrom() == null && range.getTo() == null) {
+                    // the whole key space: a condition that holds for every row with a key
+                    conditions.addObject().put("filter-operator", "notnull");
+                } else if (range.getFrom() == null) {
+                    conditions.addObject().put("filter-operator", "ste").put("value", range.getTo());
+                } else if (range.getTo() == null) {
+                    conditions.addObject().put("filter-operator", "gte").put("value", range.getFrom());
+                } else {
+                    // DMS has no strict upper bound: the range's (exclusive) end is loaded too, and left in staging
+                    between(conditions, range.getFrom(), range.getTo());
+                }
+            }
+        }
+        if (tables.isEmpty()) {
+            throw new IllegalArgumentException("the repair round has no key or range to load");
+        }
+        renames(rules, id, tables);
+        return root.toString();
+    }
+
+    private static void between(ArrayNode conditions, String from, String to) {
+        conditions.addObject().put("filter-operator", "between").put("start-value", from).put("end-value", to);
+    }
+
+    /** Per table, the rename rules from the source's schema and table to the staging ones, and lower-case columns. */
+    private static int renames(ArrayNode rules, int lastId, List<TableRef> tables) {
+        int id = lastId;
         Set<String> renamedSchemas = new LinkedHashSet<>();
         for (TableRef table : tables) {
             if (renamedSchemas.add(table.getSourceSchema() + "\0" + table.getStagingSchema())) {
@@ -75,21 +163,7 @@ public final class TaskDocuments {
             lowercase.put("rule-target", "column");
             locator(lowercase, table.getSourceSchema(), table.getSourceTable()).put("column-name", "%");
         }
-        for (TableRef table : tables) {
-            List<String> boundaries = keyBoundaries.getOrDefault(table.getName(), List.of());
-            if (boundaries.isEmpty()) {
-                continue;
-            }
-            ObjectNode settings = rule(rules, ++id, "table-settings", "parallel-load-" + table.getName());
-            locator(settings, table.getSourceSchema(), table.getSourceTable());
-            ObjectNode parallelLoad = settings.putObject("parallel-load");
-            parallelLoad.put("type", "ranges");
-            String keyColumn = table.getKeyColumns().get(0);
-            parallelLoad.putArray("columns").add(sourceUpperCase ? keyColumn.toUpperCase(Locale.ROOT) : keyColumn);
-            ArrayNode ranges = parallelLoad.putArray("boundaries");
-            boundaries.forEach(boundary -> ranges.addArray().add(boundary));
-        }
-        return root.toString();
+        return id;
     }
 
     public static String taskSettings(TaskSettingsProperties settings, String targetSchema) {

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -38,6 +39,11 @@ public final class RequestResolver {
 
     public RequestResolver(MigrationCatalog catalog) {
         this.catalog = catalog;
+    }
+
+    /** The catalog table's repair policy and deletes; empty for a table the catalog no longer has. */
+    public Optional<CatalogTable.Repair> repair(String table) {
+        return catalog.table(table).map(CatalogTable::repair);
     }
 
     public Resolution resolve(TaskRequested request) {

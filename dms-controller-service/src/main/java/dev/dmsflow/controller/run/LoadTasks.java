@@ -19,16 +19,26 @@ final class LoadTasks {
     private LoadTasks() {
     }
 
-    /** @param keyBoundaries by catalog name, the tables to load in key-range segments ({@link dev.dmsflow.controller.mapping.KeyRanges}) */
-    static LoadTask loadTask(StoredRun run, TaskSettingsProperties taskSettings, boolean sourceUpperCase, Map<String, List<String>> keyBoundaries) {
-        String mappings = TaskDocuments.tableMappings(run.tables(), run.window(), run.windowPrecisions(), sourceUpperCase, keyBoundaries);
-        List<String> stagingSchemas = run.tables().stream().map(TableRef::getStagingSchema).distinct().toList();
+    /**
+     * @param keyBoundaries    by catalog name, the tables to load in key-range segments ({@link dev.dmsflow.controller.mapping.KeyRanges})
+     * @param maxKeyConditions a repair round's keys per table selected one by one ({@code eq}); more go in ranges
+     */
+    static LoadTask loadTask(StoredRun run, TaskSettingsProperties taskSettings, boolean sourceUpperCase, Map<String, List<String>> keyBoundaries,
+                             int maxKeyConditions) {
+        String mappings = run.repair() != null
+                ? TaskDocuments.repairMappings(run.repair().getTables(), sourceUpperCase, maxKeyConditions)
+                : TaskDocuments.tableMappings(run.tables(), run.window(), run.windowPrecisions(), sourceUpperCase, keyBoundaries);
+        List<String> stagingSchemas = run.loadTables().stream().map(TableRef::getStagingSchema).distinct().toList();
         String settingsJson = TaskDocuments.taskSettings(taskSettings, stagingSchemas.size() == 1 ? stagingSchemas.get(0) : "");
         Map<String, String> tags = new LinkedHashMap<>();
-        tags.put("Purpose", "dmsflow-" + run.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        tags.put("Purpose", run.repair() != null ? "dmsflow-repair"
+                : "dmsflow-" + run.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         tags.put("RequestId", run.requestId());
         if (run.window() != null) {
             tags.put("TimeWindow", run.window().getFrom() + "/" + run.window().getTo());
+        }
+        if (run.repair() != null) {
+            tags.put("RepairRound", String.valueOf(run.repair().getRound()));
         }
         return new LoadTask(taskIdentifier(run.requestId(), run.attempt()), run.migrationType(), mappings, settingsJson, tags);
     }

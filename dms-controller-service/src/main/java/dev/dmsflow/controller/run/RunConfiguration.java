@@ -40,7 +40,8 @@ class RunConfiguration {
                                   DataSource dataSource) {
         return new RunCoordinator(new RunStore(jdbc, transactions, instance.id(), instance.timeout()), resolver, engine, events, Clock.systemUTC(),
                 new RunCoordinator.Settings(taskSettings, controller.progressInterval(), controller.maxEngineErrors(),
-                        controller.sourceUpperCase(), controller.maxDeleteAttempts(), deadlines(controller.deadlines())),
+                        controller.sourceUpperCase(), controller.maxDeleteAttempts(), deadlines(controller.deadlines()),
+                        controller.repair().maxRounds(), controller.repair().maxKeyConditions()),
                 // production is in the controller's own database: its DataSource reads it
                 new KeyRanges(dataSource, parallelLoad));
     }

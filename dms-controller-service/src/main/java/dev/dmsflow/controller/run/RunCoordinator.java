@@ -1,13 +1,18 @@
 package dev.dmsflow.controller.run;
 
+import dev.dmsflow.contracts.catalog.CatalogTable;
 import dev.dmsflow.contracts.event.FailureStage;
 import dev.dmsflow.contracts.event.FullLoadCompleted;
+import dev.dmsflow.contracts.event.RepairPlanned;
+import dev.dmsflow.contracts.event.RepairScope;
 import dev.dmsflow.contracts.event.TableLoadStatistics;
 import dev.dmsflow.contracts.event.TableRef;
+import dev.dmsflow.contracts.event.TableRepairScope;
 import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.TaskKind;
 import dev.dmsflow.contracts.event.TaskProgress;
 import dev.dmsflow.contracts.event.TaskRequested;
+import dev.dmsflow.contracts.event.ValidationRequested;
 import dev.dmsflow.controller.engine.CdcLatency;
 import dev.dmsflow.controller.engine.EngineException;
 import dev.dmsflow.controller.engine.LoadTask;
@@ -22,6 +27,7 @@ import dev.dmsflow.controller.request.ResolvedRun;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,10 +63,16 @@ public final class RunCoordinator {
      * @param sourceUpperCase   the source folds names to upper case (Oracle), so filters name columns in upper case
      * @param maxDeleteAttempts attempts to delete a finished run's task, one per tick
      * @param deadlines         per stage (LOAD, STAGING, MERGE, VALIDATION), how long a run may go without progress
+     * @param maxRepairRounds   repair rounds a run takes on its own (repair: auto) before a failed validation ends it
+     * @param maxKeyConditions  keys per table a repair task selects one by one; more go in key ranges
      */
     public record Settings(TaskSettingsProperties taskSettings, Duration progressInterval, int maxEngineErrors, boolean sourceUpperCase,
-                           int maxDeleteAttempts, Map<FailureStage, Duration> deadlines) {
+                           int maxDeleteAttempts, Map<FailureStage, Duration> deadlines, int maxRepairRounds,
+                           int maxKeyConditions) {
     }
+
+    /** Who asks for the repair rounds the catalog's {@code repair: auto} brings about. */
+    static final String AUTO_REPAIR = "repair-policy auto";
 
     private final RunStore store;
     private final RequestResolver resolver;
@@ -144,6 +156,128 @@ public final class RunCoordinator {
         if (store.finish(requestId, attempt, passed)) {
             log.info("Run {} finished ({}), leases released", requestId, passed ? "validated" : "failed downstream");
         }
+    }
+
+    /**
+     * A validation of the run failed. When its differences are repairable (every failed check a key difference) and
+     * some of its failed tables repair themselves (catalog {@code repair: auto}, single-column key), and rounds are
+     * left, the run keeps its leases and asks for a repair round of those tables (RepairRequested): validation
+     * confirms the keys, the run loads them as its next attempt ({@link #onRepairPlanned}). Otherwise the run ends.
+     */
+    public void onValidationFailed(String requestId, int attempt, Set<String> failedTables, boolean repairable) {
+        if (!repairable || !autoRepair(requestId, attempt, failedTables)) {
+            onOutcome(requestId, attempt, false);
+        }
+    }
+
+    private boolean autoRepair(String requestId, int attempt, Set<String> failedTables) {
+        Optional<StoredRun> found = store.find(requestId).filter(run -> run.attempt() == attempt
+                && (run.status() == RunStatus.LOADED || run.status() == RunStatus.VALIDATING));
+        if (found.isEmpty()) {
+            return false;
+        }
+        StoredRun run = found.get();
+        List<TableRef> tables = run.tables().stream().filter(t -> failedTables.contains(t.getName()))
+                .filter(t -> repairable(t, CatalogTable.Repair.Policy.AUTO)).toList();
+        if (tables.isEmpty()) {
+            return false;
+        }
+        if (run.repairRound() >= settings.maxRepairRounds()) {
+            log.warn("Run {}: validation failed again after {} repair round(s), the most dmsflow.controller.repair.max-rounds"
+                    + " allows; the run fails", requestId, run.repairRound());
+            return false;
+        }
+        return requestRepair(run, tables, AUTO_REPAIR, EnumSet.of(RunStatus.LOADED, RunStatus.VALIDATING))
+                == RunStore.RepairRequest.REQUESTED;
+    }
+
+    /** What POST /api/runs/{id}/repair did. */
+    public enum RepairResult { REQUESTED, NOT_FOUND, NOT_FAILED, NOT_REPAIRABLE, TABLES_BUSY }
+
+    /**
+     * Ops ask for a repair round of a FAILED run (its tables' policy {@code manual} or {@code auto}): the run takes its
+     * leases again and is REPAIRING, as after an automatic request. One round per call, whatever the rounds so far; a
+     * run that did not fail in validation has no recorded keys, and validation's confirm then fails it again, saying so.
+     */
+    public RepairResult repair(String requestId, String requestedBy) {
+        Optional<StoredRun> found = store.find(requestId);
+        if (found.isEmpty()) {
+            return RepairResult.NOT_FOUND;
+        }
+        StoredRun run = found.get();
+        if (run.status() != RunStatus.FAILED) {
+            return RepairResult.NOT_FAILED;
+        }
+        List<TableRef> tables = run.tables().stream().filter(t -> repairable(t, CatalogTable.Repair.Policy.MANUAL)
+                || repairable(t, CatalogTable.Repair.Policy.AUTO)).toList();
+        if (tables.isEmpty()) {
+            return RepairResult.NOT_REPAIRABLE;
+        }
+        return switch (requestRepair(run, tables, requestedBy, EnumSet.of(RunStatus.FAILED))) {
+            case REQUESTED -> RepairResult.REQUESTED;
+            case MOVED_ON -> RepairResult.NOT_FAILED;
+            case TABLES_BUSY -> RepairResult.TABLES_BUSY;
+        };
+    }
+
+    /** The table's catalog entry has the policy, and its key is one column (a repair selects keys by value). */
+    private boolean repairable(TableRef table, CatalogTable.Repair.Policy policy) {
+        return table.getKeyColumns().size() == 1
+                && resolver.repair(table.getName()).map(repair -> repair.policy() == policy).orElse(false);
+    }
+
+    private RunStore.RepairRequest requestRepair(StoredRun run, List<TableRef> tables, String requestedBy, Set<RunStatus> from) {
+        int round = run.repairRound() + 1;
+        List<String> deletes = tables.stream().map(TableRef::getName)
+                .filter(name -> resolver.repair(name).map(CatalogTable.Repair::deletes).orElse(false)).toList();
+        RunStore.RepairRequest result = store.requestRepair(run.requestId(), run.attempt(), from,
+                runEvents.repairRequested(run, round, tables, deletes, requestedBy));
+        switch (result) {
+            case REQUESTED -> {
+                log.info("Run {}: repair round {} of {} requested by {}", run.requestId(), round,
+                        tables.stream().map(TableRef::getName).toList(), requestedBy);
+                store.publishOutcome(run.requestId(), events::publish);
+            }
+            case TABLES_BUSY -> log.warn("Run {}: no repair round, another run holds or reads one of its tables",
+                    run.requestId());
+            case MOVED_ON -> log.info("Run {}: no repair round, the run moved on meanwhile", run.requestId());
+        }
+        return result;
+    }
+
+    /**
+     * Validation confirmed the keys of the run's repair round: the run goes on as its next attempt, keeping its
+     * leases. With keys or ranges left to load it is STARTING (true: a tick creates its task, whose mappings select
+     * them); with none (CDC or time healed every one) it is VALIDATING, its ValidationRequested published, so the
+     * verdict comes from comparing the source with production again. A plan for a run that moved on is ignored.
+     */
+    public boolean onRepairPlanned(RepairPlanned planned) {
+        String requestId = planned.getHeader().getRequestId();
+        int attempt = planned.getHeader().getAttempt();
+        RepairScope scope = planned.getScope();
+        Optional<StoredRun> found = store.find(requestId).filter(run -> run.status() == RunStatus.REPAIRING
+                && run.attempt() == attempt && run.repairRound() == scope.getRound());
+        if (found.isEmpty()) {
+            log.info("Run {}: repair plan of attempt {}, round {} ignored, the run moved on", requestId, attempt,
+                    scope.getRound());
+            return false;
+        }
+        boolean load = scope.getTables().stream().anyMatch(StoredRun::hasWork);
+        ValidationRequested validate = load ? null : runEvents.validationRequested(found.get(), attempt + 1,
+                scope.getTables().stream().map(TableRepairScope::getTable).toList(), clock.instant());
+        if (!store.repairPlanned(requestId, attempt, scope.getRound(), planned, validate)) {
+            return false;
+        }
+        if (load) {
+            log.info("Run {}: repair round {} loads {} key(s) and {} range(s) as attempt {}", requestId, scope.getRound(),
+                    scope.getTables().stream().mapToInt(t -> t.getKeys().size()).sum(),
+                    scope.getTables().stream().mapToInt(t -> t.getRanges().size()).sum(), attempt + 1);
+        } else {
+            log.info("Run {}: repair round {} has no key left to load; validating again as attempt {}", requestId,
+                    scope.getRound(), attempt + 1);
+            store.publishOutcome(requestId, events::publish);
+        }
+        return load;
     }
 
     /** What POST /api/runs/{id}/stop did. */
@@ -245,7 +379,8 @@ public final class RunCoordinator {
         boolean validating = false;
         for (String requestId : store.readLeasableRequestIds()) {
             Optional<StoredRun> run = store.find(requestId);
-            validating |= run.isPresent() && store.tryReadLease(requestId, runEvents.validationRequested(run.get(), clock.instant()));
+            validating |= run.isPresent() && store.tryReadLease(requestId, runEvents.validationRequested(run.get(), run.get().attempt(),
+                    run.get().tables(), clock.instant()));
         }
         if (validating) {
             publishStoredOutcomes();
@@ -314,8 +449,10 @@ public final class RunCoordinator {
     private void advanceStarting(StoredRun run) {
         TaskHandle handle = run.handle();
         if (handle == null) {
+            // a repair round loads a few keys: no segments
             handle = engine.create(LoadTasks.loadTask(run, settings.taskSettings(), settings.sourceUpperCase(),
-                    keyRanges.boundaries(run.tables(), run.window())));
+                    run.repair() != null ? Map.of() : keyRanges.boundaries(run.tables(), run.window()),
+                    settings.maxKeyConditions()));
             if (!store.recordHandle(run.requestId(), handle)) {
                 log.info("Run {}: no longer this instance's to start", run.requestId());
                 return;

@@ -7,8 +7,10 @@ import dev.dmsflow.contracts.event.EngineType;
 import dev.dmsflow.contracts.event.EventHeader;
 import dev.dmsflow.contracts.event.FailureStage;
 import dev.dmsflow.contracts.event.FullLoadCompleted;
+import dev.dmsflow.contracts.event.RepairRequested;
 import dev.dmsflow.contracts.event.RequestedTable;
 import dev.dmsflow.contracts.event.TableLoadStatistics;
+import dev.dmsflow.contracts.event.TableRef;
 import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.TaskProgress;
 import dev.dmsflow.contracts.event.TaskRequested;
@@ -64,13 +66,29 @@ final class RunEvents {
                 .setDmsTaskId(run.handle().taskId()).setDmsTaskArn(engine == EngineType.AWS_DMS ? run.handle().taskArn() : null)
                 .setTables(tables).setMultiStage(run.multiStage())
                 .setStartedAt(run.startedAt().truncatedTo(ChronoUnit.MILLIS)).setFinishedAt(clock.instant().truncatedTo(ChronoUnit.MILLIS))
+                .setRepair(run.repair())
                 .build();
     }
 
-    /** A validate-only run holds its read leases since {@code startedAt}: validation compares the source with production. */
-    ValidationRequested validationRequested(StoredRun run, Instant startedAt) {
-        return ValidationRequested.newBuilder().setHeader(header(run.requestId(), run.attempt(), PRODUCER)).setKind(run.kind())
-                .setWindow(run.window()).setTables(run.tables()).setStartedAt(startedAt.truncatedTo(ChronoUnit.MILLIS)).build();
+    /**
+     * A validate-only run holds its read leases since {@code startedAt}, or a repair round found nothing left to load
+     * ({@code attempt}: the round's): validation compares the source with production.
+     */
+    ValidationRequested validationRequested(StoredRun run, int attempt, List<TableRef> tables, Instant startedAt) {
+        return ValidationRequested.newBuilder().setHeader(header(run.requestId(), attempt, PRODUCER)).setKind(run.kind())
+                .setWindow(run.window()).setTables(tables).setStartedAt(startedAt.truncatedTo(ChronoUnit.MILLIS)).build();
+    }
+
+    /**
+     * The run's failed attempt asks for repair round {@code round} of these tables.
+     *
+     * @param deletes     catalog names of the tables whose catalog entry allows repair deletes
+     * @param requestedBy {@code repair-policy auto}, or the user who posted the repair
+     */
+    RepairRequested repairRequested(StoredRun run, int round, List<TableRef> tables, List<String> deletes, String requestedBy) {
+        return RepairRequested.newBuilder().setHeader(header(run.requestId(), run.attempt(), PRODUCER)).setKind(run.kind())
+                .setWindow(run.window()).setRound(round).setTables(tables).setDeletes(deletes).setRequestedBy(requestedBy)
+                .build();
     }
 
     /** The run's request again with the next attempt, as the REST API sends it. */
@@ -82,9 +100,9 @@ final class RunEvents {
                 .build();
     }
 
-    /** The engine's per-table statistics for the run's tables (matched by source schema and table), in request order. */
+    /** The engine's per-table statistics for the tables the run loads (matched by source schema and table), in request order. */
     static List<TableLoadStatistics> tableStatistics(StoredRun run, List<TableStatistics> reported) {
-        return run.tables().stream().map(table -> reported.stream()
+        return run.loadTables().stream().map(table -> reported.stream()
                 .filter(s -> s.matches(table.getSourceSchema(), table.getSourceTable()))
                 .findFirst()
                 .map(s -> TableLoadStatistics.newBuilder().setTable(table).setFullLoadRows(s.fullLoadRows()).setTableState(s.tableState())

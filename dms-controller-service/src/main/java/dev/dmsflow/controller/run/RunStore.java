@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dmsflow.contracts.event.FailureStage;
+import dev.dmsflow.contracts.event.RepairPlanned;
+import dev.dmsflow.contracts.event.RepairScope;
 import dev.dmsflow.contracts.event.TableRef;
 import dev.dmsflow.contracts.event.TaskKind;
 import dev.dmsflow.contracts.event.TimeWindow;
@@ -95,7 +97,8 @@ final class RunStore {
                     UPDATE dms_controller.runs r SET status = 'QUEUED', attempt = ?, task_id = NULL, task_arn = NULL, task_status = NULL,
                         progress = 0, statistics = NULL, failure = NULL, engine_errors = 0, outcome = NULL, outcome_published = true,
                         started_at = NULL, loaded_at = NULL, finished_at = NULL, last_progress_at = NULL, stage = NULL,
-                        progressed_at = NULL, task_delete_pending = false, task_delete_attempts = 0, owner = NULL
+                        progressed_at = NULL, task_delete_pending = false, task_delete_attempts = 0, owner = NULL,
+                        repair_round = 0, repair_plan = NULL
                     FROM old WHERE r.request_id = old.request_id
                     RETURNING old.task_id, old.task_delete_pending""", run.requestId(), run.attempt(), run.attempt());
             if (!retried.isEmpty()) {
@@ -367,7 +370,7 @@ final class RunStore {
      */
     List<String> overdue(FailureStage stage, Duration deadline) {
         return jdbc.queryForList("SELECT request_id FROM dms_controller.runs WHERE status IN ('STARTING', 'RUNNING', 'LOADED', 'REPLICATING',"
-                + " 'VALIDATING') AND stage = ? AND progressed_at < now() - make_interval(secs => ?) ORDER BY created_at, request_id",
+                + " 'VALIDATING', 'REPAIRING') AND stage = ? AND progressed_at < now() - make_interval(secs => ?) ORDER BY created_at, request_id",
                 String.class, stage.name(), deadline.toMillis() / 1000.0);
     }
 
@@ -419,7 +422,8 @@ final class RunStore {
         return Boolean.TRUE.equals(transactions.execute(tx -> {
             // an earlier attempt's outcome does not end a retried run
             int updated = jdbc.update("UPDATE dms_controller.runs SET status = ?, finished_at = now()"
-                    + " WHERE request_id = ? AND attempt <= ? AND status IN ('LOADED', 'REPLICATING', 'VALIDATING', 'RUNNING', 'STARTING', 'QUEUED')",
+                    + " WHERE request_id = ? AND attempt <= ?"
+                    + " AND status IN ('LOADED', 'REPLICATING', 'VALIDATING', 'REPAIRING', 'RUNNING', 'STARTING', 'QUEUED')",
                     passed ? "COMPLETED" : "FAILED", requestId, attempt);
             if (updated > 0) {
                 releaseLeases(requestId);
@@ -446,6 +450,76 @@ final class RunStore {
                 releaseLeases(requestId);
             }
             return updated > 0;
+        }));
+    }
+
+    /** What asking for a repair round did. */
+    enum RepairRequest { REQUESTED, MOVED_ON, TABLES_BUSY }
+
+    /**
+     * The run, while in one of {@code from} at {@code attempt}, asks for a repair round: it is REPAIRING with write
+     * leases on all its staging tables (a validate-only run's read leases become write leases, a failed run's are
+     * taken again: the repair writes production), and its RepairRequested is stored to publish, in one transaction.
+     * MOVED_ON when the run is no longer as the caller read it; TABLES_BUSY when another run holds or reads one of its
+     * tables (nothing changes then).
+     */
+    RepairRequest requestRepair(String requestId, int attempt, Set<RunStatus> from, SpecificRecord repairRequested) {
+        return transactions.execute(tx -> {
+            List<String[]> locked = jdbc.query("SELECT staging_tables FROM dms_controller.runs WHERE request_id = ?"
+                    + " AND attempt = ? AND status = ANY (?::text[]) FOR UPDATE", (rs, i) -> (String[]) rs.getArray(1).getArray(),
+                    requestId, attempt, from.stream().map(RunStatus::name).toArray(String[]::new));
+            if (locked.isEmpty()) {
+                return RepairRequest.MOVED_ON;
+            }
+            String[] tables = locked.get(0);
+            jdbc.query("SELECT pg_advisory_xact_lock(?)", rs -> { }, LEASE_LOCK);
+            jdbc.update("DELETE FROM dms_controller.table_read_leases WHERE request_id = ?", requestId);
+            jdbc.update("INSERT INTO dms_controller.table_leases (staging_table, request_id)"
+                    + " SELECT unnest(?::text[]), ? ON CONFLICT (staging_table) DO NOTHING", tables, requestId);
+            Integer held = jdbc.queryForObject("SELECT count(*) FROM dms_controller.table_leases WHERE request_id = ?"
+                    + " AND staging_table = ANY (?)", Integer.class, requestId, tables);
+            boolean read = !jdbc.queryForList("SELECT 1 FROM dms_controller.table_read_leases WHERE staging_table = ANY (?)"
+                    + " LIMIT 1", Integer.class, (Object) tables).isEmpty();
+            if (held == null || held < tables.length || read) {
+                tx.setRollbackOnly();
+                return RepairRequest.TABLES_BUSY;
+            }
+            jdbc.update("UPDATE dms_controller.runs SET status = 'REPAIRING', repair_round = repair_round + 1, failure = NULL,"
+                    + " finished_at = NULL, stage = 'VALIDATION', progressed_at = now(), outcome = ?, outcome_published = false"
+                    + " WHERE request_id = ?", serializer.serialize("runs", repairRequested), requestId);
+            return RepairRequest.REQUESTED;
+        });
+    }
+
+    /**
+     * Validation planned the run's repair round: the REPAIRING run at {@code attempt}, in round {@code round}, goes on
+     * as its next attempt with the plan stored. With keys or ranges to load it is STARTING, owned by this instance,
+     * for a task that loads them; without ({@code validationRequested} set) it is VALIDATING, that event stored to
+     * publish: validation compares the source with production again. False when the run is no longer so.
+     */
+    boolean repairPlanned(String requestId, int attempt, int round, SpecificRecord repairPlanned,
+                          SpecificRecord validationRequested) {
+        return Boolean.TRUE.equals(transactions.execute(tx -> {
+            List<Map<String, Object>> previous = jdbc.queryForList("SELECT task_id, task_delete_pending FROM dms_controller.runs"
+                    + " WHERE request_id = ? AND status = 'REPAIRING' AND attempt = ? AND repair_round = ? FOR UPDATE",
+                    requestId, attempt, round);
+            if (previous.isEmpty()) {
+                return false;
+            }
+            if (Boolean.TRUE.equals(previous.get(0).get("task_delete_pending"))) {
+                log.warn("Run {}: the loaded attempt's task {} was not deleted yet; delete it by hand", requestId,
+                        previous.get(0).get("task_id"));
+            }
+            boolean load = validationRequested == null;
+            jdbc.update("UPDATE dms_controller.runs SET status = ?, attempt = attempt + 1, repair_plan = ?, migration_type = ?,"
+                    + " task_id = NULL, task_arn = NULL, task_status = NULL, progress = 0, statistics = NULL, failure = NULL,"
+                    + " engine_errors = 0, task_delete_pending = false, task_delete_attempts = 0, started_at = now(),"
+                    + " loaded_at = NULL, last_progress_at = NULL, stage = ?, progressed_at = now(), owner = ?, outcome = ?,"
+                    + " outcome_published = ? WHERE request_id = ?",
+                    load ? RunStatus.STARTING.name() : RunStatus.VALIDATING.name(), serializer.serialize("runs", repairPlanned),
+                    LoadTask.FULL_LOAD, load ? "LOAD" : "VALIDATION", load ? instanceId : null,
+                    load ? null : serializer.serialize("runs", validationRequested), load, requestId);
+            return true;
         }));
     }
 
@@ -505,7 +579,7 @@ final class RunStore {
                 tables(rs).stream().map(TableRef::getName).toList(), instant(rs, "window_from"), instant(rs, "window_to"),
                 statistics(rs.getString("statistics")), rs.getString("failure"), instant(rs, "created_at"), instant(rs, "started_at"),
                 instant(rs, "loaded_at"), instant(rs, "finished_at"), rs.getString("stage"), instant(rs, "progressed_at"),
-                rs.getInt("attempt"), rs.getInt("ignored_duplicates"), instant(rs, "last_ignored_at")),
+                rs.getInt("attempt"), rs.getInt("ignored_duplicates"), instant(rs, "last_ignored_at"), rs.getInt("repair_round")),
                 requestId).stream().findFirst();
     }
 
@@ -520,7 +594,12 @@ final class RunStore {
                 tables(rs), precisions, RunStatus.valueOf(rs.getString("status")), rs.getString("migration_type"),
                 arn == null ? null : new TaskHandle(rs.getString("task_id"), arn, rs.getString("migration_type")),
                 rs.getInt("engine_errors"), rs.getInt("attempt"), instant(rs, "started_at"), instant(rs, "last_progress_at"),
-                rs.getString("stage"), rs.getString("task_status"), rs.getInt("progress"));
+                rs.getString("stage"), rs.getString("task_status"), rs.getInt("progress"), rs.getInt("repair_round"),
+                repairScope(rs.getBytes("repair_plan")));
+    }
+
+    private RepairScope repairScope(byte[] plan) {
+        return plan == null ? null : ((RepairPlanned) deserializer.deserialize("runs", plan)).getScope();
     }
 
     private static List<TableRef> tables(ResultSet rs) throws SQLException {

@@ -62,6 +62,11 @@ public final class RunTicker implements SmartLifecycle {
         wake.release();
     }
 
+    /** Something a tick acts on changed (a repair round's run is STARTING): the tick thread ticks now. */
+    public void wake() {
+        wake.release();
+    }
+
     private void step(Runnable step) {
         steps.execute(() -> logged(step));
     }

@@ -73,7 +73,7 @@ class RunTransitionsIT {
         TaskSettingsProperties taskSettings = new TaskSettingsProperties("TRUNCATE_BEFORE_LOAD", 8, 10000, 600, true, false, 64, true, 32, true);
         Map<FailureStage, Duration> deadlines = Map.of(FailureStage.LOAD, Duration.ofHours(6));
         coordinator = new RunCoordinator(store, new RequestResolver(new MigrationCatalog("none", Map.of(), Map.of())), new Engine(),
-                published::add, Clock.systemUTC(), new RunCoordinator.Settings(taskSettings, Duration.ZERO, 10, true, 20, deadlines),
+                published::add, Clock.systemUTC(), new RunCoordinator.Settings(taskSettings, Duration.ZERO, 10, true, 20, deadlines, 3, 1000),
                 new KeyRanges(dataSource, new ParallelLoadProperties(0, 4)));
     }
 

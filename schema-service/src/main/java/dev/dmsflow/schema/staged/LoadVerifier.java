@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
  * STAGING) naming the columns or counts, and no WindowStaged. The check is the stage's work in the {@link RunSkeleton}:
  * its outcome is recorded in the same (repeatable read) transaction as the counts it reports, a redelivered event
  * republishes it instead of checking again, and the run's lock is held before that transaction takes its snapshot.
+ * A repair round's load (its {@code repair} scope set) selected keys, not the window: all its staged rows count, and
+ * its WindowStaged carries the scope on to the merge.
  */
 public final class LoadVerifier implements StageWork<FullLoadCompleted> {
 
@@ -116,7 +118,9 @@ public final class LoadVerifier implements StageWork<FullLoadCompleted> {
             if (!PgCatalog.relationExists(connection, staging)) {
                 continue;
             }
-            StagingCounts counts = counts(connection, table, staging, load.getWindow(), problems);
+            // a repair round loads its keys wherever their rows lie (a key whose row left the window is repaired too)
+            StagingCounts counts = load.getRepair() != null ? StagingCounts.whole(connection, staging)
+                    : counts(connection, table, staging, load.getWindow(), problems);
             if (counts == null) {
                 continue;
             }
@@ -142,6 +146,7 @@ public final class LoadVerifier implements StageWork<FullLoadCompleted> {
                 .setKind(load.getKind()).setWindow(load.getWindow()).setMultiStage(load.getMultiStage())
                 .setTables(stagedTables)
                 .setLoadStartedAt(load.getStartedAt())
+                .setRepair(load.getRepair())
                 .build();
     }
 

@@ -8,9 +8,11 @@ import dev.dmsflow.contracts.event.EngineType;
 import dev.dmsflow.contracts.event.EventHeader;
 import dev.dmsflow.contracts.event.FailureStage;
 import dev.dmsflow.contracts.event.FullLoadCompleted;
+import dev.dmsflow.contracts.event.RepairScope;
 import dev.dmsflow.contracts.event.StagedTable;
 import dev.dmsflow.contracts.event.TableLoadStatistics;
 import dev.dmsflow.contracts.event.TableRef;
+import dev.dmsflow.contracts.event.TableRepairScope;
 import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.TaskKind;
 import dev.dmsflow.contracts.event.TimeWindow;
@@ -126,6 +128,25 @@ class LoadVerifierIT {
 
         StagedTable table = topics.await(requestId(load), WindowStaged.class, 1).get(0).getTables().get(0);
         assertThat(List.of(table.getFullLoadRows(), table.getStagedRows(), table.getCdcInFlightRows())).containsExactly(3L, 4L, 1L);
+        assertThat(topics.settle(requestId(load), TaskFailed.class, Duration.ofMillis(500))).isEmpty();
+    }
+
+    @Test
+    void aRepairRoundsLoadCountsEveryStagedRowAndCarriesItsScopeToTheMerge() {
+        // the repair selected keys 1-4 whatever their window column: the rows outside the window and without a
+        // window value are repaired too, so all 4 are the load's
+        FullLoadCompleted load = load("req-" + UUID.randomUUID(), 4);
+        load.getHeader().setAttempt(2);
+        RepairScope scope = new RepairScope(1, List.of(TableRepairScope.newBuilder().setTable(orders())
+                .setKeys(List.of("1", "2", "3", "4")).setRanges(List.of()).setDeletes(false).setDroppedKeys(0L).build()));
+        load.setRepair(scope);
+
+        template.send(Topics.FULL_LOAD_COMPLETED, requestId(load), load);
+
+        WindowStaged staged = topics.await(requestId(load), WindowStaged.class, 1).get(0);
+        assertThat(staged.getRepair()).isEqualTo(scope);
+        assertThat(staged.getHeader().getAttempt()).isEqualTo(2);
+        assertThat(staged.getTables().get(0).getStagedRows()).isEqualTo(4L);
         assertThat(topics.settle(requestId(load), TaskFailed.class, Duration.ofMillis(500))).isEmpty();
     }
 

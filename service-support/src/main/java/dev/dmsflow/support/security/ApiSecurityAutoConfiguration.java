@@ -63,7 +63,8 @@ public class ApiSecurityAutoConfiguration {
                         .requestMatchers(EndpointRequest.toAnyEndpoint()).hasRole(Roles.ADMIN)
                         // the probes on the API port (management.endpoint.health.probes.add-additional-paths)
                         .requestMatchers("/livez", "/readyz", "/error").permitAll()
-                        .requestMatchers(HttpMethod.POST, "/api/reloads", "/api/runs/*/retry", "/api/runs/*/stop").hasRole(Roles.RELOAD)
+                        .requestMatchers(HttpMethod.POST, "/api/reloads", "/api/runs/*/retry", "/api/runs/*/stop",
+                                "/api/runs/*/repair").hasRole(Roles.RELOAD)
                         .requestMatchers(HttpMethod.POST, "/api/provision").hasRole(Roles.ADMIN)
                         .requestMatchers(HttpMethod.DELETE, "/api/leases/**").hasRole(Roles.ADMIN)
                         .requestMatchers(HttpMethod.GET, "/api/**").hasRole(Roles.READ)

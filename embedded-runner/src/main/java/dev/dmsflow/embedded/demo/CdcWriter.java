@@ -22,6 +22,7 @@ public final class CdcWriter implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong changes = new AtomicLong();
     private final Set<Long> deleted = ConcurrentHashMap.newKeySet();
+    private final Set<Long> changed = ConcurrentHashMap.newKeySet();
     private final Thread thread;
 
     public CdcWriter(DmsflowInfrastructure infra, int orders) {
@@ -49,6 +50,7 @@ public final class CdcWriter implements AutoCloseable {
                                 + " status = EXCLUDED.status, updated_at = EXCLUDED.updated_at",
                                 row.get("ORDER_ID"), row.get("CUSTOMER_ID"), row.get("AMOUNT"), row.get("STATUS"), row.get("ORDER_DATE"), row.get("UPDATED_AT"));
                         changes.incrementAndGet();
+                        changed.add(((Number) row.get("ORDER_ID")).longValue());
                     }
                 }
                 try {
@@ -76,6 +78,11 @@ public final class CdcWriter implements AutoCloseable {
     /** The ids of the orders deleted: no reload may bring them back. */
     public Set<Long> deletedOrderIds() {
         return Set.copyOf(deleted);
+    }
+
+    /** The ids of the orders changed: a repair must leave CDC's copy. */
+    public Set<Long> changedOrderIds() {
+        return Set.copyOf(changed);
     }
 
     @Override

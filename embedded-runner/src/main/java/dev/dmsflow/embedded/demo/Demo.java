@@ -1,13 +1,17 @@
 package dev.dmsflow.embedded.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dmsflow.contracts.event.CheckResult;
 import dev.dmsflow.contracts.event.MergeCompleted;
+import dev.dmsflow.contracts.event.RepairCompleted;
 import dev.dmsflow.contracts.event.TableMergeResult;
 import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.ValidationFailed;
 import dev.dmsflow.contracts.event.ValidationPassed;
 import dev.dmsflow.contracts.event.WindowStaged;
 import dev.dmsflow.infra.ApiUser;
+import dev.dmsflow.support.kafka.EventEnvelope;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -20,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -36,8 +41,14 @@ public final class Demo {
             return "PASSED".equals(outcome);
         }
 
+        /** The run's first event of the type (a repaired run's first ValidationFailed is its own attempt's). */
         public <T extends SpecificRecord> Optional<T> event(Class<T> type) {
             return events.stream().map(Timeline.Seen::event).filter(type::isInstance).map(type::cast).findFirst();
+        }
+
+        /** The run's last event of the type: a repaired run's last round's. */
+        public <T extends SpecificRecord> Optional<T> lastEvent(Class<T> type) {
+            return events.stream().map(Timeline.Seen::event).filter(type::isInstance).map(type::cast).reduce((a, b) -> b);
         }
     }
 
@@ -48,6 +59,9 @@ public final class Demo {
     private final Duration timeout;
 
     /** @param user who the requests are requested by: a user with the reload role */
+    /** A run's status once it ended (a replicating run's validation is its last). */
+    private static final Set<String> ENDED = Set.of("COMPLETED", "FAILED", "STOPPED", "REPLICATING");
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> CHECK_ORDER = List.of("SOURCE_COUNT", "MISSING", "EXTRA", "CONTENTS");
 
     public Demo(int controllerPort, ApiUser user, Timeline timeline, PrintStream out, Duration timeout) {
@@ -92,17 +106,18 @@ public final class Demo {
         Instant deadline = start.plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             List<Timeline.Seen> events = timeline.of(requestId);
-            for (Timeline.Seen seen : events) {
+            Optional<Timeline.Seen> verdict = events.stream().filter(seen -> seen.event() instanceof ValidationPassed
+                    || seen.event() instanceof ValidationFailed || seen.event() instanceof TaskFailed).reduce((a, b) -> b);
+            // a failed validation may be the start of a repair round: the run's own status says when it ended
+            if (verdict.isPresent() && ended(requestId, EventEnvelope.header(verdict.get().event()).getAttempt())) {
+                Timeline.Seen seen = verdict.get();
                 Duration took = Duration.between(start, seen.at());
                 if (seen.event() instanceof ValidationPassed) {
-                    return new RunResult(requestId, "PASSED", null, events, took);
+                    return new RunResult(requestId, "PASSED", null, timeline.of(requestId), took);
                 }
-                if (seen.event() instanceof ValidationFailed failed) {
-                    return new RunResult(requestId, "FAILED", Timeline.figures(failed), events, took);
-                }
-                if (seen.event() instanceof TaskFailed failed) {
-                    return new RunResult(requestId, "FAILED", failed.getStage() + ": " + failed.getReason(), events, took);
-                }
+                String reason = seen.event() instanceof TaskFailed failed ? failed.getStage() + ": " + failed.getReason()
+                        : Timeline.figures(seen.event());
+                return new RunResult(requestId, "FAILED", reason, timeline.of(requestId), took);
             }
             try {
                 Thread.sleep(50);
@@ -112,6 +127,28 @@ public final class Demo {
             }
         }
         return new RunResult(requestId, "TIMEOUT", "no outcome within " + timeout.toSeconds() + " s", timeline.of(requestId), timeout);
+    }
+
+    /**
+     * The controller has no run (a rejected request), or the run ended at the verdict's attempt: that verdict is final.
+     * A failed validation the controller has not acted on yet, or one a repair round follows, is not.
+     */
+    private boolean ended(String requestId, int attempt) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + controllerPort + "/api/runs/" + requestId))
+                    .header("Authorization", user.basicAuthorization()).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 404) {
+                return true;
+            }
+            JsonNode run = JSON.readTree(response.body());
+            return ENDED.contains(run.path("status").asText()) && run.path("attempt").asInt() == attempt;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Per table and check of a validate-only run: the figures, and the keys and columns of a failed check. */
@@ -138,6 +175,18 @@ public final class Demo {
                             + (check.getDifferences().isEmpty() ? "" : " columns " + check.getDifferences().stream()
                                     .map(d -> d.getKey() + "=" + d.getColumns()).collect(Collectors.joining(", "))));
         }
+    }
+
+    /**
+     * A run that failed and was repaired: what its own validation found, what each repair round did, and its verdict.
+     */
+    public void printRepairSummary(RunResult run) {
+        out.printf("%n%s: %s in %.1f s%n", run.requestId(), run.outcome(), run.took().toMillis() / 1000.0);
+        run.event(ValidationFailed.class).ifPresent(failed -> out.println("  found     " + Timeline.figures(failed)));
+        run.events().stream().map(Timeline.Seen::event).filter(RepairCompleted.class::isInstance)
+                .forEach(round -> out.println("  repaired  " + Timeline.figures(round)));
+        out.println("  verdict   " + run.lastEvent(ValidationPassed.class).filter(p -> run.passed()).map(Timeline::figures)
+                .orElse(run.reason()));
     }
 
     /** Per table of the run: loaded, staged, inserted, updated, skipped as stale, left deleted, and the validation outcome. */

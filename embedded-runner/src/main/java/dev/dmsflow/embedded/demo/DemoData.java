@@ -126,6 +126,7 @@ public final class DemoData {
                     keyColumns: [order_id]
                     windowColumn: updated_at
                     cdc: true          # the demo's CDC writer changes and deletes orders: a change log lets CDC win
+                    repair: { policy: auto, deletes: true }   # a failed validation reloads just the differing keys
                   customers:
                     source: { schema: APP, table: CUSTOMERS }
                     staging: { schema: staging, table: customers }

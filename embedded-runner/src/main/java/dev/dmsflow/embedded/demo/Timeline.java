@@ -3,6 +3,9 @@ package dev.dmsflow.embedded.demo;
 import dev.dmsflow.contracts.Topics;
 import dev.dmsflow.contracts.event.FullLoadCompleted;
 import dev.dmsflow.contracts.event.MergeCompleted;
+import dev.dmsflow.contracts.event.RepairCompleted;
+import dev.dmsflow.contracts.event.RepairPlanned;
+import dev.dmsflow.contracts.event.RepairRequested;
 import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.TaskProgress;
 import dev.dmsflow.contracts.event.TaskRequested;
@@ -93,20 +96,23 @@ public final class Timeline implements AutoCloseable {
                 seen.event().getSchema().getName(), seen.requestId(), figures(seen.event()));
     }
 
-    static String figures(SpecificRecord event) {
+    public static String figures(SpecificRecord event) {
         if (event instanceof TaskRequested e) {
             return e.getKind() + " " + e.getTables().stream().map(t -> t.getName()).toList() + (e.getWindow() == null ? ""
                     : " [" + e.getWindow().getFrom() + ", " + e.getWindow().getTo() + ")");
         } else if (event instanceof TaskProgress e) {
             return e.getStatus() + " " + e.getPercentComplete() + "%";
         } else if (event instanceof FullLoadCompleted e) {
-            return e.getEngine() + " " + e.getTables().stream().map(t -> t.getTable().getName() + "=" + String.format("%,d", t.getFullLoadRows()))
+            return (e.getRepair() == null ? "" : "repair round " + e.getRepair().getRound() + ": ") + e.getEngine() + " " + e.getTables().stream().map(t -> t.getTable().getName() + "=" + String.format("%,d", t.getFullLoadRows()))
                     .collect(Collectors.joining(" "));
         } else if (event instanceof WindowStaged e) {
             return e.getTables().stream().map(t -> t.getTable().getName() + " staged " + String.format("%,d", t.getStagedRows())).collect(Collectors.joining(", "));
         } else if (event instanceof MergeCompleted e) {
-            return e.getTables().stream().map(t -> String.format("%s +%,d ~%,d stale %,d deleted %,d dup %,d", t.getTable().getName(), t.getInserted(),
-                    t.getUpdated(), t.getSkippedStale(), t.getSkippedDeleted(), t.getDuplicates())).collect(Collectors.joining(", ")) + " in " + e.getDurationMillis() + " ms";
+            return (e.getRepair() == null ? "" : "repair round " + e.getRepair().getRound() + ": ")
+                    + e.getTables().stream().map(t -> String.format("%s +%,d ~%,d stale %,d deleted %,d dup %,d", t.getTable().getName(), t.getInserted(),
+                    t.getUpdated(), t.getSkippedStale(), t.getSkippedDeleted(), t.getDuplicates())
+                    + (t.getDeleted() + t.getKeptAbsent() == 0 ? "" : String.format(" removed %,d kept %,d", t.getDeleted(), t.getKeptAbsent())))
+                    .collect(Collectors.joining(", ")) + " in " + e.getDurationMillis() + " ms";
         } else if (event instanceof ValidationPassed e) {
             return e.getChecks().size() + " checks passed, " + e.getChecks().stream().mapToLong(c -> c.getInFlight()).sum() + " rows in flight";
         } else if (event instanceof ValidationFailed e) {
@@ -118,6 +124,19 @@ public final class Timeline implements AutoCloseable {
             return "read leases on " + e.getTables().stream().map(t -> t.getName()).toList() + ": source compared with production";
         } else if (event instanceof TaskFailed e) {
             return e.getStage() + ": " + e.getReason();
+        } else if (event instanceof RepairRequested e) {
+            return "round " + e.getRound() + " of " + e.getTables().stream().map(t -> t.getName()).toList() + " by " + e.getRequestedBy()
+                    + (e.getDeletes().isEmpty() ? "" : ", deletes allowed for " + e.getDeletes());
+        } else if (event instanceof RepairPlanned e) {
+            return "round " + e.getScope().getRound() + ": " + e.getScope().getTables().stream().map(t -> t.getTable().getName() + " "
+                    + t.getKeys().size() + " key(s) " + t.getKeys().stream().limit(5).toList() + (t.getRanges().isEmpty() ? ""
+                    : " and " + t.getRanges().size() + " range(s)") + ", " + t.getDroppedKeys() + " dropped")
+                    .collect(Collectors.joining("; ")) + " (confirmed in " + e.getDurationMillis() + " ms)";
+        } else if (event instanceof RepairCompleted e) {
+            return "round " + e.getRound() + (e.getHealed() ? " healed: " : " did not heal: ") + e.getTables().stream()
+                    .map(t -> String.format("%s +%,d ~%,d -%,d kept %,d cdc %,d still different %,d", t.getTable(),
+                            t.getInserted(), t.getUpdated(), t.getDeleted(), t.getKeptAbsent(), t.getSkippedCdc(), t.getStillDifferent()))
+                    .collect(Collectors.joining(", ")) + " in " + e.getDurationMillis() + " ms";
         }
         return "";
     }

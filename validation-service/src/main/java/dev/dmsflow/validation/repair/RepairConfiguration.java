@@ -31,9 +31,14 @@ class RepairConfiguration {
     }
 
     @Bean
-    RepairConfirm repairConfirm(RunSkeletons skeletons, Validator validator, RepairStore store,
+    OutOfSyncKeys outOfSyncKeys(Validator validator) {
+        return new OutOfSyncKeys(validator);
+    }
+
+    @Bean
+    RepairConfirm repairConfirm(RunSkeletons skeletons, OutOfSyncKeys outOfSync, RepairStore store,
                                 RepairProperties properties, RepairMetrics metrics) {
-        return new RepairConfirm(skeletons, validator, store, properties.confirmDelay(), metrics, Clock.systemUTC());
+        return new RepairConfirm(skeletons, outOfSync, store, properties.confirmDelay(), metrics, Clock.systemUTC());
     }
 
     @Bean

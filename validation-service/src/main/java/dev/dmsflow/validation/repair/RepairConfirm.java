@@ -12,11 +12,7 @@ import dev.dmsflow.contracts.event.TableRepairScope;
 import dev.dmsflow.support.run.RunSkeleton;
 import dev.dmsflow.support.run.RunSkeletons;
 import dev.dmsflow.support.run.StageWork;
-import dev.dmsflow.validation.check.KeyComparison;
-import dev.dmsflow.validation.check.Validator;
-import dev.dmsflow.validation.run.Outcome;
 import dev.dmsflow.validation.run.ValidationRunner;
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -24,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -33,11 +28,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Confirms a repair round's keys out of sync before the controller reloads them (GoldenGate Veridata's "confirm out of
- * sync"): after a delay for CDC lag, each key the run's latest failed validation recorded is compared again, source
- * against production; it drops out when the two agree now, or when production's change log shows CDC changed it after
- * the check (CDC owns it; a reload could undo a newer change). Recorded key ranges are kept whole: the merge and the
- * re-validation deal with them. The plan is recorded for ops ({@code admin.repair_plans}) and published as
+ * Confirms a repair round's keys out of sync before the controller reloads them: after a delay for CDC lag, the keys
+ * the run's latest failed validation recorded are compared again ({@link OutOfSyncKeys}, as ops' dry run does).
+ * Recorded key ranges are kept whole: the merge and the re-validation deal with them. The plan is recorded for ops
+ * ({@code admin.repair_plans}, {@code GET /api/validations/{requestId}/repair-rounds}) and published as
  * RepairPlanned, once per (requestId, attempt) through the {@link RunSkeleton}, in an outcome table of its own: the
  * failed validation's outcome has the same (requestId, attempt). A confirm that cannot run ends in TaskFailed of the
  * stage VALIDATION.
@@ -49,20 +43,18 @@ public final class RepairConfirm implements StageWork<RepairRequested> {
             Connection.TRANSACTION_READ_COMMITTED,
             // the validation's run lock: a confirm never reads keys a re-validation of the run is replacing
             "dmsflow.validation-run");
-    static final String LOAD = "load";
-    static final String DELETE = "delete";
     private static final Logger log = LoggerFactory.getLogger(RepairConfirm.class);
 
-    private final Validator validator;
+    private final OutOfSyncKeys outOfSync;
     private final RepairStore store;
     private final Duration confirmDelay;
     private final RepairMetrics metrics;
     private final Clock clock;
     private final RunSkeleton<RepairRequested> skeleton;
 
-    RepairConfirm(RunSkeletons skeletons, Validator validator, RepairStore store, Duration confirmDelay,
+    RepairConfirm(RunSkeletons skeletons, OutOfSyncKeys outOfSync, RepairStore store, Duration confirmDelay,
                   RepairMetrics metrics, Clock clock) {
-        this.validator = validator;
+        this.outOfSync = outOfSync;
         this.store = store;
         this.confirmDelay = confirmDelay;
         this.metrics = metrics;
@@ -95,7 +87,7 @@ public final class RepairConfirm implements StageWork<RepairRequested> {
         String requestId = request.getHeader().getRequestId();
         RepairStore.Recorded recorded = store.latestValidation(connection, requestId)
                 .orElseThrow(() -> new IllegalStateException("run " + requestId + " has no validation recorded"));
-        if (!recorded.outcome().equals(Outcome.FAILED.name())) {
+        if (!recorded.failed()) {
             throw new IllegalStateException("the latest validation of run " + requestId + " (attempt "
                     + recorded.attempt() + ") is " + recorded.outcome() + ", not FAILED: no recorded keys to repair");
         }
@@ -103,24 +95,16 @@ public final class RepairConfirm implements StageWork<RepairRequested> {
         List<TableRepairScope> scopes = new ArrayList<>();
         List<RepairStore.PlannedTable> planned = new ArrayList<>();
         for (TableRef table : request.getTables()) {
-            List<String> keys = List.copyOf(recorded.keys().getOrDefault(table.getName(), Set.of()));
-            List<KeyBounds> ranges = List.copyOf(recorded.ranges().getOrDefault(table.getName(), Set.of()));
-            List<KeyComparison> outOfSync = validator.compareKeys(table, keys, recorded.startedAt()).stream()
-                    .filter(key -> !key.agrees() && !key.changedByCdc())
-                    .sorted(Comparator.comparing(KeyComparison::key, RepairConfirm::compareKeys))
-                    .toList();
-            long dropped = keys.size() - outOfSync.size();
-            boolean tableDeletes = deletes.contains(table.getName());
+            RepairStore.PlannedTable plan = outOfSync.plan(table, deletes.contains(table.getName()), recorded);
             scopes.add(TableRepairScope.newBuilder().setTable(table)
-                    .setKeys(outOfSync.stream().map(KeyComparison::key).toList())
-                    .setRanges(ranges).setDeletes(tableDeletes).setDroppedKeys(dropped).build());
-            planned.add(new RepairStore.PlannedTable(table.getName(), tableDeletes, dropped, ranges, outOfSync.stream()
-                    .map(key -> new RepairStore.PlannedKey(key.key(), key.inSource() ? LOAD : DELETE,
-                            key.differingColumns()))
-                    .toList()));
-            metrics.planned(table.getName(), outOfSync.size(), dropped);
+                    .setKeys(plan.keys().stream().map(RepairStore.PlannedKey::key).toList())
+                    .setRanges(plan.ranges().stream().map(range -> new KeyBounds(range.from(), range.to())).toList())
+                    .setDeletes(plan.deletes()).setDroppedKeys(plan.droppedKeys()).build());
+            planned.add(plan);
+            metrics.planned(table.getName(), plan.keys().size(), plan.droppedKeys());
             log.info("Repair round {} of run {}: table {} keeps {} of {} recorded keys ({} ranges)", request.getRound(),
-                    requestId, table.getName(), outOfSync.size(), keys.size(), ranges.size());
+                    requestId, table.getName(), plan.keys().size(), plan.keys().size() + plan.droppedKeys(),
+                    plan.ranges().size());
         }
         Instant finished = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         store.recordPlan(connection, new RepairStore.Plan(requestId, request.getRound(),
@@ -135,14 +119,5 @@ public final class RepairConfirm implements StageWork<RepairRequested> {
                 .setDurationMillis(Math.max(0, Duration.between(request.getHeader().getOccurredAt(), finished)
                         .toMillis()))
                 .build();
-    }
-
-    /** Numeric keys by value (9 before 10), any others as text: the key order the checks report in. */
-    static int compareKeys(String a, String b) {
-        try {
-            return new BigDecimal(a).compareTo(new BigDecimal(b));
-        } catch (NumberFormatException e) {
-            return a.compareTo(b);
-        }
     }
 }

@@ -2,10 +2,11 @@ package dev.dmsflow.validation.repair;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dmsflow.contracts.event.KeyBounds;
 import dev.dmsflow.contracts.event.RepairCompleted;
 import dev.dmsflow.contracts.serde.AvroEventDeserializer;
 import dev.dmsflow.contracts.serde.AvroEventSerializer;
+import dev.dmsflow.validation.run.Outcome;
+import dev.dmsflow.validation.run.RunStore;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,10 +18,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -50,7 +53,29 @@ class RepairStore {
      * failed checks kept, distinct, and the key ranges they recorded, distinct, in check and key order.
      */
     record Recorded(int attempt, String outcome, Instant startedAt, Map<String, Set<String>> keys,
-                    Map<String, Set<KeyBounds>> ranges) {
+                    Map<String, Set<RunStore.Range>> ranges) {
+
+        /** Only a failed validation recorded keys to repair. */
+        boolean failed() {
+            return outcome.equals(Outcome.FAILED.name());
+        }
+    }
+
+    /**
+     * The run's latest validation as {@link #latestValidation(Connection, String)} reads it, outside any run's
+     * transaction: in one snapshot, so a re-validation replacing it meanwhile is not seen half done.
+     */
+    Optional<Recorded> latestValidation(String requestId) throws SQLException {
+        try (Connection connection = Objects.requireNonNull(jdbc.getDataSource()).getConnection()) {
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            connection.setReadOnly(true);
+            try {
+                return latestValidation(connection, requestId);
+            } finally {
+                connection.rollback();
+            }
+        }
     }
 
     Optional<Recorded> latestValidation(Connection connection, String requestId) throws SQLException {
@@ -82,7 +107,7 @@ class RepairStore {
                 }
             }
         }
-        Map<String, Set<KeyBounds>> ranges = new LinkedHashMap<>();
+        Map<String, Set<RunStore.Range>> ranges = new LinkedHashMap<>();
         try (PreparedStatement select = connection.prepareStatement("""
                 SELECT c.table_name, r.lower_bound, r.upper_bound
                   FROM admin.validation_checks c
@@ -93,7 +118,7 @@ class RepairStore {
                 while (row.next()) {
                     // the checks of one table record the same mismatching ranges: once each
                     ranges.computeIfAbsent(row.getString(1), t -> new LinkedHashSet<>())
-                            .add(new KeyBounds(row.getString(2), row.getString(3)));
+                            .add(new RunStore.Range(row.getString(2), row.getString(3)));
                 }
             }
         }
@@ -104,7 +129,7 @@ class RepairStore {
     record PlannedKey(String key, String action, List<String> columns) {
     }
 
-    record PlannedTable(String table, boolean deletes, long droppedKeys, List<KeyBounds> ranges,
+    record PlannedTable(String table, boolean deletes, long droppedKeys, List<RunStore.Range> ranges,
                         List<PlannedKey> keys) {
     }
 
@@ -142,8 +167,8 @@ class RepairStore {
                 insert.setString(3, table.table());
                 insert.setBoolean(4, table.deletes());
                 insert.setLong(5, table.droppedKeys());
-                insert.setArray(6, texts(connection, table.ranges().stream().map(KeyBounds::getFrom)));
-                insert.setArray(7, texts(connection, table.ranges().stream().map(KeyBounds::getTo)));
+                insert.setArray(6, texts(connection, table.ranges().stream().map(RunStore.Range::from)));
+                insert.setArray(7, texts(connection, table.ranges().stream().map(RunStore.Range::to)));
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -171,40 +196,45 @@ class RepairStore {
         }
     }
 
-    /** The run's latest round's plan; empty when no repair of the run was confirmed. */
-    Optional<Plan> plan(String requestId) {
+    /** The plans of the run's confirmed repair rounds, oldest first; empty when no repair of the run was confirmed. */
+    List<Plan> rounds(String requestId) {
+        // the rounds first: each is committed with its tables and keys, so the reads after it find them
         List<Plan> rounds = jdbc.query("""
                 SELECT round, attempt, requested_by, requested_at, planned_at FROM admin.repair_rounds
-                 WHERE request_id = ? ORDER BY round DESC LIMIT 1""",
+                 WHERE request_id = ? ORDER BY round""",
                 (row, n) -> new Plan(requestId, row.getInt(1), row.getInt(2), row.getString(3),
                         instant(row.getTimestamp(4)), instant(row.getTimestamp(5)), List.of()), requestId);
         if (rounds.isEmpty()) {
-            return Optional.empty();
+            return rounds;
         }
-        Plan round = rounds.get(0);
-        Map<String, List<PlannedKey>> keys = new LinkedHashMap<>();
+        Map<Integer, Map<String, List<PlannedKey>>> keys = new HashMap<>();
         jdbc.query("""
-                SELECT table_name, key_text, action, columns FROM admin.repair_plans
-                 WHERE request_id = ? AND round = ? ORDER BY table_name, position""",
+                SELECT round, table_name, key_text, action, columns FROM admin.repair_plans
+                 WHERE request_id = ? ORDER BY round, table_name, position""",
                 row -> {
-                    keys.computeIfAbsent(row.getString(1), t -> new ArrayList<>())
-                            .add(new PlannedKey(row.getString(2), row.getString(3), texts(row.getArray(4))));
-                }, requestId, round.round());
-        List<PlannedTable> tables = jdbc.query("""
-                SELECT table_name, deletes, dropped_keys, lower_bounds, upper_bounds FROM admin.repair_plan_tables
-                 WHERE request_id = ? AND round = ? ORDER BY table_name""",
-                (row, n) -> {
-                    List<String> lower = texts(row.getArray(4));
-                    List<String> upper = texts(row.getArray(5));
-                    List<KeyBounds> ranges = new ArrayList<>();
+                    keys.computeIfAbsent(row.getInt(1), r -> new HashMap<>())
+                            .computeIfAbsent(row.getString(2), t -> new ArrayList<>())
+                            .add(new PlannedKey(row.getString(3), row.getString(4), texts(row.getArray(5))));
+                }, requestId);
+        Map<Integer, List<PlannedTable>> tables = new HashMap<>();
+        jdbc.query("""
+                SELECT round, table_name, deletes, dropped_keys, lower_bounds, upper_bounds
+                  FROM admin.repair_plan_tables
+                 WHERE request_id = ? ORDER BY round, table_name""",
+                row -> {
+                    int round = row.getInt(1);
+                    String table = row.getString(2);
+                    List<String> lower = texts(row.getArray(5));
+                    List<String> upper = texts(row.getArray(6));
+                    List<RunStore.Range> ranges = new ArrayList<>();
                     for (int i = 0; i < lower.size(); i++) {
-                        ranges.add(new KeyBounds(lower.get(i), upper.get(i)));
+                        ranges.add(new RunStore.Range(lower.get(i), upper.get(i)));
                     }
-                    return new PlannedTable(row.getString(1), row.getBoolean(2), row.getLong(3), ranges,
-                            keys.getOrDefault(row.getString(1), List.of()));
-                }, requestId, round.round());
-        return Optional.of(new Plan(requestId, round.round(), round.attempt(), round.requestedBy(), round.requestedAt(),
-                round.plannedAt(), tables));
+                    tables.computeIfAbsent(round, r -> new ArrayList<>()).add(new PlannedTable(table, row.getBoolean(3),
+                            row.getLong(4), ranges, keys.getOrDefault(round, Map.of()).getOrDefault(table, List.of())));
+                }, requestId);
+        return rounds.stream().map(round -> new Plan(requestId, round.round(), round.attempt(), round.requestedBy(),
+                round.requestedAt(), round.plannedAt(), tables.getOrDefault(round.round(), List.of()))).toList();
     }
 
     /** When the round was requested, if this service confirmed it. */

@@ -17,6 +17,7 @@ import dev.dmsflow.contracts.event.RepairRequested;
 import dev.dmsflow.contracts.event.RepairScope;
 import dev.dmsflow.contracts.event.TableMergeResult;
 import dev.dmsflow.contracts.event.TableRepairResult;
+import dev.dmsflow.contracts.event.TableRef;
 import dev.dmsflow.contracts.event.TableRepairScope;
 import dev.dmsflow.contracts.event.TaskKind;
 import dev.dmsflow.contracts.event.TimeWindow;
@@ -59,9 +60,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * A repair round on the real broker and databases: a failed validate-only run's recorded keys confirmed again
- * (RepairRequested → RepairPlanned, the plan served over REST), and a repair round's merge re-validated against the
- * source (MergeCompleted with repair → RepairCompleted and the verdict). The source is PostgreSQL standing in for Oracle.
+ * A repair round on the real broker and databases: a failed validate-only run's recorded keys compared again by the dry
+ * run (REST, nothing recorded) and confirmed (RepairRequested → RepairPlanned, the round served over REST), and a
+ * repair round's merge re-validated against the source (MergeCompleted with repair → RepairCompleted and the
+ * verdict). The source is PostgreSQL standing in for Oracle.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, useMainMethod = SpringBootTest.UseMainMethod.ALWAYS)
 @ContextConfiguration(initializers = EmbeddedInfrastructureInitializer.class)
@@ -82,6 +84,7 @@ class RepairValidationIT {
         // validate-only's own second look adds nothing here; the repair's confirm waits a little, as it would for CDC
         registry.add("dmsflow.validation.confirm-delay", () -> "PT0S");
         registry.add("dmsflow.validation.repair.confirm-delay", () -> "PT0.3S");
+        registry.add("dmsflow.catalog.location", () -> "classpath:repair-catalog.yaml");
     }
 
     @BeforeAll
@@ -120,12 +123,104 @@ class RepairValidationIT {
     }
 
     /** A validate-only run of the fixture's window; returns its ValidationFailed. */
-    private ValidationFailed failedValidation(OrdersFixture orders, String requestId) throws Exception {
+    private ValidationFailed failedValidation(TableRef table, String requestId) throws Exception {
         kafka.send(Topics.VALIDATION_REQUESTED, requestId, ValidationRequested.newBuilder()
                 .setHeader(header(requestId, 1, "dms-controller-service"))
                 .setKind(TaskKind.VALIDATE_ONLY).setWindow(new TimeWindow(OrdersFixture.FROM, OrdersFixture.TO))
-                .setTables(List.of(orders.tableRef())).setStartedAt(OrdersFixture.LOAD_STARTED).build()).get();
+                .setTables(List.of(table)).setStartedAt(OrdersFixture.LOAD_STARTED).build()).get();
         return (ValidationFailed) published(requestId, 1).get(0).value();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .header("Authorization", ApiUser.READER.basicAuthorization()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A plan's table's keys as "key action [columns]". */
+    private static List<String> plannedKeys(JsonNode table) {
+        List<String> keys = new ArrayList<>();
+        for (JsonNode key : table.path("keys")) {
+            keys.add(key.path("key").asText() + " " + key.path("action").asText() + " "
+                    + StreamSupport.stream(key.path("columns").spliterator(), false).map(JsonNode::asText).toList());
+        }
+        return keys;
+    }
+
+    /** Every row the confirm records, whichever run's. */
+    private static long repairRows(JdbcTemplate db) {
+        return db.queryForObject("""
+                SELECT (SELECT count(*) FROM admin.repair_rounds) + (SELECT count(*) FROM admin.repair_plan_tables)
+                     + (SELECT count(*) FROM admin.repair_plans)
+                     + (SELECT count(*) FROM validation_service.repair_outcomes)""", Long.class);
+    }
+
+    @Test
+    void theDryRunComparesTheRecordedKeysNowAndRecordsNothingTheRoundsListWhatAConfirmPlanned() throws Exception {
+        OrdersFixture orders = new OrdersFixture("rpd", 200).create().withChangeLog();
+        // the catalog's name of the fixture's tables (repair-catalog.yaml)
+        TableRef table = TableRef.newBuilder(orders.tableRef()).setName("dry_orders").build();
+        execute(db1(),
+                // a row production lacks
+                "DELETE FROM " + orders.production() + " WHERE order_id = 11",
+                // equal versions, different contents
+                "UPDATE " + orders.production() + " SET amount = amount + 1 WHERE order_id IN (21, 25)",
+                "UPDATE " + orders.production() + " SET note = 'planted' WHERE order_id = 23");
+        // a row the source lacks
+        execute(source(), "DELETE FROM " + orders.sourceTable() + " WHERE order_id = 31");
+        String requestId = "repair-dry-run-" + UUID.randomUUID();
+        HttpResponse<String> unvalidated = get("/api/validations/" + requestId + "/repair-plan");
+        assertThat(unvalidated.statusCode()).isEqualTo(404);
+        assertThat(new ObjectMapper().readTree(unvalidated.body()).path("error").asText())
+                .contains("has no validation recorded");
+        assertThat(failedValidation(table, requestId).getDifferingKeys()).isEqualTo(5);
+        // after the check: 23 fixed in production, 21 changed by CDC
+        execute(db1(), "UPDATE " + orders.production() + " SET note = 'note 23' WHERE order_id = 23",
+                "INSERT INTO " + orders.changeLog() + " (order_id, dmsflow_op) VALUES (21, 'U')");
+        JdbcTemplate db = new JdbcTemplate(db1());
+        long recorded = repairRows(db);
+
+        HttpResponse<String> noRound = get("/api/validations/" + requestId + "/repair-rounds");
+        assertThat(noRound.statusCode()).isEqualTo(404);
+        assertThat(new ObjectMapper().readTree(noRound.body()).path("error").asText()).contains("no repair round");
+
+        HttpResponse<String> response = get("/api/validations/" + requestId + "/repair-plan");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode dryRun = new ObjectMapper().readTree(response.body());
+        assertThat(dryRun.path("attempt").asInt()).isEqualTo(1);
+        assertThat(dryRun.path("notCompared").toString()).isEqualTo("[]");
+        assertThat(dryRun.path("tables")).hasSize(1);
+        JsonNode planned = dryRun.path("tables").get(0);
+        assertThat(planned.path("table").asText()).isEqualTo("dry_orders");
+        assertThat(planned.path("deletes").asBoolean()).isTrue();
+        assertThat(planned.path("droppedKeys").asLong()).isEqualTo(2);
+        assertThat(planned.path("ranges").toString()).isEqualTo("[]");
+        assertThat(plannedKeys(planned)).containsExactly("11 load []", "25 load [amount]", "31 delete []");
+        assertThat(planned.path("keys")).allSatisfy(key -> assertThat(key.fieldNames()).toIterable()
+                .as("column names, no row values").containsExactlyInAnyOrder("key", "action", "columns"));
+
+        // nothing recorded, nothing published
+        assertThat(repairRows(db)).isEqualTo(recorded);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> {
+            consumer.poll(Duration.ofMillis(200)).forEach(EVENTS::add);
+            return ofType(ofRun(requestId), RepairPlanned.class).isEmpty();
+        });
+
+        // a round: its confirm plans what the dry run showed, served as the run's rounds
+        kafka.send(Topics.REPAIRS, requestId, RepairRequested.newBuilder()
+                .setHeader(header(requestId, 1, "dms-controller-service")).setKind(TaskKind.VALIDATE_ONLY)
+                .setWindow(new TimeWindow(OrdersFixture.FROM, OrdersFixture.TO)).setRound(1).setTables(List.of(table))
+                .setDeletes(List.of("dry_orders")).setRequestedBy("ops").build()).get();
+        assertThat(ofType(published(requestId, 2), RepairPlanned.class)).singleElement().satisfies(round ->
+                assertThat(round.getScope().getTables().get(0).getKeys()).containsExactly("11", "25", "31"));
+        HttpResponse<String> rounds = get("/api/validations/" + requestId + "/repair-rounds");
+        assertThat(rounds.statusCode()).isEqualTo(200);
+        JsonNode round = new ObjectMapper().readTree(rounds.body()).get(0);
+        assertThat(round.path("round").asInt()).isEqualTo(1);
+        assertThat(round.path("requestedBy").asText()).isEqualTo("ops");
+        assertThat(round.path("tables").get(0).path("droppedKeys").asLong()).isEqualTo(2);
+        assertThat(plannedKeys(round.path("tables").get(0)))
+                .containsExactly("11 load []", "25 load [amount]", "31 delete []");
     }
 
     @Test
@@ -140,7 +235,7 @@ class RepairValidationIT {
         // rows the source lacks
         execute(source(), "DELETE FROM " + orders.sourceTable() + " WHERE order_id IN (31, 33)");
         String requestId = "repair-confirm-" + UUID.randomUUID();
-        ValidationFailed failed = failedValidation(orders, requestId);
+        ValidationFailed failed = failedValidation(orders.tableRef(), requestId);
         assertThat(failed.getDifferingKeys()).isEqualTo(7);
         assertThat(failed.getRepairable()).isTrue();
 
@@ -165,21 +260,17 @@ class RepairValidationIT {
             assertThat(table.getRanges()).isEmpty();
         });
 
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/api/validations/" + requestId + "/repair-plan"))
-                .header("Authorization", ApiUser.READER.basicAuthorization()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = get("/api/validations/" + requestId + "/repair-rounds");
         assertThat(response.statusCode()).isEqualTo(200);
-        JsonNode plan = new ObjectMapper().readTree(response.body());
+        JsonNode rounds = new ObjectMapper().readTree(response.body());
+        assertThat(rounds).hasSize(1);
+        JsonNode plan = rounds.get(0);
         assertThat(plan.path("round").asInt()).isEqualTo(1);
         JsonNode table = plan.path("tables").get(0);
         assertThat(table.path("table").asText()).isEqualTo("orders");
         assertThat(table.path("droppedKeys").asLong()).isEqualTo(2);
-        List<String> keys = new ArrayList<>();
-        for (JsonNode key : table.path("keys")) {
-            keys.add(key.path("key").asText() + " " + key.path("action").asText() + " "
-                    + StreamSupport.stream(key.path("columns").spliterator(), false).map(JsonNode::asText).toList());
-        }
-        assertThat(keys).containsExactly("11 load []", "13 load []", "25 load [amount]", "31 delete []", "33 delete []");
+        assertThat(plannedKeys(table))
+                .containsExactly("11 load []", "13 load []", "25 load [amount]", "31 delete []", "33 delete []");
 
         // redelivered: the recorded plan again, not a second confirm
         kafka.send(Topics.REPAIRS, requestId, request).get();
@@ -196,7 +287,7 @@ class RepairValidationIT {
                 "UPDATE " + orders.production() + " SET amount = amount + 1 WHERE order_id = 25");
         execute(source(), "DELETE FROM " + orders.sourceTable() + " WHERE order_id = 31");
         String requestId = "repair-revalidate-" + UUID.randomUUID();
-        assertThat(failedValidation(orders, requestId).getDifferingKeys()).isEqualTo(3);
+        assertThat(failedValidation(orders.tableRef(), requestId).getDifferingKeys()).isEqualTo(3);
 
         // the repair merge, as merge-service would do it, but 25 stays damaged
         Map<String, Object> row = new JdbcTemplate(source()).queryForMap("SELECT * FROM " + orders.sourceTable() + " WHERE order_id = 11");

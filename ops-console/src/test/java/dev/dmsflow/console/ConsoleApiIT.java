@@ -123,16 +123,24 @@ class ConsoleApiIT {
     @Test
     void aRecordNobodyCanDecodeIsListedWithItsReasonAndEndsNoRun() {
         String key = "undecodable-" + UUID.randomUUID();
-        // window-staged: a topic whose given-up records the services turn into TaskFailed (stage MERGE); the console must not
-        bytes.send(new ProducerRecord<>(Topics.WINDOW_STAGED, key, "not avro".getBytes(StandardCharsets.UTF_8)));
+        // window-staged: a topic whose given-up records the services turn into TaskFailed (stage MERGE); the console
+        // must not. Repairs: the console reads that topic's dead letters too
+        List<String> topics = List.of(Topics.WINDOW_STAGED, Topics.REPAIRS);
+        for (String topic : topics) {
+            bytes.send(new ProducerRecord<>(topic, key, "not avro".getBytes(StandardCharsets.UTF_8)));
+        }
         bytes.flush();
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(get("/api/console/alerts").path("deadLetters").valueStream()
-                .filter(d -> d.path("key").asString().equals(key)).toList()).singleElement().satisfies(deadLetter -> {
-                    assertThat(deadLetter.path("originalTopic").asString()).isEqualTo(Topics.WINDOW_STAGED);
-                    assertThat(deadLetter.path("dltTopic").asString()).isEqualTo(Topics.WINDOW_STAGED + ".dlt");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(get("/api/console/alerts")
+                .path("deadLetters").valueStream().filter(d -> d.path("key").asString().equals(key)).toList())
+                .hasSize(2)
+                .allSatisfy(deadLetter -> {
+                    assertThat(deadLetter.path("dltTopic").asString())
+                            .isEqualTo(deadLetter.path("originalTopic").asString() + ".dlt");
                     assertThat(deadLetter.path("reason").asString()).isNotBlank();
-                }));
+                })
+                .extracting(deadLetter -> deadLetter.path("originalTopic").asString())
+                .containsExactlyInAnyOrderElementsOf(topics));
         // the console only reads: giving up on a record publishes no TaskFailed of its own (which it would list as an alert)
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(get("/api/console/alerts").path("alerts").valueStream().map(a -> a.path("requestId").asString())).doesNotContain(key));

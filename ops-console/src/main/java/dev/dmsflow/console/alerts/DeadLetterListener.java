@@ -30,7 +30,8 @@ class DeadLetterListener {
             Topics.TASK_REQUESTED + Topics.DLT_SUFFIX, Topics.TASK_PROGRESS + Topics.DLT_SUFFIX,
             Topics.FULL_LOAD_COMPLETED + Topics.DLT_SUFFIX, Topics.WINDOW_STAGED + Topics.DLT_SUFFIX,
             Topics.MERGE_COMPLETED + Topics.DLT_SUFFIX, Topics.VALIDATION_REQUESTED + Topics.DLT_SUFFIX,
-            Topics.VALIDATION_PASSED + Topics.DLT_SUFFIX, Topics.ALERTS + Topics.DLT_SUFFIX})
+            Topics.VALIDATION_PASSED + Topics.DLT_SUFFIX, Topics.ALERTS + Topics.DLT_SUFFIX,
+            Topics.REPAIRS + Topics.DLT_SUFFIX})
     void onDeadLetter(ConsumerRecord<String, byte[]> record) {
         String originalTopic = text(record, KafkaHeaders.DLT_ORIGINAL_TOPIC);
         DeadLetter deadLetter = new DeadLetter(

@@ -24,7 +24,8 @@ class RunEventListener {
 
     // three partitions per topic: a consumer per partition
     @KafkaListener(id = "ops-console-events", concurrency = "3", topics = {Topics.TASK_REQUESTED, Topics.TASK_PROGRESS,
-            Topics.FULL_LOAD_COMPLETED, Topics.WINDOW_STAGED, Topics.MERGE_COMPLETED, Topics.VALIDATION_REQUESTED, Topics.VALIDATION_PASSED, Topics.ALERTS})
+            Topics.FULL_LOAD_COMPLETED, Topics.WINDOW_STAGED, Topics.MERGE_COMPLETED, Topics.VALIDATION_REQUESTED,
+            Topics.VALIDATION_PASSED, Topics.ALERTS, Topics.REPAIRS})
     void onEvent(ConsumerRecord<String, SpecificRecord> record) {
         transactions.executeWithoutResult(status -> readModel.accept(record.topic(), record.value()));
     }

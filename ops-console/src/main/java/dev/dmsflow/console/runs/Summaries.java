@@ -85,13 +85,12 @@ final class Summaries {
         return repair == null ? "" : "repair round " + repair.getRound() + ": ";
     }
 
-    /** What a repair round did with rows the source lacks is counted only when it did something. */
+    /** Rows a repair round found the source lacks (removed or kept) are counted only when there are some. */
     private static String merge(TableMergeResult t) {
-        String absent = (t.getDeleted() == 0 ? "" : " " + t.getDeleted() + " removed")
-                + (t.getKeptAbsent() == 0 ? "" : " " + t.getKeptAbsent() + " kept");
         return t.getTable().getName() + " +" + t.getInserted() + " ~" + t.getUpdated() + " stale " + t.getSkippedStale()
                 + " deleted " + t.getSkippedDeleted() + " dup " + t.getDuplicates()
-                + (absent.isEmpty() ? "" : " absent from source:" + absent);
+                + (t.getDeleted() + t.getKeptAbsent() == 0 ? ""
+                        : " removed " + t.getDeleted() + " kept " + t.getKeptAbsent());
     }
 
     /** e.g. {@code orders 2 keys [3000, 3001] and 1 key range [5000, 5100), 1 dropped (...)}. */

@@ -43,8 +43,8 @@ class SummariesTest {
         assertThat(Summaries.of(MergeCompleted.newBuilder(merged).setTables(List.of(
                 TableMergeResult.newBuilder(orders).setKeptAbsent(3).build(),
                 TableMergeResult.newBuilder(orders).setDeleted(2).setKeptAbsent(1).build())).build()))
-                .isEqualTo("orders +8606 ~17212 stale 8612 deleted 4 dup 0 absent from source: 3 kept, orders +8606"
-                        + " ~17212 stale 8612 deleted 4 dup 0 absent from source: 2 removed 1 kept in 653 ms");
+                .isEqualTo("orders +8606 ~17212 stale 8612 deleted 4 dup 0 removed 0 kept 3, orders +8606 ~17212"
+                        + " stale 8612 deleted 4 dup 0 removed 2 kept 1 in 653 ms");
     }
 
     @Test

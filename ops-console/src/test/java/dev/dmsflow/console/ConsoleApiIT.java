@@ -147,6 +147,58 @@ class ConsoleApiIT {
     }
 
     @Test
+    void aRunWhoseValidationFailedIsShownRepairingThenPassedWithItsRepairRound() throws Exception {
+        RunEventsFixture run = new RunEventsFixture("repair-" + UUID.randomUUID(),
+                Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        String id = run.requested().getHeader().getRequestId();
+        List<SpecificRecord> events = run.repairedRun();
+        // through RepairRequested
+        publish(events.subList(0, 7).toArray(SpecificRecord[]::new));
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(get("/api/console/runs/" + id).path("timeline").size()).isEqualTo(7));
+        // a failed validation followed by the request for its repair is no failed run
+        JsonNode repairing = get("/api/console/runs/" + id);
+        assertThat(repairing.path("status").asString()).isEqualTo("RUNNING");
+        assertThat(repairing.path("stage").asString()).isEqualTo("REPAIR");
+        assertThat(repairing.path("repairRound").asInt()).isEqualTo(1);
+        assertThat(repairing.path("failure").isNull()).isTrue();
+        assertThat(repairing.path("holdsLeases").asBoolean()).isTrue();
+        assertThat(requestIds(get("/api/console/runs?status=FAILED"))).doesNotContain(id);
+
+        publish(events.subList(7, events.size()).toArray(SpecificRecord[]::new));
+
+        // every event there: the topics are read by consumers of their own
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(get("/api/console/runs/" + id).path("timeline").size()).isEqualTo(events.size()));
+        JsonNode view = get("/api/console/runs/" + id);
+        assertThat(view.path("status").asString()).isEqualTo("PASSED");
+        assertThat(view.path("attempt").asInt()).isEqualTo(2);
+        assertThat(view.path("repairRound").asInt()).isEqualTo(1);
+        assertThat(view.path("durationMillis").asLong()).isEqualTo(12_100);
+        assertThat(view.path("stages").valueStream()
+                .map(stage -> stage.path("stage").asString() + "=" + stage.path("millis").asLong()).toList())
+                .containsExactly("REPAIR=5000", "LOAD=1500", "STAGING=300", "MERGE=800", "VALIDATION=900");
+        assertThat(view.path("tableCounts").get(0).path("inserted").asLong()).isEqualTo(8_606);
+        assertThat(view.path("tableCounts").get(0).path("validation").asString()).isEqualTo("PASSED");
+        assertThat(view.path("timeline").valueStream()
+                .map(event -> event.path("type").asString() + " " + event.path("summary").asString()))
+                .containsSubsequence("ValidationFailed 1 of 2 checks failed: orders STALE expected 0 actual 1 keys"
+                                + " [3000]; 1 differing key recorded, repairable",
+                        "RepairRequested repair round 1 requested by auto for [orders], deletes allowed for [orders]",
+                        "RepairPlanned repair round 1 planned in 5000 ms: orders 2 keys [3000, 3001] and 1 key range"
+                                + " [5000, 5100), 1 dropped (in sync again or changed by CDC)",
+                        "MergeCompleted repair round 1: orders +0 ~2 stale 0 deleted 0 dup 0 removed 1 kept 0"
+                                + " in 653 ms",
+                        "RepairCompleted repair round 1 healed in 8500 ms: orders of 2 keys +0 ~2 removed 1"
+                                + " kept absent 0 left to CDC 0 still different 0",
+                        "ValidationPassed 1 checks passed");
+        assertThat(requestIds(get("/api/console/runs?status=PASSED"))).contains(id);
+        // the run page shows the round
+        assertThat(ApiCalls.send(port, "GET", "/console/console.js", ApiUser.READER).body()).contains("Repair round");
+    }
+
+    @Test
     void tablesShowTheLastSuccessfulWindowLeasesAndRowsMergedToday() throws Exception {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         RunEventsFixture done = new RunEventsFixture("tables-" + UUID.randomUUID(), now.minusSeconds(60));
@@ -179,6 +231,10 @@ class ConsoleApiIT {
             String key = dev.dmsflow.support.kafka.EventEnvelope.header(record).getRequestId();
             events.send(new ProducerRecord<>(topic, key, record)).get(30, TimeUnit.SECONDS);
         }
+    }
+
+    private static List<String> requestIds(JsonNode runsPage) {
+        return runsPage.path("runs").valueStream().map(r -> r.path("requestId").asString()).toList();
     }
 
     private JsonNode get(String path) {

@@ -17,7 +17,8 @@ final class ReadModel {
 
     /**
      * @param newAlerts told of each TaskFailed and ValidationFailed the first time it arrives
-     * @param endedRuns told of a run once, when an event first gives it an outcome (PASSED or FAILED)
+     * @param endedRuns told of a run when an event gives it an outcome (PASSED or FAILED): again when a retry or a
+     *                  repair round ends it once more
      */
     ReadModel(RunStore store, Consumer<SpecificRecord> newAlerts, Consumer<RunView> endedRuns) {
         this.store = store;

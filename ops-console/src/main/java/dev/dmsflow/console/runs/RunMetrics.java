@@ -8,8 +8,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * What the console learns from whole runs, for Prometheus (and the Grafana dashboard in deploy/grafana): runs per
- * outcome, time in each stage and per run, failed checks. Recorded once per run, when it first gets its outcome; on
- * the console's first start that includes the runs of the topics' history.
+ * outcome, time in each stage and per run, failed checks. Recorded when a run gets its outcome (once more after a
+ * retry or a repair round); on the console's first start that includes the runs of the topics' history.
  */
 @Component
 class RunMetrics {

@@ -81,7 +81,8 @@ function loadRun(requestId) {
     status.textContent = run.status;
     status.className = 'status ' + run.status;
     const summary = [['Kind', run.kind], ['Tables', run.tables.join(', ')], ['Window', windowText(run.windowFrom, run.windowTo)],
-      ['Requested by', run.requestedBy], ['Requested', time(run.requestedAt)], ['Attempt', run.attempt], ['Stage', run.stage],
+      ['Requested by', run.requestedBy], ['Requested', time(run.requestedAt)], ['Attempt', run.attempt],
+      ...(run.repairRound ? [['Repair round', run.repairRound]] : []), ['Stage', run.stage],
       ['Engine', run.engine], ['Duration', seconds(run.durationMillis)]];
     document.getElementById('run-summary').replaceChildren(...summary.flatMap(([name, value]) => [el('dt', {}, name), el('dd', {}, value ?? '')]));
     document.getElementById('stage-bar').replaceChildren(...stageBar(run.stages));

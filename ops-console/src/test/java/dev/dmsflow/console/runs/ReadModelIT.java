@@ -1,6 +1,7 @@
 package dev.dmsflow.console.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.dmsflow.console.RunEventsFixture;
 import dev.dmsflow.contracts.Topics;
@@ -188,6 +189,33 @@ class ReadModelIT {
     }
 
     @Test
+    void aRunWhoseValidationFailedIsRepairingOnceARepairIsAskedForAndPassesWithItsRound() {
+        RunEventsFixture run = new RunEventsFixture(runId(), START);
+        List<SpecificRecord> events = run.repairedRun();
+        // through RepairRequested
+        events.subList(0, 7).forEach(this::accept);
+
+        assertThat(storedRun(id(run))).containsEntry("status", "RUNNING").containsEntry("stage", "REPAIR")
+                .containsEntry("attempt", 1).containsEntry("holds_leases", true).containsEntry("finished_at", null);
+
+        events.subList(7, events.size()).forEach(this::accept);
+        RunView view = readModel().run(id(run));
+
+        assertThat(view.status()).isEqualTo("PASSED");
+        assertThat(view.repairRound()).isEqualTo(1);
+        assertThat(view.timeline()).hasSize(13);
+        assertThat(storedRun(id(run))).containsEntry("status", "PASSED").containsEntry("stage", "DONE")
+                .containsEntry("attempt", 2).containsEntry("duration_ms", 12_100L).containsEntry("holds_leases", false);
+        // the window's merge stays the run's, so the tables page counts the rows it merged
+        assertThat(storedTables(id(run))).extracting(row -> row.get("table_name"), row -> row.get("inserted"),
+                        row -> row.get("validation"))
+                .containsExactly(tuple("customers", 0L, null), tuple("orders", 8_606L, "PASSED"));
+        // told as failed when its validation failed, then with its repair round's outcome
+        assertThat(ended).extracting(RunView::status).containsExactly("FAILED", "PASSED");
+        assertThat(alerts).singleElement().isInstanceOf(ValidationFailed.class);
+    }
+
+    @Test
     void eventsOfOneRunArrivingOnSeveralConsumersAtOnceEndInTheWholeView() throws Exception {
         RunEventsFixture run = new RunEventsFixture(runId(), START);
         ExecutorService consumers = Executors.newFixedThreadPool(6);
@@ -223,9 +251,10 @@ class ReadModelIT {
 
     /** The view with the requestId and event-derived ids left out, to compare two runs of the same events. */
     private static RunView withoutIds(RunView view) {
-        return new RunView(null, view.kind(), view.tables(), view.windowFrom(), view.windowTo(), view.requestedBy(), view.attempt(),
-                view.stage(), view.status(), view.requestedAt(), view.finishedAt(), view.durationMillis(), view.lastEventAt(), view.progress(),
-                view.engine(), view.holdsLeases(), view.stages(), view.tableCounts(), view.checks(), view.failure(), view.timeline());
+        return new RunView(null, view.kind(), view.tables(), view.windowFrom(), view.windowTo(), view.requestedBy(),
+                view.attempt(), view.repairRound(), view.stage(), view.status(), view.requestedAt(), view.finishedAt(),
+                view.durationMillis(), view.lastEventAt(), view.progress(), view.engine(), view.holdsLeases(),
+                view.stages(), view.tableCounts(), view.checks(), view.failure(), view.timeline());
     }
 
     private static String id(RunEventsFixture run) {

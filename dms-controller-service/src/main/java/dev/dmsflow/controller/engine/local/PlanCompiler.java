@@ -71,19 +71,32 @@ final class PlanCompiler {
             String column = Identifiers.escape(filter.column());
             String type = types.get(index);
             List<String> alternatives = new ArrayList<>();
+            List<String> equalTo = new ArrayList<>();
+            int firstBind = binds.size();
             for (TaskPlan.Condition condition : filter.conditions()) {
                 List<String> values = condition.values();
                 String typed = values.isEmpty() ? null : dialect.typed(type, values.get(0));
+                if (condition.operator().equals("eq")) {
+                    equalTo.add(typed);
+                    continue;
+                }
                 alternatives.add(switch (condition.operator()) {
                     case "gte" -> column + " >= " + typed;
                     case "lte", "ste" -> column + " <= " + typed;
                     case "between" -> column + " BETWEEN " + typed + " AND " + dialect.typed(type, values.get(1));
-                    case "eq" -> column + " = " + typed;
                     case "noteq" -> column + " <> " + typed;
                     case "null" -> column + " IS NULL";
                     default -> column + " IS NOT NULL";
                 });
                 binds.addAll(condition.values());
+            }
+            if (!equalTo.isEmpty()) {
+                // one IN list, not an OR per key: a repair's thousand keys are then one index probe each (ORed, the
+                // source scanned the table and tested every key on every row)
+                alternatives.add(0, column + " IN (" + String.join(", ", equalTo) + ")");
+                List<String> values = filter.conditions().stream().filter(c -> c.operator().equals("eq"))
+                        .map(c -> c.values().get(0)).toList();
+                binds.addAll(firstBind, values);
             }
             // DMS: the conditions of one filter are ORed, separate filters ANDed
             conditions.add("(" + String.join(" OR ", alternatives) + ")");

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.dmsflow.contracts.event.TableRef;
 import dev.dmsflow.contracts.event.TimeWindow;
+import dev.dmsflow.contracts.event.KeyBounds;
+import dev.dmsflow.contracts.event.TableRepairScope;
 import dev.dmsflow.controller.engine.EngineException;
 import dev.dmsflow.controller.engine.LoadTask;
 import dev.dmsflow.controller.engine.TableStatistics;
@@ -148,6 +150,33 @@ class LocalJdbcEngineIT {
         assertThat(engine.describe(handle).phase()).as(engine.describe(handle).failureMessage()).isEqualTo(TaskPhase.FULL_LOAD_COMPLETE);
         assertThat(STAGING.queryForList("SELECT id || '|' || \"note?\" FROM le_staging.qmark ORDER BY id", String.class))
                 .containsExactly("1|a?b", "2|it's ?");
+    }
+
+    /** A repair round's mappings: its keys as one IN list, its ranges ORed beside them, no window filter. */
+    @Test
+    void aRepairTaskLoadsExactlyItsKeysAndRanges() {
+        SOURCE.execute("DROP TABLE IF EXISTS \"LE\".\"REPAIRED\"");
+        SOURCE.execute("CREATE TABLE \"LE\".\"REPAIRED\" (\"ID\" bigint PRIMARY KEY, \"NOTE\" text)");
+        SOURCE.update("INSERT INTO \"LE\".\"REPAIRED\" SELECT g, 'row ' || g FROM generate_series(1, 20) g");
+        STAGING.execute("DROP TABLE IF EXISTS le_staging.repaired");
+        STAGING.execute("CREATE TABLE le_staging.repaired (id bigint PRIMARY KEY, note text)");
+        STAGING.update("INSERT INTO le_staging.repaired VALUES (99, 'an earlier load')");
+        TableRef table = TableRef.newBuilder().setName("repaired").setSourceSchema("LE").setSourceTable("REPAIRED")
+                .setStagingSchema("le_staging").setStagingTable("repaired").setTargetSchema("le_production")
+                .setTargetTable("repaired").setKeyColumns(List.of("id")).setWindowColumn(null).build();
+        String mappings = TaskDocuments.repairMappings(List.of(TableRepairScope.newBuilder().setTable(table)
+                .setKeys(List.of("3", "7", "11")).setRanges(List.of(new KeyBounds("15", "17"), new KeyBounds(null, "2")))
+                .setDeletes(false).setDroppedKeys(0L).build()), true, 1000);
+        String settings = TaskDocuments.taskSettings(new TaskSettingsProperties("TRUNCATE_BEFORE_LOAD", 1, 100, 600, true,
+                false, 64, true, 32, true), "le_staging");
+
+        TaskHandle handle = run(new LoadTask("le-repair", LoadTask.FULL_LOAD, mappings, settings, Map.of()));
+
+        assertThat(engine.describe(handle).phase()).as(engine.describe(handle).failureMessage())
+                .isEqualTo(TaskPhase.FULL_LOAD_COMPLETE);
+        // a range's end is loaded too (DMS has no strict bound); the merge takes only the scope's keys
+        assertThat(STAGING.queryForList("SELECT id FROM le_staging.repaired ORDER BY id", Long.class))
+                .containsExactly(1L, 2L, 3L, 7L, 11L, 15L, 16L, 17L);
     }
 
     @Test

@@ -84,6 +84,11 @@ public final class Validator {
         this.canonicalText = canonicalText;
     }
 
+    /** Whether CDC writes into the table's production copy, by catalog name: only then is a difference on its way. */
+    public boolean replicated(String table) {
+        return replicated.test(table);
+    }
+
     /**
      * The results of every check, in table order.
      *

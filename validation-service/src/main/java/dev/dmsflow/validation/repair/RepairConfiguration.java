@@ -37,8 +37,10 @@ class RepairConfiguration {
 
     @Bean
     RepairConfirm repairConfirm(RunSkeletons skeletons, OutOfSyncKeys outOfSync, RepairStore store,
-                                RepairProperties properties, RepairMetrics metrics) {
-        return new RepairConfirm(skeletons, outOfSync, store, properties.confirmDelay(), metrics, Clock.systemUTC());
+                                RepairProperties properties, Validator validator, RepairMetrics metrics) {
+        // the catalog's cdc, as validate-only's confirm pass reads it (a table it does not name counts as fed)
+        return new RepairConfirm(skeletons, outOfSync, store, properties.confirmDelay(), validator::replicated, metrics,
+                Clock.systemUTC());
     }
 
     @Bean

@@ -23,13 +23,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Confirms a repair round's keys out of sync before the controller reloads them: after a delay for CDC lag, the keys
- * the run's latest failed validation recorded are compared again ({@link OutOfSyncKeys}, as ops' dry run does).
+ * Confirms a repair round's keys out of sync before the controller reloads them: after a delay for CDC lag (when CDC
+ * feeds a table of the round), the keys the run's latest failed validation recorded are compared again
+ * ({@link OutOfSyncKeys}, as ops' dry run does).
  * Recorded key ranges are kept whole: the merge and the re-validation deal with them. The plan is recorded for ops
  * ({@code admin.repair_plans}, {@code GET /api/validations/{requestId}/repair-rounds}) and published as
  * RepairPlanned, once per (requestId, attempt) through the {@link RunSkeleton}, in an outcome table of its own: the
@@ -48,22 +50,32 @@ public final class RepairConfirm implements StageWork<RepairRequested> {
     private final OutOfSyncKeys outOfSync;
     private final RepairStore store;
     private final Duration confirmDelay;
+    private final Predicate<String> cdcFed;
     private final RepairMetrics metrics;
     private final Clock clock;
     private final RunSkeleton<RepairRequested> skeleton;
 
+    /** @param cdcFed whether CDC writes into a table's production copy, by catalog name */
     RepairConfirm(RunSkeletons skeletons, OutOfSyncKeys outOfSync, RepairStore store, Duration confirmDelay,
-                  RepairMetrics metrics, Clock clock) {
+                  Predicate<String> cdcFed, RepairMetrics metrics, Clock clock) {
         this.outOfSync = outOfSync;
         this.store = store;
         this.confirmDelay = confirmDelay;
+        this.cdcFed = cdcFed;
         this.metrics = metrics;
         this.clock = clock;
         this.skeleton = skeletons.create(STAGE, this);
     }
 
-    /** Waits out what is left of the confirm delay since the request, then confirms; returns once it is published. */
+    /**
+     * Waits out what is left of the confirm delay since the request, then confirms; returns once it is published. A
+     * round of tables no CDC feeds does not wait: nothing is on its way to their production copies.
+     */
     public void handle(RepairRequested request) {
+        if (request.getTables().stream().noneMatch(table -> cdcFed.test(table.getName()))) {
+            skeleton.handle(request);
+            return;
+        }
         // waited before the run's lock and transaction: nothing is held while CDC catches up
         Instant due = request.getHeader().getOccurredAt().plus(confirmDelay);
         Duration left = Duration.between(clock.instant(), due);

@@ -61,14 +61,16 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * A repair round on the real broker and databases: a failed validate-only run's recorded keys compared again by the dry
- * run (REST, nothing recorded) and confirmed (RepairRequested → RepairPlanned, the round served over REST), and a
- * repair round's merge re-validated against the source (MergeCompleted with repair → RepairCompleted and the
- * verdict). The source is PostgreSQL standing in for Oracle.
+ * run (REST, nothing recorded) and confirmed (RepairRequested → RepairPlanned, the round served over REST, after the
+ * confirm delay only for CDC-fed tables), and a repair round's merge re-validated against the source
+ * (MergeCompleted with repair → RepairCompleted and the verdict). The source is PostgreSQL standing in for Oracle.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, useMainMethod = SpringBootTest.UseMainMethod.ALWAYS)
 @ContextConfiguration(initializers = EmbeddedInfrastructureInitializer.class)
 class RepairValidationIT {
 
+    /** Long enough to tell a confirm that waited from one that did not; see {@link #requestedEarlier}. */
+    private static final Duration CONFIRM_DELAY = Duration.ofSeconds(6);
     private static final List<ConsumerRecord<String, SpecificRecord>> EVENTS = new CopyOnWriteArrayList<>();
     private static KafkaConsumer<String, SpecificRecord> consumer;
 
@@ -81,9 +83,9 @@ class RepairValidationIT {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("dmsflow.validation.source.url", () -> DmsflowInfrastructure.shared().jdbcUrl(Database.SOURCE));
         registry.add("dmsflow.validation.source.username", () -> DmsflowInfrastructure.USER);
-        // validate-only's own second look adds nothing here; the repair's confirm waits a little, as it would for CDC
+        // validate-only's own second look adds nothing here; the repair's confirm waits for CDC-fed tables
         registry.add("dmsflow.validation.confirm-delay", () -> "PT0S");
-        registry.add("dmsflow.validation.repair.confirm-delay", () -> "PT0.3S");
+        registry.add("dmsflow.validation.repair.confirm-delay", CONFIRM_DELAY::toString);
         registry.add("dmsflow.catalog.location", () -> "classpath:repair-catalog.yaml");
     }
 
@@ -120,6 +122,15 @@ class RepairValidationIT {
 
     private static EventHeader header(String requestId, int attempt, String producer) {
         return new EventHeader(UUID.randomUUID().toString(), requestId, Instant.now(), producer, attempt);
+    }
+
+    /**
+     * A RepairRequested's header stamped as if the controller had sent it most of a confirm delay ago: a confirm that
+     * waits (a CDC-fed table's, or one the catalog does not name) then waits 0.3 s of it.
+     */
+    private static EventHeader requestedEarlier(String requestId, int attempt) {
+        Instant earlier = Instant.now().minus(CONFIRM_DELAY).plusMillis(300);
+        return new EventHeader(UUID.randomUUID().toString(), requestId, earlier, "dms-controller-service", attempt);
     }
 
     /** A validate-only run of the fixture's window; returns its ValidationFailed. */
@@ -208,7 +219,7 @@ class RepairValidationIT {
 
         // a round: its confirm plans what the dry run showed, served as the run's rounds
         kafka.send(Topics.REPAIRS, requestId, RepairRequested.newBuilder()
-                .setHeader(header(requestId, 1, "dms-controller-service")).setKind(TaskKind.VALIDATE_ONLY)
+                .setHeader(requestedEarlier(requestId, 1)).setKind(TaskKind.VALIDATE_ONLY)
                 .setWindow(new TimeWindow(OrdersFixture.FROM, OrdersFixture.TO)).setRound(1).setTables(List.of(table))
                 .setDeletes(List.of("dry_orders")).setRequestedBy("ops").build()).get();
         assertThat(ofType(published(requestId, 2), RepairPlanned.class)).singleElement().satisfies(round ->
@@ -242,7 +253,7 @@ class RepairValidationIT {
         // after the check: 23 fixed in production, 21 changed by CDC (its change log says so)
         execute(db1(), "UPDATE " + orders.production() + " SET note = 'note 23' WHERE order_id = 23",
                 "INSERT INTO " + orders.changeLog() + " (order_id, dmsflow_op) VALUES (21, 'U')");
-        RepairRequested request = RepairRequested.newBuilder().setHeader(header(requestId, 1, "dms-controller-service"))
+        RepairRequested request = RepairRequested.newBuilder().setHeader(requestedEarlier(requestId, 1))
                 .setKind(TaskKind.VALIDATE_ONLY).setWindow(new TimeWindow(OrdersFixture.FROM, OrdersFixture.TO)).setRound(1)
                 .setTables(List.of(orders.tableRef())).setDeletes(List.of("orders")).setRequestedBy("repair-policy auto").build();
         kafka.send(Topics.REPAIRS, requestId, request).get();
@@ -250,7 +261,8 @@ class RepairValidationIT {
         RepairPlanned planned = ofType(published(requestId, 2), RepairPlanned.class).get(0);
         assertThat(planned.getHeader().getAttempt()).isEqualTo(1);
         assertThat(planned.getKind()).isEqualTo(TaskKind.VALIDATE_ONLY);
-        assertThat(planned.getDurationMillis()).isGreaterThanOrEqualTo(300);
+        assertThat(planned.getDurationMillis()).as("a table the catalog does not name is taken as CDC-fed: it waits")
+                .isGreaterThanOrEqualTo(CONFIRM_DELAY.toMillis());
         assertThat(planned.getScope().getRound()).isEqualTo(1);
         assertThat(planned.getScope().getTables()).singleElement().satisfies(table -> {
             assertThat(table.getTable().getName()).isEqualTo("orders");
@@ -333,12 +345,40 @@ class RepairValidationIT {
 
         // redelivered: both events again as they were, nothing validated twice
         kafka.send(Topics.MERGE_COMPLETED, requestId, round2).get();
-        List<ConsumerRecord<String, SpecificRecord>> again = published(requestId, 7).stream().filter(r -> attempt(r.value()) == 3).toList();
+        List<ConsumerRecord<String, SpecificRecord>> again = published(requestId, 7).stream()
+                .filter(r -> attempt(r.value()) == 3).toList();
         assertThat(again).hasSize(4);
         assertThat(ofType(again, RepairCompleted.class)).extracting(c -> c.getHeader().getEventId())
                 .containsExactly(healed.getHeader().getEventId(), healed.getHeader().getEventId());
         assertThat(ofType(again, ValidationPassed.class)).extracting(c -> c.getHeader().getEventId())
                 .containsExactly(passed.getHeader().getEventId(), passed.getHeader().getEventId());
+    }
+
+    @Test
+    void theConfirmWaitsForCdcLagOnlyWhenCdcFeedsATableOfTheRound() throws Exception {
+        RepairPlanned plain = confirmedRightAway("rpn", "plain_orders");
+        assertThat(plain.getDurationMillis()).as("the catalog has no CDC feeding plain_orders: no lag to wait for")
+                .isLessThan(CONFIRM_DELAY.toMillis() / 2);
+
+        RepairPlanned fed = confirmedRightAway("rpf", "fed_orders");
+        assertThat(fed.getDurationMillis()).as("CDC feeds fed_orders: the delay is waited")
+                .isGreaterThanOrEqualTo(CONFIRM_DELAY.toMillis());
+    }
+
+    /** A failed validation of the table (order 11 missing in production), then a round requested now: its plan. */
+    private RepairPlanned confirmedRightAway(String prefix, String catalogName) throws Exception {
+        OrdersFixture orders = new OrdersFixture(prefix, 200).create();
+        TableRef table = TableRef.newBuilder(orders.tableRef()).setName(catalogName).build();
+        execute(db1(), "DELETE FROM " + orders.production() + " WHERE order_id = 11");
+        String requestId = "repair-delay-" + UUID.randomUUID();
+        failedValidation(table, requestId);
+        kafka.send(Topics.REPAIRS, requestId, RepairRequested.newBuilder()
+                .setHeader(header(requestId, 1, "dms-controller-service")).setKind(TaskKind.VALIDATE_ONLY)
+                .setWindow(new TimeWindow(OrdersFixture.FROM, OrdersFixture.TO)).setRound(1).setTables(List.of(table))
+                .setRequestedBy("repair-policy auto").build()).get();
+        RepairPlanned planned = ofType(published(requestId, 2), RepairPlanned.class).get(0);
+        assertThat(planned.getScope().getTables().get(0).getKeys()).containsExactly("11");
+        return planned;
     }
 
     private static long timestamp(List<ConsumerRecord<String, SpecificRecord>> records, Class<?> type) {

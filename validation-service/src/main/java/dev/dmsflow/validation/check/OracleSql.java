@@ -446,6 +446,13 @@ final class OracleSql {
         }).sql(") GROUP BY b");
     }
 
+    /** Comparable rows of the window, then all its rows: counted, nothing hashed. */
+    SqlQuery counts() {
+        SqlQuery query = new SqlQuery().sql("SELECT COUNT(CASE WHEN ");
+        comparable(query).sql(" THEN 1 END), COUNT(*) FROM " + table.quoted() + " " + O + " WHERE ");
+        return inWindow(query);
+    }
+
     /**
      * bucket, key text, row hash, in the compared set (in the window and last changed before the load: 1/0), changed
      * at or after the load's start (1/0): every row of the leaf ranges, whatever its window value.

@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Stream;
 
 /**
  * A validate-only run's checks of one table: the source's window against production's, across databases, by digests
@@ -44,7 +45,7 @@ import java.util.concurrent.Executors;
  */
 final class ValidateOnlyChecks implements RangeComparison {
 
-    /** The source's first pass runs beside production's: the two databases work at once. */
+    /** The source's reads run beside production's: the two databases work at once. */
     private static final ExecutorService SOURCE_READS = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "validate-only-source");
         thread.setDaemon(true);
@@ -64,6 +65,9 @@ final class ValidateOnlyChecks implements RangeComparison {
     private interface Side {
         /** bucket → comparable rows, their hash sum, all rows in the window. */
         Map<Integer, long[]> digest(Connection connection, RangeLayout layout, boolean restricted) throws SQLException;
+
+        /** The window's comparable rows and all its rows, counted without hashing them. */
+        long[] counts(Connection connection) throws SQLException;
 
         /** Every row of the leaf ranges, whatever its window value (a row CDC moved out of the window differs too). */
         Map<String, SideRow> leafRows(Connection connection, RangeLayout leaves) throws SQLException;
@@ -147,6 +151,13 @@ final class ValidateOnlyChecks implements RangeComparison {
         }
 
         @Override
+        public long[] counts(Connection connection) throws SQLException {
+            SqlQuery query = new SqlQuery().sql("SELECT count(*) FILTER (WHERE NOT ");
+            changed(query).sql("), count(*) FROM " + table.quoted() + " " + alias + " WHERE ");
+            return inWindow(query).single(connection, r -> new long[] {r.getLong(1), r.getLong(2)});
+        }
+
+        @Override
         public Map<String, SideRow> leafRows(Connection connection, RangeLayout leaves) throws SQLException {
             SqlQuery query = new SqlQuery().sql("SELECT ");
             leaves.bucket(query, key(), leadingKey.formattedType());
@@ -204,6 +215,11 @@ final class ValidateOnlyChecks implements RangeComparison {
         }
 
         @Override
+        public long[] counts(Connection connection) throws SQLException {
+            return sql.counts().single(connection, r -> new long[] {r.getLong(1), r.getLong(2)});
+        }
+
+        @Override
         public Map<String, SideRow> leafRows(Connection connection, RangeLayout leaves) throws SQLException {
             Map<String, SideRow> rows = new HashMap<>();
             sql.leafRows(leaves).list(connection, r -> {
@@ -255,20 +271,52 @@ final class ValidateOnlyChecks implements RangeComparison {
     /** Keys that differ per kind, the keys in flight, and which leaf ranges hold the differing keys. */
     private static final class Classified {
         final Map<Kind, List<String>> failures = new EnumMap<>(Kind.class);
-        final Map<Kind, Long> inFlight = new EnumMap<>(Kind.class);
+        final Map<Kind, Set<String>> inFlight = new EnumMap<>(Kind.class);
         /** The leaf range of each differing key, in key order. */
         final Map<String, KeyRange> ranges = new LinkedHashMap<>();
 
         Classified() {
             for (Kind kind : Kind.values()) {
                 failures.put(kind, new ArrayList<>());
-                inFlight.put(kind, 0L);
+                inFlight.put(kind, new HashSet<>());
             }
         }
 
         boolean anyFailure() {
             return failures.values().stream().anyMatch(keys -> !keys.isEmpty());
         }
+
+        /** Every key that is a failure or in flight, of any kind. */
+        Set<String> keys() {
+            Set<String> keys = new HashSet<>();
+            failures.values().forEach(keys::addAll);
+            inFlight.values().forEach(keys::addAll);
+            return keys;
+        }
+
+        long inFlightCount(Kind kind) {
+            return inFlight.get(kind).size();
+        }
+    }
+
+    /**
+     * What comparing key ranges found: the rows of the window each side holds in them, the differing keys, the
+     * mismatching ranges, and the keys that matched (or had changed) when looked at again after the confirm delay.
+     */
+    private record Compared(long sourceRows, long productionRows, Classified found, Bisector.Leaves bisected,
+                            Set<String> settledOnSecondLook) {
+    }
+
+    /** A read of each database's copy, done in both at once. */
+    private interface SideRead<T> {
+        T read(Side side, Connection connection) throws SQLException;
+    }
+
+    private record Both<T>(T production, T source) {
+    }
+
+    /** A key range with the ranks of its bounds in the key's order (unbounded below and above ranked outermost). */
+    private record RankedRange(KeyRange range, long lo, long hi) {
     }
 
     private final Connection production;
@@ -340,19 +388,81 @@ final class ValidateOnlyChecks implements RangeComparison {
 
     /** The checks' results: SOURCE_COUNT, MISSING, EXTRA and CONTENTS. */
     List<CheckReport> run(String tableName, long expectedRows) throws SQLException {
-        RangeLayout layout = initialLayout(expectedRows);
-        Map<Integer, long[]> productionDigest = new HashMap<>();
-        Map<Integer, long[]> sourceDigest = bothAtOnce(layout, false, productionDigest);
-        long productionRows = productionDigest.values().stream().mapToLong(d -> d[2]).sum();
-        long sourceRows = sourceDigest.values().stream().mapToLong(d -> d[2]).sum();
+        return reports(tableName, compare(initialLayout(expectedRows), false), Map.of(), null);
+    }
+
+    /**
+     * A repair round's re-validation of the table, its load having started at the run's start: the round's keys
+     * compared as {@link #compare(List)} compares them ({@code changedByCdc}: in flight), its key ranges compared as a
+     * window is, restricted to them, and the window's rows counted in both databases, rows changed since the load
+     * started left out. Other rows are not compared, only counted: a round changes its keys alone. Counts that differ
+     * have the whole window compared, so that the difference is named (or found in flight). The checks of {@link #run}.
+     *
+     * @param keys   the round's keys, the leading key column's text of each
+     * @param ranges the round's key ranges, in any order, possibly overlapping
+     */
+    List<CheckReport> repair(String tableName, List<String> keys, Set<String> changedByCdc, List<KeyRange> ranges)
+            throws SQLException {
+        requireSingleColumnKey();
+        Both<long[]> counts = both(Side::counts);
+        boolean countsDiffer = counts.production()[0] != counts.source()[0];
+        Compared compared;
+        if (countsDiffer) {
+            compared = compare(initialLayout(Math.max(counts.production()[1], counts.source()[1])), false);
+        } else if (!ranges.isEmpty()) {
+            compared = compare(scopeLayout(ranges), true);
+        } else {
+            compared = new Compared(0, 0, new Classified(), new Bisector.Leaves(List.of(), 0, 0, 0), Set.of());
+        }
+        Classified found = compared.found();
+        // a key the range comparison classified or settled on its second look is that comparison's
+        Set<String> comparisons = found.keys();
+        comparisons.addAll(compared.settledOnSecondLook());
+        Map<String, List<ColumnValues>> known = new HashMap<>();
+        Both<Map<String, List<String>>> rows = keys.isEmpty() ? new Both<>(Map.of(), Map.of())
+                : both((side, connection) -> side.keyValues(connection, keys));
+        for (String key : keys) {
+            if (comparisons.contains(key)) {
+                continue;
+            }
+            List<String> p = rows.production().get(key);
+            List<String> o = rows.source().get(key);
+            List<ColumnValues> columns = p != null && o != null ? differing(key, p, o) : List.of();
+            boolean agrees = p == null ? o == null : o != null && columns.isEmpty();
+            if (agrees) {
+                continue;
+            }
+            Kind kind = p == null ? Kind.MISSING : o == null ? Kind.EXTRA : Kind.CONTENTS;
+            if (changedByCdc.contains(key)) {
+                found.inFlight.get(kind).add(key);
+            } else {
+                found.failures.get(kind).add(key);
+                if (kind == Kind.CONTENTS) {
+                    known.put(key, columns);
+                }
+            }
+        }
+        found.failures.values().forEach(failures -> failures.sort(ValidateOnlyChecks::compareKeys));
+        String countNote = countsDiffer ? "rows last changed before the load started: " + counts.source()[0]
+                + " in the source, " + counts.production()[0] + " in production, so the whole window was compared"
+                : null;
+        return reports(tableName, new Compared(counts.source()[1], counts.production()[1], found, compared.bisected(),
+                compared.settledOnSecondLook()), known, countNote);
+    }
+
+    /** Digests the laid-out ranges (only their rows when {@code restricted}), bisects and classifies what differs. */
+    private Compared compare(RangeLayout layout, boolean restricted) throws SQLException {
+        Both<Map<Integer, long[]>> digests = both((side, connection) -> side.digest(connection, layout, restricted));
+        long productionRows = digests.production().values().stream().mapToLong(d -> d[2]).sum();
+        long sourceRows = digests.source().values().stream().mapToLong(d -> d[2]).sum();
         Bisector.Leaves bisected = new Bisector(settings.fanout(), settings.leafRows(), settings.keptKeys())
-                .mismatchingLeaves(this, layout, combine(productionDigest, sourceDigest));
+                .mismatchingLeaves(this, layout, combine(digests.production(), digests.source()));
         RangeLayout leaves = new RangeLayout();
         bisected.narrowedRanges().forEach(leaves::add);
         Classified first = leaves.ranges().isEmpty() ? new Classified()
                 : classify(productionSide.leafRows(production, leaves), sourceSide.leafRows(source, leaves), leaves, null);
         Classified confirmed = first;
-        long settledOnSecondLook = 0;
+        Set<String> settledOnSecondLook = new HashSet<>();
         if (first.anyFailure() && !settings.confirmDelay().isZero()) {
             pauseUntilConfirmDelayAfter(snapshotNanos);
             Set<String> candidates = new LinkedHashSet<>();
@@ -362,18 +472,12 @@ final class ValidateOnlyChecks implements RangeComparison {
                 confirmed = classify(productionSide.leafRows(p, again), sourceSide.leafRows(o, again), again, candidates);
             }
             for (Kind kind : Kind.values()) {
-                confirmed.inFlight.merge(kind, first.inFlight.get(kind), Long::sum);
+                confirmed.inFlight.get(kind).addAll(first.inFlight.get(kind));
             }
-            settledOnSecondLook = candidates.size() - confirmed.failures.values().stream().mapToLong(List::size).sum();
+            settledOnSecondLook.addAll(candidates);
+            confirmed.failures.values().forEach(settledOnSecondLook::removeAll);
         }
-        List<KeyDifference> differences = new ArrayList<>();
-        List<ColumnValues> values = new ArrayList<>();
-        List<String> contents = confirmed.failures.get(Kind.CONTENTS);
-        if (!contents.isEmpty()) {
-            List<String> sample = contents.subList(0, Math.min(contents.size(), settings.sampleKeys()));
-            differences(rangesOf(confirmed, sample), sample, differences, values);
-        }
-        return reports(tableName, sourceRows, productionRows, confirmed, bisected, settledOnSecondLook, differences, values);
+        return new Compared(sourceRows, productionRows, confirmed, bisected, settledOnSecondLook);
     }
 
     /**
@@ -382,35 +486,54 @@ final class ValidateOnlyChecks implements RangeComparison {
      * is out of sync whatever its window value.
      */
     List<KeyComparison> compare(List<String> keys) throws SQLException {
-        if (keyColumns.size() != 1) {
-            throw new InvalidRunException("a repair compares single-column keys; the key is " + keyColumns);
-        }
-        Map<String, List<String>> productionValues = productionSide.keyValues(production, keys);
-        Map<String, List<String>> sourceValues = sourceSide.keyValues(source, keys);
+        requireSingleColumnKey();
+        Both<Map<String, List<String>>> rows = both((side, connection) -> side.keyValues(connection, keys));
         List<KeyComparison> compared = new ArrayList<>();
         for (String key : keys) {
-            List<String> p = productionValues.get(key);
-            List<String> o = sourceValues.get(key);
-            List<String> columns = new ArrayList<>();
-            if (p != null && o != null) {
-                for (int i = 0; i < columnNames.size(); i++) {
-                    if (!Objects.equals(p.get(i), o.get(i))) {
-                        columns.add(columnNames.get(i));
-                    }
-                }
-            }
+            List<String> p = rows.production().get(key);
+            List<String> o = rows.source().get(key);
+            List<String> columns = p != null && o != null
+                    ? differing(key, p, o).stream().map(ColumnValues::column).toList() : List.of();
             compared.add(new KeyComparison(key, o != null, p != null, columns, false));
         }
         return compared;
     }
 
-    private List<CheckReport> reports(String tableName, long sourceRows, long productionRows, Classified found, Bisector.Leaves bisected,
-                                      long settledOnSecondLook, List<KeyDifference> differences, List<ColumnValues> values) {
+    private void requireSingleColumnKey() {
+        if (keyColumns.size() != 1) {
+            throw new InvalidRunException("a repair compares single-column keys; the key is " + keyColumns);
+        }
+    }
+
+    /** The compared columns whose values differ between the two copies of the key's row, with both values. */
+    private List<ColumnValues> differing(String key, List<String> productionValues, List<String> sourceValues) {
+        List<ColumnValues> columns = new ArrayList<>();
+        for (int i = 0; i < columnNames.size(); i++) {
+            if (!Objects.equals(productionValues.get(i), sourceValues.get(i))) {
+                columns.add(new ColumnValues(key, columnNames.get(i), sourceValues.get(i), productionValues.get(i)));
+            }
+        }
+        return columns;
+    }
+
+    /**
+     * @param known     the differing columns of keys already read, by key; the other sample keys' rows are read from
+     *                  their leaf ranges
+     * @param countNote what the counts say beyond their figures, or null
+     */
+    private List<CheckReport> reports(String tableName, Compared compared, Map<String, List<ColumnValues>> known,
+                                      String countNote) throws SQLException {
+        Classified found = compared.found();
+        Bisector.Leaves bisected = compared.bisected();
         long missing = found.failures.get(Kind.MISSING).size();
         long extra = found.failures.get(Kind.EXTRA).size();
-        long inFlight = found.inFlight.values().stream().mapToLong(Long::longValue).sum();
+        long inFlight = found.inFlight.values().stream().mapToLong(Set::size).sum();
+        long settledOnSecondLook = compared.settledOnSecondLook().size();
         List<CheckReport> reports = new ArrayList<>();
         List<String> countSentences = new ArrayList<>();
+        if (countNote != null) {
+            countSentences.add(countNote);
+        }
         if (inFlight > 0) {
             countSentences.add(inFlight + " differing " + (inFlight == 1 ? "row" : "rows") + " changed in the source or production after the run"
                     + " started: in flight, not failures");
@@ -419,16 +542,29 @@ final class ValidateOnlyChecks implements RangeComparison {
             countSentences.add(settledOnSecondLook + " more matched or had changed when looked at again after " + settings.confirmDelay().toMillis()
                     + " ms (CDC was still applying them)");
         }
-        CheckResult count = new CheckResult(tableName, CheckNames.SOURCE_COUNT, missing == 0 && extra == 0 && !bisected.capped(),
-                Long.toString(sourceRows), Long.toString(productionRows), List.of(), inFlight, null, List.of());
+        CheckResult count = new CheckResult(tableName, CheckNames.SOURCE_COUNT,
+                missing == 0 && extra == 0 && !bisected.capped(), Long.toString(compared.sourceRows()),
+                Long.toString(compared.productionRows()), List.of(), inFlight, null, List.of());
         reports.add(new CheckReport(count, countSentences.isEmpty() ? null : String.join("; ", countSentences)));
         reports.add(offenders(tableName, CheckNames.MISSING, found, Kind.MISSING,
                 "source rows of the window that production does not hold", bisected));
         reports.add(offenders(tableName, CheckNames.EXTRA, found, Kind.EXTRA,
                 "production rows of the window that the source does not hold", bisected));
         List<String> contents = found.failures.get(Kind.CONTENTS);
-        CheckResult result = CheckResult.newBuilder(CheckResults.offenders(tableName, CheckNames.CONTENTS, contents.size(),
-                        contents.subList(0, Math.min(contents.size(), settings.sampleKeys())), found.inFlight.get(Kind.CONTENTS)))
+        List<String> sample = contents.subList(0, Math.min(contents.size(), settings.sampleKeys()));
+        Map<String, List<ColumnValues>> differing = new HashMap<>(known);
+        differing.putAll(differingColumns(found, sample.stream().filter(key -> !known.containsKey(key)).toList()));
+        List<KeyDifference> differences = new ArrayList<>();
+        List<ColumnValues> values = new ArrayList<>();
+        for (String key : sample) {
+            List<ColumnValues> columns = differing.get(key);
+            if (columns != null) {
+                differences.add(new KeyDifference(key, columns.stream().map(ColumnValues::column).toList()));
+                values.addAll(columns);
+            }
+        }
+        CheckResult result = CheckResult.newBuilder(CheckResults.offenders(tableName, CheckNames.CONTENTS,
+                        contents.size(), sample, found.inFlightCount(Kind.CONTENTS)))
                 .setPassed(contents.isEmpty() && !bisected.capped()).setDifferences(differences).build();
         String detail = bisected.capped() ? "at least " + (bisected.ranges().size() - bisected.narrowed()) + " more key ranges differ beyond the first "
                 + bisected.narrowed() + " compared key by key (sample-keys + repair-keys): not compared, so not proven equal" : null;
@@ -438,7 +574,7 @@ final class ValidateOnlyChecks implements RangeComparison {
 
     private CheckReport offenders(String tableName, String check, Classified found, Kind kind, String what, Bisector.Leaves bisected) {
         List<String> keys = found.failures.get(kind);
-        long inFlight = found.inFlight.get(kind);
+        long inFlight = found.inFlightCount(kind);
         return new CheckReport(CheckResults.offenders(tableName, check, keys.size(), keys.subList(0, Math.min(keys.size(), settings.sampleKeys())),
                 inFlight), keys.isEmpty() ? null : keys.size() + " " + what, List.of(), kept(keys), beyond(keys, bisected));
     }
@@ -484,7 +620,7 @@ final class ValidateOnlyChecks implements RangeComparison {
             }
             Kind kind = p == null ? Kind.MISSING : o == null ? Kind.EXTRA : Kind.CONTENTS;
             if ((p != null && p.changed()) || (o != null && o.changed())) {
-                classified.inFlight.merge(kind, 1L, Long::sum);
+                classified.inFlight.get(kind).add(key);
             } else {
                 classified.failures.get(kind).add(key);
                 classified.ranges.put(key, leaves.ranges().get(entry.getKey()));
@@ -516,27 +652,62 @@ final class ValidateOnlyChecks implements RangeComparison {
         return layout;
     }
 
-    /** The columns that differ for the sample keys, and their values (for the admin role only). */
-    private void differences(RangeLayout leaves, List<String> keys, List<KeyDifference> differences, List<ColumnValues> values)
-            throws SQLException {
-        Set<String> wanted = new LinkedHashSet<>(keys);
-        Map<String, List<String>> productionValues = productionSide.values(production, leaves, wanted);
-        Map<String, List<String>> sourceValues = sourceSide.values(source, leaves, wanted);
-        for (String key : keys) {
-            List<String> p = productionValues.get(key);
-            List<String> o = sourceValues.get(key);
-            if (p == null || o == null) {
-                continue;
-            }
-            List<String> columns = new ArrayList<>();
-            for (int i = 0; i < columnNames.size(); i++) {
-                if (!Objects.equals(p.get(i), o.get(i))) {
-                    columns.add(columnNames.get(i));
-                    values.add(new ColumnValues(key, columnNames.get(i), o.get(i), p.get(i)));
-                }
-            }
-            differences.add(new KeyDifference(key, columns));
+    /** The differing columns of these keys' rows, read from their leaf ranges; keys a side lacks are left out. */
+    private Map<String, List<ColumnValues>> differingColumns(Classified found, List<String> keys) throws SQLException {
+        if (keys.isEmpty()) {
+            return Map.of();
         }
+        RangeLayout leaves = rangesOf(found, keys);
+        Set<String> wanted = new HashSet<>(keys);
+        Both<Map<String, List<String>>> rows = both((side, connection) -> side.values(connection, leaves, wanted));
+        Map<String, List<ColumnValues>> differing = new HashMap<>();
+        for (String key : keys) {
+            List<String> p = rows.production().get(key);
+            List<String> o = rows.source().get(key);
+            if (p != null && o != null) {
+                differing.put(key, differing(key, p, o));
+            }
+        }
+        return differing;
+    }
+
+    /**
+     * The round's key ranges laid out in the key's order, overlapping and adjacent ones joined (the checks that
+     * recorded them may overlap). Production's database ranks the bounds: it knows the key type's order and collation.
+     */
+    private RangeLayout scopeLayout(List<KeyRange> ranges) throws SQLException {
+        Set<String> bounds = new LinkedHashSet<>();
+        for (KeyRange range : ranges) {
+            Stream.of(range.lo(), range.hi()).filter(Objects::nonNull).forEach(bounds::add);
+        }
+        Map<String, Long> rank = new HashMap<>();
+        if (!bounds.isEmpty()) {
+            String type = productionSide.leadingKey.formattedType();
+            new SqlQuery().sql("SELECT b.v, dense_rank() OVER (ORDER BY b.v::" + type + ") FROM ")
+                    .param("unnest(?::text[]) AS b (v)", new SqlQuery.TextArray(List.copyOf(bounds)))
+                    .list(production, r -> rank.put(r.getString(1), r.getLong(2)));
+        }
+        List<RankedRange> ranked = ranges.stream()
+                .map(range -> new RankedRange(range, range.lo() == null ? Long.MIN_VALUE : rank.get(range.lo()),
+                        range.hi() == null ? Long.MAX_VALUE : rank.get(range.hi())))
+                .filter(range -> range.lo() < range.hi())
+                .sorted(Comparator.comparingLong(RankedRange::lo)).toList();
+        RangeLayout layout = new RangeLayout();
+        RankedRange open = null;
+        for (RankedRange next : ranked) {
+            if (open == null || next.lo() > open.hi()) {
+                if (open != null) {
+                    layout.add(open.range());
+                }
+                open = next;
+            } else if (next.hi() > open.hi()) {
+                open = new RankedRange(new KeyRange(open.range().lo(), next.range().hi()), open.lo(), next.hi());
+            }
+        }
+        if (open != null) {
+            layout.add(open.range());
+        }
+        return layout;
     }
 
     /**
@@ -576,29 +747,29 @@ final class ValidateOnlyChecks implements RangeComparison {
 
     @Override
     public Map<Integer, Digest> digest(RangeLayout layout) throws SQLException {
-        Map<Integer, long[]> productionDigest = new HashMap<>();
-        Map<Integer, long[]> sourceDigest = bothAtOnce(layout, true, productionDigest);
-        return combine(productionDigest, sourceDigest);
+        Both<Map<Integer, long[]>> digests = both((side, connection) -> side.digest(connection, layout, true));
+        return combine(digests.production(), digests.source());
     }
 
-    /** Digests both databases at once (the source's on another thread): fills {@code productionDigest}, returns the source's. */
-    private Map<Integer, long[]> bothAtOnce(RangeLayout layout, boolean restricted, Map<Integer, long[]> productionDigest) throws SQLException {
-        CompletableFuture<Map<Integer, long[]>> sourcePass = CompletableFuture.supplyAsync(() -> {
+    /** Reads both databases at once, the source on another thread; production's failure is the one reported. */
+    private <T> Both<T> both(SideRead<T> read) throws SQLException {
+        CompletableFuture<T> sourceRead = CompletableFuture.supplyAsync(() -> {
             try {
-                return sourceSide.digest(source, layout, restricted);
+                return read.read(sourceSide, source);
             } catch (SQLException e) {
                 throw new CompletionException(e);
             }
         }, SOURCE_READS);
+        T productionResult;
         try {
-            productionDigest.putAll(productionSide.digest(production, layout, restricted));
+            productionResult = read.read(productionSide, production);
         } catch (SQLException | RuntimeException e) {
-            // the source's read ends before the connections close; production's failure is the one reported
-            sourcePass.exceptionally(failure -> null).join();
+            // the source's read ends before the connections close
+            sourceRead.exceptionally(failure -> null).join();
             throw e;
         }
         try {
-            return sourcePass.join();
+            return new Both<>(productionResult, sourceRead.join());
         } catch (CompletionException e) {
             if (e.getCause() instanceof SQLException sql) {
                 throw sql;

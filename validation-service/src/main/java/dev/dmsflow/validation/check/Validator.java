@@ -5,6 +5,8 @@ import dev.dmsflow.contracts.event.CheckResult;
 import dev.dmsflow.contracts.event.MergeCompleted;
 import dev.dmsflow.contracts.event.TableMergeResult;
 import dev.dmsflow.contracts.event.TableRef;
+import dev.dmsflow.contracts.event.TableRepairScope;
+import dev.dmsflow.contracts.event.TimeWindow;
 import dev.dmsflow.contracts.event.ValidationRequested;
 import dev.dmsflow.support.sql.SqlQuery;
 import java.sql.Connection;
@@ -201,40 +203,122 @@ public final class Validator {
      * @throws InvalidRunException when no source database is configured, or the run names something that does not exist
      */
     public List<CheckReport> validateOnly(ValidationRequested run) throws SQLException {
-        if (source.isEmpty()) {
-            throw new InvalidRunException("a validate-only run compares the source with production, and no source database is configured"
-                    + " (dmsflow.validation.source.url)");
-        }
-        Optional<WindowFilter> window = Optional.ofNullable(run.getWindow()).map(w -> new WindowFilter(w.getFrom(), w.getTo()));
-        if (window.isPresent() && !window.get().from().isBefore(window.get().to())) {
-            throw new InvalidRunException("window from " + window.get().from() + " is not before to " + window.get().to());
-        }
+        requireSource("a validate-only run");
+        Optional<WindowFilter> window = window(run.getWindow());
         List<CheckReport> results = new ArrayList<>();
-        ValidateOnlyChecks.Reconnect reconnect = reconnect();
         try (Connection db = snapshot(database); Connection src = snapshot(source.get())) {
-            SourceChecks.Dialect dialect = OracleSql.isOracle(src) ? SourceChecks.Dialect.ORACLE
-                    : canonicalText ? SourceChecks.Dialect.POSTGRES_CANONICAL : SourceChecks.Dialect.POSTGRES;
+            SourceChecks.Dialect dialect = dialect(src);
             Long snapshotNanos = null;
             for (TableRef ref : run.getTables()) {
-                Relation production = DatabaseCatalog.require(db, "production table of " + ref.getName(), ref.getTargetSchema(), ref.getTargetTable());
-                String role = "source table of " + ref.getName();
-                Relation sourceTable = dialect == SourceChecks.Dialect.ORACLE ? OracleSql.relation(src, role, ref.getSourceSchema(), ref.getSourceTable())
-                        : DatabaseCatalog.requireFoldingCase(src, role, ref.getSourceSchema(), ref.getSourceTable());
+                Relation production = productionTable(db, ref);
+                Relation sourceTable = sourceTable(src, dialect, ref);
                 if (snapshotNanos == null) {
                     // the first reads took the snapshots: the confirm delay runs from here, never from before them
                     snapshotNanos = System.nanoTime();
                 }
-                ref.getKeyColumns().forEach(production::column);
-                Optional<String> windowColumn = Optional.ofNullable(ref.getWindowColumn());
-                windowColumn.ifPresent(production::column);
-                results.addAll(new ValidateOnlyChecks(db, src, reconnect, production, sourceTable, ref.getKeyColumns(), windowColumn, window,
-                        run.getStartedAt(), snapshotNanos, replicated.test(ref.getName()) ? settings : settings.withoutConfirmDelay(), dialect)
-                        .run(ref.getName(), estimatedRows(db, production)));
+                results.addAll(windowChecks(db, src, dialect, ref, production, sourceTable, window, run.getStartedAt(),
+                        snapshotNanos).run(ref.getName(), estimatedRows(db, production)));
             }
             db.commit();
             src.commit();
         }
         return results;
+    }
+
+    /**
+     * A repair round's re-validation, in snapshots of both databases: per scoped table its keys compared as
+     * {@link #compareKeys} compares them (keys production's change log has since {@code loadStartedAt} are in flight),
+     * its key ranges compared as a validate-only run compares a window, restricted to them, and the window's row counts
+     * (the whole window compared only when they differ); the checks of a validate-only run. Nothing is written.
+     *
+     * @param runWindow     the run's window, null for whole tables
+     * @param loadStartedAt when the round's load started: rows and keys changed since are in flight
+     * @throws InvalidRunException when no source database is configured, or a table does not exist
+     */
+    public List<CheckReport> revalidateRepair(TimeWindow runWindow, Instant loadStartedAt,
+                                              List<TableRepairScope> scopes) throws SQLException {
+        requireSource("a repair's re-validation");
+        Optional<WindowFilter> window = window(runWindow);
+        List<CheckReport> results = new ArrayList<>();
+        try (Connection db = snapshot(database); Connection src = snapshot(source.get())) {
+            SourceChecks.Dialect dialect = dialect(src);
+            Long snapshotNanos = null;
+            for (TableRepairScope scope : scopes) {
+                TableRef ref = scope.getTable();
+                Relation production = productionTable(db, ref);
+                Relation sourceTable = sourceTable(src, dialect, ref);
+                if (snapshotNanos == null) {
+                    snapshotNanos = System.nanoTime();
+                }
+                ValidateOnlyChecks checks = windowChecks(db, src, dialect, ref, production, sourceTable, window,
+                        loadStartedAt, snapshotNanos);
+                Set<String> changed = changedAmong(db, production, ref.getKeyColumns(), scope.getKeys(), loadStartedAt);
+                List<KeyRange> ranges = scope.getRanges().stream()
+                        .map(range -> new KeyRange(range.getFrom(), range.getTo())).toList();
+                results.addAll(checks.repair(ref.getName(), scope.getKeys(), changed, ranges));
+            }
+            db.commit();
+            src.commit();
+        }
+        return results;
+    }
+
+    /** A validate-only comparison of one table; the confirm pass only for tables CDC writes into. */
+    private ValidateOnlyChecks windowChecks(Connection db, Connection src, SourceChecks.Dialect dialect, TableRef ref,
+                                            Relation production, Relation sourceTable, Optional<WindowFilter> window,
+                                            Instant startedAt, long snapshotNanos) {
+        ref.getKeyColumns().forEach(production::column);
+        Optional<String> windowColumn = Optional.ofNullable(ref.getWindowColumn());
+        windowColumn.ifPresent(production::column);
+        CheckSettings tableSettings = replicated.test(ref.getName()) ? settings : settings.withoutConfirmDelay();
+        return new ValidateOnlyChecks(db, src, reconnect(), production, sourceTable, ref.getKeyColumns(), windowColumn,
+                window, startedAt, snapshotNanos, tableSettings, dialect);
+    }
+
+    private void requireSource(String what) {
+        if (source.isEmpty()) {
+            throw new InvalidRunException(what + " compares the source with production, and no source database is"
+                    + " configured (dmsflow.validation.source.url)");
+        }
+    }
+
+    private static Optional<WindowFilter> window(TimeWindow runWindow) {
+        Optional<WindowFilter> window = Optional.ofNullable(runWindow)
+                .map(w -> new WindowFilter(w.getFrom(), w.getTo()));
+        if (window.isPresent() && !window.get().from().isBefore(window.get().to())) {
+            throw new InvalidRunException("window from " + window.get().from() + " is not before to "
+                    + window.get().to());
+        }
+        return window;
+    }
+
+    private SourceChecks.Dialect dialect(Connection src) throws SQLException {
+        return OracleSql.isOracle(src) ? SourceChecks.Dialect.ORACLE
+                : canonicalText ? SourceChecks.Dialect.POSTGRES_CANONICAL : SourceChecks.Dialect.POSTGRES;
+    }
+
+    private static Relation productionTable(Connection db, TableRef ref) throws SQLException {
+        return DatabaseCatalog.require(db, "production table of " + ref.getName(), ref.getTargetSchema(),
+                ref.getTargetTable());
+    }
+
+    private static Relation sourceTable(Connection src, SourceChecks.Dialect dialect, TableRef ref)
+            throws SQLException {
+        String role = "source table of " + ref.getName();
+        return dialect == SourceChecks.Dialect.ORACLE
+                ? OracleSql.relation(src, role, ref.getSourceSchema(), ref.getSourceTable())
+                : DatabaseCatalog.requireFoldingCase(src, role, ref.getSourceSchema(), ref.getSourceTable());
+    }
+
+    /** Which of the keys production's change log has since {@code since} (less the clock-skew allowance). */
+    private Set<String> changedAmong(Connection db, Relation production, List<String> keyColumns, List<String> keys,
+                                     Instant since) throws SQLException {
+        Optional<ChangeLogTable> log = ChangeLogTable.find(db, production, keyColumns, Optional.of(since),
+                settings.clockSkew());
+        if (log.isEmpty() || keys.isEmpty()) {
+            return Set.of();
+        }
+        return log.get().changedAmong(db, keys, production.column(keyColumns.get(0)));
     }
 
     private ValidateOnlyChecks.Reconnect reconnect() {
@@ -260,30 +344,21 @@ public final class Validator {
      * @throws InvalidRunException when no source database is configured, or the table does not exist
      */
     public List<KeyComparison> compareKeys(TableRef ref, List<String> keys, Instant changedSince) throws SQLException {
-        if (source.isEmpty()) {
-            throw new InvalidRunException("a repair's confirm compares the source with production, and no source database is configured"
-                    + " (dmsflow.validation.source.url)");
-        }
+        requireSource("a repair's confirm");
         if (keys.isEmpty()) {
             return List.of();
         }
         try (Connection db = snapshot(database); Connection src = snapshot(source.get())) {
-            SourceChecks.Dialect dialect = OracleSql.isOracle(src) ? SourceChecks.Dialect.ORACLE
-                    : canonicalText ? SourceChecks.Dialect.POSTGRES_CANONICAL : SourceChecks.Dialect.POSTGRES;
-            Relation production = DatabaseCatalog.require(db, "production table of " + ref.getName(), ref.getTargetSchema(), ref.getTargetTable());
-            String role = "source table of " + ref.getName();
-            Relation sourceTable = dialect == SourceChecks.Dialect.ORACLE ? OracleSql.relation(src, role, ref.getSourceSchema(), ref.getSourceTable())
-                    : DatabaseCatalog.requireFoldingCase(src, role, ref.getSourceSchema(), ref.getSourceTable());
-            List<String> keyColumns = ref.getKeyColumns();
-            Column leadingKey = production.column(keyColumns.get(0));
-            List<KeyComparison> compared = new ValidateOnlyChecks(db, src, reconnect(), production, sourceTable, keyColumns,
-                    Optional.ofNullable(ref.getWindowColumn()), Optional.empty(), changedSince, System.nanoTime(), settings, dialect).compare(keys);
-            Optional<ChangeLogTable> log = ChangeLogTable.find(db, production, keyColumns, Optional.of(changedSince), settings.clockSkew());
-            Set<String> changed = log.isPresent() ? log.get().changedAmong(db, keys, leadingKey) : Set.of();
+            SourceChecks.Dialect dialect = dialect(src);
+            Relation production = productionTable(db, ref);
+            List<KeyComparison> compared = new ValidateOnlyChecks(db, src, reconnect(), production,
+                    sourceTable(src, dialect, ref), ref.getKeyColumns(), Optional.ofNullable(ref.getWindowColumn()),
+                    Optional.empty(), changedSince, System.nanoTime(), settings, dialect).compare(keys);
+            Set<String> changed = changedAmong(db, production, ref.getKeyColumns(), keys, changedSince);
             db.commit();
             src.commit();
-            return compared.stream().map(c -> new KeyComparison(c.key(), c.inSource(), c.inProduction(), c.differingColumns(),
-                    changed.contains(c.key()))).toList();
+            return compared.stream().map(c -> new KeyComparison(c.key(), c.inSource(), c.inProduction(),
+                    c.differingColumns(), changed.contains(c.key()))).toList();
         }
     }
 

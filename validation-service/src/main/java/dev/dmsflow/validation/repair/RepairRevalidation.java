@@ -33,9 +33,11 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Re-validates a repair round's merge (a MergeCompleted with {@code repair} set, whatever its kind): staging holds only
- * the repaired keys, so the staged checks cannot run; the source is compared with production over the run's window for
- * the scoped tables, exactly as a VALIDATE_ONLY run does (rows changed after the merge's load started are in flight),
- * and recorded as any validation, its differing keys kept for another round. Two events end it: RepairCompleted, then
+ * the repaired keys, so the staged checks cannot run. Per scoped table the source is compared with production for the
+ * round's keys (as its confirm compares them), its key ranges (as a VALIDATE_ONLY run compares a window) and the
+ * window's row counts ({@link dev.dmsflow.validation.check.Validator#revalidateRepair}; what changed after the round's
+ * load started is in flight), not row by row over the whole window: a round changes its keys alone. It is recorded as
+ * any validation, its differing keys kept for another round. Two events end it: RepairCompleted, then
  * the verdict (ValidationPassed or ValidationFailed). The verdict is the run skeleton's outcome (validation's outcome
  * table); RepairCompleted is recorded in the same transaction and published before it on every delivery, so both come
  * out for each (requestId, attempt) and a redelivery republishes both as they were.
@@ -75,10 +77,10 @@ public final class RepairRevalidation implements StageWork<MergeCompleted> {
         ValidationRequested comparison = ValidationRequested.newBuilder().setHeader(header).setKind(merged.getKind())
                 .setWindow(merged.getWindow())
                 .setTables(scope.getTables().stream().map(TableRepairScope::getTable).toList())
-                // rows CDC changed after the repair's load started are in flight, as validate-only treats them
+                // rows and keys CDC changed after the repair's load started are in flight
                 .setStartedAt(merged.getLoadStartedAt() != null ? merged.getLoadStartedAt() : header.getOccurredAt())
                 .build();
-        ValidationRunner.Verdict verdict = runner.revalidate(connection, comparison, started);
+        ValidationRunner.Verdict verdict = runner.revalidate(connection, comparison, scope.getTables(), started);
         RecordedRun run = verdict.run();
         if (run.outcome() == Outcome.REJECTED) {
             // nothing was compared: TaskFailed alone

@@ -6,6 +6,7 @@ import dev.dmsflow.contracts.event.EventHeader;
 import dev.dmsflow.contracts.event.FailureStage;
 import dev.dmsflow.contracts.event.MergeCompleted;
 import dev.dmsflow.contracts.event.TableRef;
+import dev.dmsflow.contracts.event.TableRepairScope;
 import dev.dmsflow.contracts.event.TaskKind;
 import dev.dmsflow.contracts.event.TaskFailed;
 import dev.dmsflow.contracts.event.TimeWindow;
@@ -85,12 +86,15 @@ public final class ValidationRunner implements StageWork<MergeCompleted> {
     }
 
     /**
-     * A repair round's re-validation, in the caller's run transaction: {@code run} compared as a validate-only run,
-     * recorded as any validation (its differing keys kept for another round).
+     * A repair round's re-validation, in the caller's run transaction: the round's keys, ranges and the window's counts
+     * ({@link Validator#revalidateRepair}, {@code run}'s start being the round's load start), recorded as any
+     * validation (its differing keys kept for another round).
      */
-    public Verdict revalidate(Connection connection, ValidationRequested run, Instant started) throws SQLException {
-        return validated(connection, run.getHeader(), run.getKind(), null, run.getWindow(), run.getTables().stream().map(TableRef::getName).toList(),
-                started, () -> validator.validateOnly(run));
+    public Verdict revalidate(Connection connection, ValidationRequested run, List<TableRepairScope> scopes,
+                              Instant started) throws SQLException {
+        return validated(connection, run.getHeader(), run.getKind(), null, run.getWindow(),
+                run.getTables().stream().map(TableRef::getName).toList(), started,
+                () -> validator.revalidateRepair(run.getWindow(), run.getStartedAt(), scopes));
     }
 
     private interface Checks {

@@ -231,6 +231,16 @@ class OracleSqlTest {
     }
 
     @Test
+    void countsAreTheWindowsComparableRowsAndAllItsRowsWithNothingHashed() {
+        SqlQuery counts = orders(ORDER_ID).counts();
+
+        assertThat(counts.text()).isEqualTo("SELECT COUNT(CASE WHEN o.\"UPDATED_AT\" < " + TS + " THEN 1 END), COUNT(*)"
+                + " FROM \"APP\".\"ORDERS\" o"
+                + " WHERE (o.\"UPDATED_AT\" >= " + TS + " AND o.\"UPDATED_AT\" < " + TS + ")");
+        assertThat(counts.params()).containsExactly(LOAD, FROM, TO);
+    }
+
+    @Test
     void splitPointsAreQuantilesOfTheLeadingKeyPerRange() {
         SqlQuery split = orders(ORDER_ID).splitPoints(twoRanges(), 3);
 

@@ -9,7 +9,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dmsflow.contracts.Topics;
+import dev.dmsflow.contracts.event.CheckResult;
 import dev.dmsflow.contracts.event.EventHeader;
+import dev.dmsflow.contracts.event.KeyBounds;
 import dev.dmsflow.contracts.event.MergeCompleted;
 import dev.dmsflow.contracts.event.RepairCompleted;
 import dev.dmsflow.contracts.event.RepairPlanned;
@@ -41,6 +43,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -62,8 +66,9 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * A repair round on the real broker and databases: a failed validate-only run's recorded keys compared again by the dry
  * run (REST, nothing recorded) and confirmed (RepairRequested → RepairPlanned, the round served over REST, after the
- * confirm delay only for CDC-fed tables), and a repair round's merge re-validated against the source
- * (MergeCompleted with repair → RepairCompleted and the verdict). The source is PostgreSQL standing in for Oracle.
+ * confirm delay only for CDC-fed tables), and a repair round's merge re-validated against the source by its keys,
+ * ranges and the window's counts (MergeCompleted with repair → RepairCompleted and the verdict). The source is
+ * PostgreSQL standing in for Oracle.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, useMainMethod = SpringBootTest.UseMainMethod.ALWAYS)
 @ContextConfiguration(initializers = EmbeddedInfrastructureInitializer.class)
@@ -320,13 +325,29 @@ class RepairValidationIT {
         assertThat(stillFailed.getDifferingKeys()).isEqualTo(1);
         assertThat(stillFailed.getRepairable()).isTrue();
         assertThat(stillFailed.getFailures()).filteredOn(c -> c.getCheck().equals("CONTENTS"))
-                .singleElement().satisfies(c -> assertThat(c.getSampleKeys()).containsExactly("25"));
+                .singleElement().satisfies(c -> {
+                    assertThat(c.getSampleKeys()).containsExactly("25");
+                    assertThat(c.getDifferences()).extracting(d -> d.getKey() + " " + d.getColumns())
+                            .containsExactly("25 [amount]");
+                });
+
+        // the next round's confirm reads what the re-validation recorded: 25 alone is still out of sync
+        kafka.send(Topics.REPAIRS, requestId, RepairRequested.newBuilder().setHeader(requestedEarlier(requestId, 2))
+                .setKind(TaskKind.VALIDATE_ONLY).setWindow(new TimeWindow(OrdersFixture.FROM, OrdersFixture.TO))
+                .setRound(2).setTables(List.of(orders.tableRef())).setDeletes(List.of("orders"))
+                .setRequestedBy("repair-policy auto").build()).get();
+        RepairPlanned nextRound = ofType(published(requestId, 4), RepairPlanned.class).get(0);
+        assertThat(nextRound.getHeader().getAttempt()).isEqualTo(2);
+        assertThat(nextRound.getScope().getTables()).singleElement().satisfies(table -> {
+            assertThat(table.getKeys()).containsExactly("25");
+            assertThat(table.getDroppedKeys()).isZero();
+        });
 
         // round 2 repairs 25 too
         production.update("UPDATE " + orders.production() + " SET amount = amount - 1 WHERE order_id = 25");
         MergeCompleted round2 = repairMerge(orders, requestId, 3, 2);
         kafka.send(Topics.MERGE_COMPLETED, requestId, round2).get();
-        List<ConsumerRecord<String, SpecificRecord>> healedEvents = published(requestId, 5).stream()
+        List<ConsumerRecord<String, SpecificRecord>> healedEvents = published(requestId, 6).stream()
                 .filter(r -> attempt(r.value()) == 3).toList();
         assertThat(healedEvents).hasSize(2);
         RepairCompleted healed = ofType(healedEvents, RepairCompleted.class).get(0);
@@ -345,13 +366,108 @@ class RepairValidationIT {
 
         // redelivered: both events again as they were, nothing validated twice
         kafka.send(Topics.MERGE_COMPLETED, requestId, round2).get();
-        List<ConsumerRecord<String, SpecificRecord>> again = published(requestId, 7).stream()
+        List<ConsumerRecord<String, SpecificRecord>> again = published(requestId, 8).stream()
                 .filter(r -> attempt(r.value()) == 3).toList();
         assertThat(again).hasSize(4);
         assertThat(ofType(again, RepairCompleted.class)).extracting(c -> c.getHeader().getEventId())
                 .containsExactly(healed.getHeader().getEventId(), healed.getHeader().getEventId());
         assertThat(ofType(again, ValidationPassed.class)).extracting(c -> c.getHeader().getEventId())
                 .containsExactly(passed.getHeader().getEventId(), passed.getHeader().getEventId());
+    }
+
+    @Test
+    void aRowOutsideTheRoundDifferingOnlyInContentsIsNotReportedOneChangingTheCountIsFound() throws Exception {
+        OrdersFixture orders = new OrdersFixture("rps", 200).create();
+        // 41, in the window but not the round's, differs in contents only: the window's count stays as it is
+        execute(db1(), "UPDATE " + orders.production() + " SET note = 'planted' WHERE order_id = 41");
+        String requestId = "repair-scope-" + UUID.randomUUID();
+
+        kafka.send(Topics.MERGE_COMPLETED, requestId,
+                repairMerge(orders, requestId, 2, 1, List.of("25"), List.of())).get();
+
+        List<ConsumerRecord<String, SpecificRecord>> events = published(requestId, 2);
+        assertThat(ofType(events, RepairCompleted.class)).singleElement().satisfies(completed -> {
+            assertThat(completed.getHealed()).isTrue();
+            assertThat(completed.getTables().get(0).getStillDifferent()).isZero();
+        });
+        ValidationPassed passed = ofType(events, ValidationPassed.class).get(0);
+        assertThat(passed.getChecks()).extracting(CheckResult::getCheck)
+                .containsExactly("SOURCE_COUNT", "MISSING", "EXTRA", "CONTENTS");
+        CheckResult count = passed.getChecks().get(0);
+        assertThat(List.of(count.getExpected(), count.getActual())).containsExactly("200", "200");
+        assertThat(passed.getChecks()).as("only the round's keys and the counts are re-validated")
+                .allSatisfy(check -> assertThat(check.getSampleKeys()).isEmpty());
+
+        // 43, outside the round too, missing in production changes the count: the whole window is compared, naming both
+        execute(db1(), "DELETE FROM " + orders.production() + " WHERE order_id = 43");
+        kafka.send(Topics.MERGE_COMPLETED, requestId,
+                repairMerge(orders, requestId, 3, 2, List.of("25"), List.of())).get();
+
+        List<ConsumerRecord<String, SpecificRecord>> second = published(requestId, 4).stream()
+                .filter(r -> attempt(r.value()) == 3).toList();
+        assertThat(ofType(second, RepairCompleted.class)).singleElement().satisfies(completed -> {
+            assertThat(completed.getHealed()).isFalse();
+            assertThat(completed.getTables().get(0).getStillDifferent()).isEqualTo(2);
+        });
+        ValidationFailed failed = ofType(second, ValidationFailed.class).get(0);
+        assertThat(failed.getRepairable()).isTrue();
+        Map<String, CheckResult> failures = failed.getFailures().stream()
+                .collect(Collectors.toMap(CheckResult::getCheck, Function.identity()));
+        assertThat(failures.keySet()).containsExactlyInAnyOrder("SOURCE_COUNT", "MISSING", "CONTENTS");
+        assertThat(List.of(failures.get("SOURCE_COUNT").getExpected(), failures.get("SOURCE_COUNT").getActual()))
+                .containsExactly("200", "199");
+        assertThat(failures.get("SOURCE_COUNT").getDetail()).contains("the whole window was compared");
+        assertThat(failures.get("MISSING").getSampleKeys()).containsExactly("43");
+        assertThat(failures.get("CONTENTS").getDifferences()).extracting(d -> d.getKey() + " " + d.getColumns())
+                .containsExactly("41 [note]");
+    }
+
+    @Test
+    void aRoundsKeyCdcChangedSinceItsLoadStartedIsInFlightNotAFailure() throws Exception {
+        OrdersFixture orders = new OrdersFixture("rpi", 200).create().withChangeLog();
+        // CDC wrote 25 in production after the round's load started, and has yet to write the source's change
+        execute(db1(), "UPDATE " + orders.production() + " SET amount = amount + 1 WHERE order_id = 25",
+                "INSERT INTO " + orders.changeLog() + " (order_id, dmsflow_op) VALUES (25, 'U')");
+        String requestId = "repair-in-flight-" + UUID.randomUUID();
+
+        kafka.send(Topics.MERGE_COMPLETED, requestId,
+                repairMerge(orders, requestId, 2, 1, List.of("25"), List.of())).get();
+
+        List<ConsumerRecord<String, SpecificRecord>> events = published(requestId, 2);
+        assertThat(ofType(events, RepairCompleted.class).get(0).getHealed()).isTrue();
+        assertThat(ofType(events, ValidationPassed.class).get(0).getChecks())
+                .filteredOn(c -> c.getCheck().equals("CONTENTS")).singleElement()
+                .satisfies(contents -> assertThat(contents.getInFlight()).isEqualTo(1));
+    }
+
+    @Test
+    void theRoundsKeyRangesAreComparedRowByRowWithinTheWindowAndNoRowOutsideThem() throws Exception {
+        OrdersFixture orders = new OrdersFixture("rpr", 200).create();
+        execute(db1(),
+                // in the round's ranges: found
+                "UPDATE " + orders.production() + " SET note = 'planted' WHERE order_id = 41",
+                "UPDATE " + orders.production() + " SET amount = amount + 1 WHERE order_id = 151",
+                // in a range but outside the window (even keys are December's), and in the window outside the ranges
+                "UPDATE " + orders.production() + " SET note = 'planted' WHERE order_id IN (160, 301)");
+        String requestId = "repair-ranges-" + UUID.randomUUID();
+        // in no particular order, overlapping, one unbounded below
+        List<KeyBounds> ranges = List.of(new KeyBounds("100", "200"), new KeyBounds(null, "60"),
+                new KeyBounds("150", "180"));
+
+        kafka.send(Topics.MERGE_COMPLETED, requestId,
+                repairMerge(orders, requestId, 2, 1, List.of("25"), ranges)).get();
+
+        List<ConsumerRecord<String, SpecificRecord>> events = published(requestId, 2);
+        assertThat(ofType(events, RepairCompleted.class)).singleElement()
+                .satisfies(completed -> assertThat(completed.getTables().get(0).getStillDifferent()).isEqualTo(2));
+        ValidationFailed failed = ofType(events, ValidationFailed.class).get(0);
+        assertThat(failed.getFailures()).extracting(CheckResult::getCheck).containsExactly("CONTENTS");
+        assertThat(failed.getFailures().get(0).getDifferences()).extracting(d -> d.getKey() + " " + d.getColumns())
+                .containsExactly("41 [note]", "151 [amount]");
+        assertThat(failed.getDifferingKeys()).isEqualTo(2);
+        assertThat(failed.getPassedChecks()).filteredOn(c -> c.getCheck().equals("SOURCE_COUNT")).singleElement()
+                .satisfies(count -> assertThat(List.of(count.getExpected(), count.getActual()))
+                        .containsExactly("200", "200"));
     }
 
     @Test
@@ -391,10 +507,16 @@ class RepairValidationIT {
 
     /** A repair round's MergeCompleted: keys 11 (inserted), 25 (updated) and 31 (deleted); 2 + 3 skipped for CDC. */
     private static MergeCompleted repairMerge(OrdersFixture orders, String requestId, int attempt, int round) {
+        return repairMerge(orders, requestId, attempt, round, List.of("11", "25", "31"), List.of());
+    }
+
+    /** A repair round's MergeCompleted of these keys and ranges (the merge's counts as above). */
+    private static MergeCompleted repairMerge(OrdersFixture orders, String requestId, int attempt, int round,
+                                              List<String> keys, List<KeyBounds> ranges) {
         TableMergeResult merged = TableMergeResult.newBuilder().setTable(orders.tableRef()).setInserted(1).setUpdated(1).setSkippedStale(2)
                 .setSkippedDeleted(3).setDuplicates(0).setDeleted(1).setKeptAbsent(0).setStagedRows(2).build();
         RepairScope scope = new RepairScope(round, List.of(TableRepairScope.newBuilder().setTable(orders.tableRef())
-                .setKeys(List.of("11", "25", "31")).setDeletes(true).build()));
+                .setKeys(keys).setRanges(ranges).setDeletes(true).build()));
         return MergeCompleted.newBuilder().setHeader(header(requestId, attempt, "merge-service")).setKind(TaskKind.VALIDATE_ONLY)
                 .setWindow(new TimeWindow(OrdersFixture.FROM, OrdersFixture.TO)).setTables(List.of(merged)).setDurationMillis(5)
                 .setLoadStartedAt(OrdersFixture.LOAD_STARTED).setRepair(scope).build();

@@ -33,7 +33,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * The repair loop against what a user does without it, on the same damage. A source table of 2 N rows whose first 45
  * of 90 days hold N rows (the window), production equal to it, the table's catalog entry {@code repair: auto} with
- * deletes, one instance of each service, the embedded settings (confirm delay 1 s). 1,000 keys scattered over the
+ * deletes and no CDC (so the confirm does not wait), one instance of each service. 1,000 keys scattered over the
  * window are damaged in production: 400 equal-version content differences, 300 rows missing, 300 rows the source
  * lacks. A VALIDATE_ONLY run finds them and the loop repairs them: the confirm pass, the targeted load, the repair
  * merge and the re-validation, timed from RepairRequested to the run's ValidationPassed. Then the same damage again,
@@ -108,7 +108,7 @@ public final class RepairBenchmark {
                     damage.size(), damage.contents().size(), damage.missing().size(), damage.absent().size(), TABLE);
             System.out.printf("detection (validate-only to ValidationFailed, %s): %d ms%n", label,
                     Duration.between(repaired.posted(), repaired.at(ValidationFailed.class)).toMillis());
-            System.out.printf("repair loop (%s): %d ms: confirm %d ms (its delay 1 s), load %d ms, staging check %d ms,"
+            System.out.printf("repair loop (%s): %d ms: confirm %d ms (no CDC, so no delay), load %d ms, staging check %d ms,"
                             + " merge %d ms, re-validation %d ms; planned %d, inserted %d, updated %d, deleted %d, still"
                             + " different %d; healed: %s%n", label, loop,
                     between(requested, repaired.at(RepairPlanned.class)),

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -109,9 +111,17 @@ abstract class SourceDialect {
             if (isTimestamp(type)) {
                 return "CAST(? AS timestamp)";
             }
+            if (INTEGERS.contains(type) && INTEGER.matcher(value).matches()) {
+                // an integer column compared with numeric is cast to numeric row by row: no index (a repair's keys
+                // scanned the whole source table)
+                return "CAST(? AS bigint)";
+            }
             return isNumeric(type) ? "CAST(? AS numeric)" : "?";
         }
     }
+
+    private static final Set<String> INTEGERS = Set.of("int2", "int4", "int8", "smallint", "integer", "bigint");
+    private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
 
     static final class Oracle extends SourceDialect {
         /** An Oracle DATE holds a time of day too, so it is copied as a timestamp. */

@@ -28,12 +28,15 @@ final class StreamCopy {
      */
     static long copy(TableCopy table, Connection source, Connection target, String copy, int commitRate, AtomicLong rows) throws SQLException {
         List<String> literals = new ArrayList<>();
-        for (String value : table.binds()) {
-            try (PreparedStatement quote = source.prepareStatement("SELECT quote_literal(?)")) {
-                quote.setString(1, value);
+        if (!table.binds().isEmpty()) {
+            // all in one round trip: a repair's thousand keys took one each
+            try (PreparedStatement quote = source.prepareStatement(
+                    "SELECT quote_literal(v) FROM unnest(?::text[]) WITH ORDINALITY AS b(v, i) ORDER BY i")) {
+                quote.setArray(1, source.createArrayOf("text", table.binds().toArray()));
                 try (ResultSet rs = quote.executeQuery()) {
-                    rs.next();
-                    literals.add(rs.getString(1));
+                    while (rs.next()) {
+                        literals.add(rs.getString(1));
+                    }
                 }
             }
         }

@@ -7,7 +7,6 @@ import dev.dmsflow.contracts.event.RepairScope;
 import dev.dmsflow.contracts.event.TableMergeResult;
 import dev.dmsflow.contracts.event.TableRepairResult;
 import dev.dmsflow.contracts.event.TableRepairScope;
-import dev.dmsflow.contracts.event.ValidationRequested;
 import dev.dmsflow.support.kafka.EventEnvelope;
 import dev.dmsflow.support.run.OutcomeSink;
 import dev.dmsflow.support.run.RunSkeleton;
@@ -74,13 +73,10 @@ public final class RepairRevalidation implements StageWork<MergeCompleted> {
     public SpecificRecord run(Connection connection, MergeCompleted merged, Instant started) throws SQLException {
         RepairScope scope = merged.getRepair();
         EventHeader header = merged.getHeader();
-        ValidationRequested comparison = ValidationRequested.newBuilder().setHeader(header).setKind(merged.getKind())
-                .setWindow(merged.getWindow())
-                .setTables(scope.getTables().stream().map(TableRepairScope::getTable).toList())
-                // rows and keys CDC changed after the repair's load started are in flight
-                .setStartedAt(merged.getLoadStartedAt() != null ? merged.getLoadStartedAt() : header.getOccurredAt())
-                .build();
-        ValidationRunner.Verdict verdict = runner.revalidate(connection, comparison, scope.getTables(), started);
+        // rows and keys CDC changed after the repair's load started are in flight
+        Instant loadStartedAt = merged.getLoadStartedAt() != null ? merged.getLoadStartedAt() : header.getOccurredAt();
+        ValidationRunner.Verdict verdict = runner.revalidate(connection, header, merged.getKind(), merged.getWindow(),
+                loadStartedAt, scope.getTables(), started);
         RecordedRun run = verdict.run();
         if (run.outcome() == Outcome.REJECTED) {
             // nothing was compared: TaskFailed alone

@@ -87,14 +87,15 @@ public final class ValidationRunner implements StageWork<MergeCompleted> {
 
     /**
      * A repair round's re-validation, in the caller's run transaction: the round's keys, ranges and the window's counts
-     * ({@link Validator#revalidateRepair}, {@code run}'s start being the round's load start), recorded as any
+     * ({@link Validator#revalidateRepair}; changes after {@code loadStartedAt}, the round's load start, are in
+     * flight), recorded as any
      * validation (its differing keys kept for another round).
      */
-    public Verdict revalidate(Connection connection, ValidationRequested run, List<TableRepairScope> scopes,
-                              Instant started) throws SQLException {
-        return validated(connection, run.getHeader(), run.getKind(), null, run.getWindow(),
-                run.getTables().stream().map(TableRef::getName).toList(), started,
-                () -> validator.revalidateRepair(run.getWindow(), run.getStartedAt(), scopes));
+    public Verdict revalidate(Connection connection, EventHeader header, TaskKind kind, TimeWindow window,
+                              Instant loadStartedAt, List<TableRepairScope> scopes, Instant started) throws SQLException {
+        return validated(connection, header, kind, null, window,
+                scopes.stream().map(scope -> scope.getTable().getName()).toList(), started,
+                () -> validator.revalidateRepair(window, loadStartedAt, scopes));
     }
 
     private interface Checks {

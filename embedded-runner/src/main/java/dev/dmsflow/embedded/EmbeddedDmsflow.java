@@ -74,6 +74,11 @@ public final class EmbeddedDmsflow implements AutoCloseable {
 
     /** Starts the infrastructure, writes the demo data and starts the services, printing progress to {@code out}. */
     public static EmbeddedDmsflow start(int portBase, int orders, PrintStream out) {
+        return start(portBase, orders, out, Map.of());
+    }
+
+    /** As {@link #start(int, int, PrintStream)}, the four services given these settings besides (a test's limits). */
+    public static EmbeddedDmsflow start(int portBase, int orders, PrintStream out, Map<String, Object> serviceOverrides) {
         long started = System.nanoTime();
         out.println("dmsflow embedded: starting Kafka (KRaft) and PostgreSQL ...");
         DmsflowInfrastructure infrastructure = DmsflowInfrastructure.start(0);
@@ -106,6 +111,7 @@ public final class EmbeddedDmsflow implements AutoCloseable {
                 Map<String, Object> settings = serviceSettings(infrastructure, catalog);
                 settings.putAll(ApiUser.serviceProperties(List.of(operator)));
                 settings.put("server.port", port);
+                settings.putAll(serviceOverrides);
                 contexts.put(service, startService(service, settings));
                 out.printf("  %-24s http://localhost:%d   Actuator http://localhost:%d   [%s]%n", service,
                         dmsflow.port(service), dmsflow.managementPort(service), seconds(serviceStarted));

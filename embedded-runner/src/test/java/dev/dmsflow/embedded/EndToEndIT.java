@@ -8,17 +8,21 @@ import dev.dmsflow.contracts.event.FullLoadCompleted;
 import dev.dmsflow.contracts.event.KeyDifference;
 import dev.dmsflow.contracts.event.MergeCompleted;
 import dev.dmsflow.contracts.event.RepairCompleted;
+import dev.dmsflow.contracts.event.RepairPlanned;
 import dev.dmsflow.contracts.event.RepairRequested;
 import dev.dmsflow.contracts.event.TableMergeResult;
 import dev.dmsflow.contracts.event.TableRepairResult;
 import dev.dmsflow.contracts.event.TaskProgress;
 import dev.dmsflow.contracts.event.ValidationFailed;
 import dev.dmsflow.contracts.event.ValidationPassed;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dmsflow.controller.DmsControllerApplication;
 import dev.dmsflow.embedded.demo.CdcWriter;
 import dev.dmsflow.embedded.demo.Demo;
 import dev.dmsflow.embedded.demo.Timeline;
 import dev.dmsflow.infra.Database;
+import dev.dmsflow.validation.ValidationServiceApplication;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.sql.Connection;
@@ -37,6 +41,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
+import java.util.stream.StreamSupport;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,7 +70,9 @@ class EndToEndIT {
 
     @BeforeAll
     static void start() {
-        dmsflow = EmbeddedDmsflow.start(0, ORDERS, OUT);
+        // 10 sample keys and 5 more per table and check: a check with more offenders keeps the key ranges that hold
+        // them, so a repair of 20 planted keys goes by key ranges
+        dmsflow = EmbeddedDmsflow.start(0, ORDERS, OUT, Map.of("dmsflow.validation.repair-keys", "5"));
         timeline = new Timeline(dmsflow.infrastructure().kafkaBootstrapServers(), OUT);
         demo = new Demo(dmsflow.port(DmsControllerApplication.NAME), dmsflow.operator(), timeline, OUT, Duration.ofSeconds(90));
         db1 = new JdbcTemplate(dmsflow.infrastructure().dataSource(Database.DB1));
@@ -219,7 +226,7 @@ class EndToEndIT {
 
     @Test
     @Order(4)
-    void plantedDamageHealsInARepairRoundWhileCdcWritesLeavingCdcsRowsAndEveryOtherRowAsTheyWere() {
+    void plantedDamagePastTheKeyCapHealsInARepairRoundByKeyRangesWhileCdcWritesLeavingEveryOtherRowAsItWas() {
         Demo.RunResult base = demo.windowReload("e2e-repair-base");
         assertThat(base.outcome()).as(base.reason()).isEqualTo("PASSED");
         List<Long> january = db1.queryForList("SELECT order_id FROM production.orders WHERE updated_at >= '2026-01-01'"
@@ -259,9 +266,13 @@ class EndToEndIT {
                         "FullLoadCompleted", "WindowStaged", "MergeCompleted", "RepairCompleted", "ValidationPassed");
         ValidationFailed found = check.event(ValidationFailed.class).orElseThrow();
         assertThat(found.getRepairable()).isTrue();
-        assertThat(found.getDifferingKeys()).isGreaterThanOrEqualTo(50 - cdcRows.stream().filter(planted::contains).count());
+        // past the cap of 15 kept keys, the 20 missing and the 20 different rows are repaired by key ranges
+        assertThat(found.getDifferingRanges()).isPositive();
+        RepairPlanned plan = check.event(RepairPlanned.class).orElseThrow();
+        assertThat(plan.getScope().getTables().get(0).getRanges()).isNotEmpty();
         TableRepairResult orders = check.lastEvent(RepairCompleted.class).orElseThrow().getTables().get(0);
-        assertThat(orders.getDeleted()).isEqualTo(10);
+        // the 10 rows the source lacks, and any row CDC had deleted from the source but not yet from production
+        assertThat(orders.getDeleted()).isBetween(10L, 10L + cdcRows.size());
         assertThat(orders.getStillDifferent()).isZero();
         assertThat(orders.getInserted()).isBetween(20 - missing.stream().filter(cdcRows::contains).count(), 20L);
         // every planted key, and every row CDC wrote, is in production as in the source
@@ -291,6 +302,19 @@ class EndToEndIT {
         assertThat(check.outcome()).isEqualTo("FAILED");
         assertThat(check.event(ValidationFailed.class).orElseThrow().getRepairable()).isTrue();
         assertThat(check.event(RepairRequested.class)).isEmpty();
+
+        // the dry run: per planted key its action and the columns that differ
+        HttpResponse<String> dryRun = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                + dmsflow.port(ValidationServiceApplication.NAME) + "/api/validations/" + requestId + "/repair-plan"))
+                .header("Authorization", dmsflow.operator().basicAuthorization()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(dryRun.statusCode()).as(dryRun.body()).isEqualTo(200);
+        JsonNode plan = new ObjectMapper().readTree(dryRun.body()).at("/tables/0");
+        assertThat(plan.get("table").asText()).isEqualTo("customers");
+        assertThat(StreamSupport.stream(plan.get("keys").spliterator(), false)
+                .map(k -> k.get("key").asText() + " " + k.get("action").asText() + " " + k.get("columns")))
+                .containsExactlyInAnyOrder(damaged.get(0) + " load [\"name\"]", damaged.get(1) + " load []");
+        assertThat(timeline.of(requestId).stream().map(Timeline.Seen::event)).noneMatch(RepairRequested.class::isInstance);
 
         HttpResponse<String> repair = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:"
                 + dmsflow.port(DmsControllerApplication.NAME) + "/api/runs/" + requestId + "/repair"))

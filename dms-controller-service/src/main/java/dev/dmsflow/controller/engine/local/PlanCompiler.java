@@ -16,6 +16,9 @@ import java.util.Objects;
  */
 final class PlanCompiler {
 
+    /** Values in one IN list: Oracle's limit (ORA-01795). */
+    private static final int MAX_IN_LIST = 1000;
+
     private PlanCompiler() {
     }
 
@@ -91,9 +94,14 @@ final class PlanCompiler {
                 binds.addAll(condition.values());
             }
             if (!equalTo.isEmpty()) {
-                // one IN list, not an OR per key: a repair's thousand keys are then one index probe each (ORed, the
-                // source scanned the table and tested every key on every row)
-                alternatives.add(0, column + " IN (" + String.join(", ", equalTo) + ")");
+                // IN lists, not an OR per key: a repair's thousand keys are then one index probe each (ORed, the
+                // source scanned the table and tested every key on every row); Oracle takes 1,000 values per list
+                List<String> lists = new ArrayList<>();
+                for (int from = 0; from < equalTo.size(); from += MAX_IN_LIST) {
+                    lists.add(column + " IN (" + String.join(", ",
+                            equalTo.subList(from, Math.min(from + MAX_IN_LIST, equalTo.size()))) + ")");
+                }
+                alternatives.addAll(0, lists);
                 List<String> values = filter.conditions().stream().filter(c -> c.operator().equals("eq"))
                         .map(c -> c.values().get(0)).toList();
                 binds.addAll(firstBind, values);

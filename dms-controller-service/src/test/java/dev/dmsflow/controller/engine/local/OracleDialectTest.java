@@ -3,6 +3,7 @@ package dev.dmsflow.controller.engine.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dmsflow.contracts.event.TableRef;
+import dev.dmsflow.contracts.event.TableRepairScope;
 import dev.dmsflow.contracts.event.TimeWindow;
 import dev.dmsflow.controller.mapping.TaskDocuments;
 import dev.dmsflow.controller.mapping.TaskSettingsProperties;
@@ -57,6 +58,44 @@ class OracleDialectTest {
         TaskPlan.Filter first = plan.selections().get(0).filters().get(0);
         assertThat(first.conditions()).extracting(TaskPlan.Condition::operator).containsExactly("eq", "null");
         assertThat(plan.selections().get(0).filters()).hasSize(2);
+    }
+
+    /** A repair's keys past Oracle's 1,000 values per IN list (ORA-01795) go in several lists, ORed. */
+    @Test
+    void aRepairsKeysAreSelectedInListsOfAtMostAThousandValues() throws Exception {
+        try (Connection h2 = DriverManager.getConnection("jdbc:h2:mem:oracle-in-lists;MODE=Oracle;DB_CLOSE_DELAY=-1");
+             Statement statement = h2.createStatement()) {
+            OracleStandIn.addDictionary(h2);
+            statement.execute("CREATE SCHEMA APP");
+            statement.execute("CREATE TABLE APP.ORDERS (ORDER_ID NUMBER(19) PRIMARY KEY, NOTE VARCHAR2(20))");
+            statement.execute("INSERT INTO APP.ORDERS SELECT X, 'row' FROM SYSTEM_RANGE(1, 3000)");
+            TableRef orders = TableRef.newBuilder().setName("orders").setSourceSchema("APP").setSourceTable("ORDERS")
+                    .setStagingSchema("staging").setStagingTable("orders").setTargetSchema("production")
+                    .setTargetTable("orders").setKeyColumns(List.of("order_id")).setWindowColumn(null).build();
+            List<String> keys = java.util.stream.IntStream.rangeClosed(1, 1500).mapToObj(i -> String.valueOf(2 * i)).toList();
+            String mappings = TaskDocuments.repairMappings(List.of(TableRepairScope.newBuilder().setTable(orders).setKeys(keys)
+                    .setRanges(List.of()).setDeletes(false).setDroppedKeys(0L).build()), true, 2000);
+            String settings = TaskDocuments.taskSettings(new TaskSettingsProperties("TRUNCATE_BEFORE_LOAD", 1, 100, 600, true,
+                    false, 64, true, 32, true), "staging");
+
+            TableCopy copy = PlanCompiler.compile(TaskPlan.parse("full-load", mappings, settings), h2, new SourceDialect.Oracle())
+                    .get(0).segments().get(0);
+
+            assertThat(copy.select().split(" IN \\(", -1)).hasSize(3);
+            assertThat(copy.binds()).isEqualTo(keys);
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement select = h2.prepareStatement(copy.select() + " ORDER BY 1")) {
+                for (int i = 0; i < copy.binds().size(); i++) {
+                    select.setString(i + 1, copy.binds().get(i));
+                }
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+            assertThat(ids).hasSize(1500).allMatch(id -> id % 2 == 0);
+        }
     }
 
     private static List<Long> selected(Connection h2, String windowColumn, int precision) throws Exception {

@@ -158,8 +158,8 @@ class ReloadApi {
             case TABLES_BUSY -> ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("requestId", requestId, "error",
                     "another run holds or reads a table of run " + requestId + " (GET /api/leases); repair it after that run"));
             case NOT_REPAIRABLE -> ResponseEntity.unprocessableEntity().body(Map.of("requestId", requestId, "error",
-                    "no table of run " + requestId + " may be repaired: the catalog's repair policy is off, or the key is"
-                            + " composite"));
+                    "no table of run " + requestId + " may be repaired: the catalog's repair policy is off, the key is"
+                            + " composite, or the run is multi-stage"));
         };
     }
 

@@ -177,7 +177,7 @@ public final class RunCoordinator {
             return false;
         }
         StoredRun run = found.get();
-        List<TableRef> tables = run.tables().stream().filter(t -> failedTables.contains(t.getName()))
+        List<TableRef> tables = repairableTables(run).stream().filter(t -> failedTables.contains(t.getName()))
                 .filter(t -> repairable(t, CatalogTable.Repair.Policy.AUTO)).toList();
         if (tables.isEmpty()) {
             return false;
@@ -208,7 +208,7 @@ public final class RunCoordinator {
         if (run.status() != RunStatus.FAILED) {
             return RepairResult.NOT_FAILED;
         }
-        List<TableRef> tables = run.tables().stream().filter(t -> repairable(t, CatalogTable.Repair.Policy.MANUAL)
+        List<TableRef> tables = repairableTables(run).stream().filter(t -> repairable(t, CatalogTable.Repair.Policy.MANUAL)
                 || repairable(t, CatalogTable.Repair.Policy.AUTO)).toList();
         if (tables.isEmpty()) {
             return RepairResult.NOT_REPAIRABLE;
@@ -218,6 +218,14 @@ public final class RunCoordinator {
             case MOVED_ON -> RepairResult.NOT_FAILED;
             case TABLES_BUSY -> RepairResult.TABLES_BUSY;
         };
+    }
+
+    /**
+     * The run's tables a repair may reload: none of a multi-stage run, whose validation compares the final table the
+     * view feeds (a repair merges into the tables' own production tables).
+     */
+    private static List<TableRef> repairableTables(StoredRun run) {
+        return run.multiStage() != null ? List.of() : run.tables();
     }
 
     /** The table's catalog entry has the policy, and its key is one column (a repair selects keys by value). */

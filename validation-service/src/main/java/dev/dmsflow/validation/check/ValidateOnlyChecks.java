@@ -492,8 +492,7 @@ final class ValidateOnlyChecks implements RangeComparison {
         for (String key : keys) {
             List<String> p = rows.production().get(key);
             List<String> o = rows.source().get(key);
-            List<String> columns = p != null && o != null
-                    ? differing(key, p, o).stream().map(ColumnValues::column).toList() : List.of();
+            List<ColumnValues> columns = p != null && o != null ? differing(key, p, o) : List.of();
             compared.add(new KeyComparison(key, o != null, p != null, columns, false));
         }
         return compared;

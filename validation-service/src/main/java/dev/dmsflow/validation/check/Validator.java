@@ -358,7 +358,7 @@ public final class Validator {
             db.commit();
             src.commit();
             return compared.stream().map(c -> new KeyComparison(c.key(), c.inSource(), c.inProduction(),
-                    c.differingColumns(), changed.contains(c.key()))).toList();
+                    c.values(), changed.contains(c.key()))).toList();
         }
     }
 

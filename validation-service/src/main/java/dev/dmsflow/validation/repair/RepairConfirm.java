@@ -107,7 +107,9 @@ public final class RepairConfirm implements StageWork<RepairRequested> {
         List<TableRepairScope> scopes = new ArrayList<>();
         List<RepairStore.PlannedTable> planned = new ArrayList<>();
         for (TableRef table : request.getTables()) {
-            RepairStore.PlannedTable plan = outOfSync.plan(table, deletes.contains(table.getName()), recorded);
+            // the plan alone: its keys' values are the admin's dry run's, never recorded or published
+            RepairStore.PlannedTable plan = outOfSync.compare(table, deletes.contains(table.getName()), recorded)
+                    .plan();
             scopes.add(TableRepairScope.newBuilder().setTable(table)
                     .setKeys(plan.keys().stream().map(RepairStore.PlannedKey::key).toList())
                     .setRanges(plan.ranges().stream().map(range -> new KeyBounds(range.from(), range.to())).toList())

@@ -2,7 +2,11 @@ package dev.dmsflow.validation.repair;
 
 import dev.dmsflow.contracts.catalog.CatalogTable;
 import dev.dmsflow.contracts.catalog.MigrationCatalog;
+import dev.dmsflow.support.security.Roles;
+import dev.dmsflow.validation.check.ColumnValues;
 import dev.dmsflow.validation.check.InvalidRunException;
+import dev.dmsflow.validation.run.RunStore;
+import jakarta.servlet.http.HttpServletRequest;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -19,8 +23,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * What a repair of a failed run would do (the dry run ops look at before they POST one, as a table whose catalog
- * repair policy is {@code manual} waits for them to) and what its confirmed rounds planned. Key texts and column names
- * only, never row values.
+ * repair policy is {@code manual} waits for them to) and what its confirmed rounds planned. Key texts and column names;
+ * row values only in the dry run, and only to the admin role.
  */
 @RestController
 class RepairPlanController {
@@ -40,7 +44,22 @@ class RepairPlanController {
      * @param tables      per table with recorded keys or ranges, what a repair round would plan now
      * @param notCompared the tables with recorded keys or ranges the catalog does not name, which no repair reloads
      */
-    record DryRun(String requestId, int attempt, List<RepairStore.PlannedTable> tables, List<NotCompared> notCompared) {
+    record DryRun(String requestId, int attempt, List<DryRunTable> tables, List<NotCompared> notCompared) {
+    }
+
+    /**
+     * A table's plan as a confirm would record it, and its keys' values.
+     *
+     * @param values both copies' values of the keys' differing columns: business data, so only for the admin role
+     *               (null for others), as a validation's
+     */
+    record DryRunTable(String table, boolean deletes, long droppedKeys, List<RunStore.Range> ranges,
+                       List<RepairStore.PlannedKey> keys, List<ColumnValues> values) {
+        static DryRunTable of(OutOfSyncKeys.Compared compared, boolean admin) {
+            RepairStore.PlannedTable plan = compared.plan();
+            return new DryRunTable(plan.table(), plan.deletes(), plan.droppedKeys(), plan.ranges(), plan.keys(),
+                    admin ? compared.values() : null);
+        }
     }
 
     record NotCompared(String table, String reason) {
@@ -49,13 +68,14 @@ class RepairPlanController {
     /**
      * The run's latest validation, if it failed, compared again now as a repair's confirm would: per table the keys
      * still out of sync, each with its action ({@code load}, or {@code delete}: the source lacks it; whether a repair
-     * deletes is the catalog's {@code deletes}) and, for keys both databases hold, the columns that differ; the
-     * recorded ranges, reloaded whole; how many recorded keys dropped out. Nothing is recorded or published. 404 when
-     * the run has no validation or its latest one did not fail; 409 when the comparison cannot run (no source
-     * configured, a table missing).
+     * deletes is the catalog's {@code deletes}) and, for keys both databases hold, the columns that differ (both
+     * copies' values of them to the admin role only); the recorded ranges, reloaded whole; how many recorded keys
+     * dropped out. Nothing is recorded or published. 404 when the run has no validation or its latest one did not
+     * fail; 409 when the comparison cannot run (no source configured, a table missing).
      */
     @GetMapping("/api/validations/{requestId}/repair-plan")
-    ResponseEntity<?> dryRun(@PathVariable String requestId) throws SQLException {
+    ResponseEntity<?> dryRun(@PathVariable String requestId, HttpServletRequest request) throws SQLException {
+        boolean admin = request.isUserInRole(Roles.ADMIN);
         Optional<RepairStore.Recorded> found = store.latestValidation(requestId);
         if (found.isEmpty()) {
             return error(HttpStatus.NOT_FOUND, requestId, "run " + requestId + " has no validation recorded");
@@ -68,7 +88,7 @@ class RepairPlanController {
         Set<String> names = new LinkedHashSet<>(recorded.keys().keySet());
         names.addAll(recorded.ranges().keySet());
         MigrationCatalog migrationCatalog = catalog.getIfAvailable();
-        List<RepairStore.PlannedTable> tables = new ArrayList<>();
+        List<DryRunTable> tables = new ArrayList<>();
         List<NotCompared> notCompared = new ArrayList<>();
         for (String name : names) {
             if (migrationCatalog == null) {
@@ -82,7 +102,8 @@ class RepairPlanController {
                 continue;
             }
             try {
-                tables.add(outOfSync.plan(table.get().toTableRef(), table.get().repair().deletes(), recorded));
+                tables.add(DryRunTable.of(outOfSync.compare(table.get().toTableRef(), table.get().repair().deletes(),
+                        recorded), admin));
             } catch (InvalidRunException e) {
                 return error(HttpStatus.CONFLICT, requestId, e.getMessage());
             }

@@ -148,8 +148,12 @@ class RepairValidationIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
+        return get(path, ApiUser.READER);
+    }
+
+    private HttpResponse<String> get(String path, ApiUser user) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                        .header("Authorization", ApiUser.READER.basicAuthorization()).build(),
+                        .header("Authorization", user.basicAuthorization()).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -214,6 +218,15 @@ class RepairValidationIT {
         assertThat(plannedKeys(planned)).containsExactly("11 load []", "25 load [amount]", "31 delete []");
         assertThat(planned.path("keys")).allSatisfy(key -> assertThat(key.fieldNames()).toIterable()
                 .as("column names, no row values").containsExactlyInAnyOrder("key", "action", "columns"));
+        assertThat(planned.path("values").isNull()).as("values are business data: admin role only").isTrue();
+
+        // the admin role also sees both copies' values of 25's differing column, as the comparison normalised them
+        HttpResponse<String> asAdmin = get("/api/validations/" + requestId + "/repair-plan", ApiUser.OPS);
+        assertThat(asAdmin.statusCode()).isEqualTo(200);
+        JsonNode adminPlanned = new ObjectMapper().readTree(asAdmin.body()).path("tables").get(0);
+        assertThat(plannedKeys(adminPlanned)).containsExactly("11 load []", "25 load [amount]", "31 delete []");
+        assertThat(adminPlanned.path("values").toString())
+                .isEqualTo("[{\"key\":\"25\",\"column\":\"amount\",\"source\":\"6.25\",\"production\":\"7.25\"}]");
 
         // nothing recorded, nothing published
         assertThat(repairRows(db)).isEqualTo(recorded);
@@ -237,6 +250,7 @@ class RepairValidationIT {
         assertThat(round.path("tables").get(0).path("droppedKeys").asLong()).isEqualTo(2);
         assertThat(plannedKeys(round.path("tables").get(0)))
                 .containsExactly("11 load []", "25 load [amount]", "31 delete []");
+        assertThat(round.path("tables").get(0).has("values")).as("a confirmed plan records no values").isFalse();
     }
 
     @Test

@@ -80,7 +80,7 @@ final class PlanCompiler {
                 List<String> values = condition.values();
                 String typed = values.isEmpty() ? null : dialect.typed(type, values.get(0));
                 if (condition.operator().equals("eq")) {
-                    equalTo.add(typed);
+                    equalTo.add(dialect.typedEqual(type, values.get(0)));
                     continue;
                 }
                 alternatives.add(switch (condition.operator()) {

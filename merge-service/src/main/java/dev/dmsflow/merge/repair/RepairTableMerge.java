@@ -1,7 +1,6 @@
 package dev.dmsflow.merge.repair;
 
 import dev.dmsflow.contracts.catalog.ChangeLog;
-import dev.dmsflow.contracts.catalog.QualifiedName;
 import dev.dmsflow.contracts.event.TableRef;
 import dev.dmsflow.contracts.event.TableRepairScope;
 import dev.dmsflow.contracts.event.TimeWindow;
@@ -55,16 +54,6 @@ public final class RepairTableMerge implements MergeStep {
         this.watermark = watermark;
         this.changeTrackingRequired = changeTrackingRequired;
         this.oldestChangeKept = oldestChangeKept;
-    }
-
-    @Override
-    public QualifiedName target() {
-        return new QualifiedName(table.getTargetSchema(), table.getTargetTable());
-    }
-
-    @Override
-    public QualifiedName source() {
-        return new QualifiedName(table.getStagingSchema(), table.getStagingTable());
     }
 
     @Override

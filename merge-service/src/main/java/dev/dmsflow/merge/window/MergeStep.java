@@ -9,11 +9,15 @@ import java.sql.SQLException;
 /** Merging one source into one target table, inside the run's transaction. */
 public interface MergeStep {
 
-    /** The table written: what the advisory lock is taken on. */
-    QualifiedName target();
+    /** The table written: what the advisory lock is taken on; the table's production table unless overridden. */
+    default QualifiedName target() {
+        return new QualifiedName(table().getTargetSchema(), table().getTargetTable());
+    }
 
-    /** The source read: staging table or cross-database view. */
-    QualifiedName source();
+    /** The source read: the table's staging table unless overridden (a cross-database view). */
+    default QualifiedName source() {
+        return new QualifiedName(table().getStagingSchema(), table().getStagingTable());
+    }
 
     /** The table as MergeCompleted reports it. */
     TableRef table();

@@ -57,16 +57,6 @@ public final class WindowTableMerge implements MergeStep {
     }
 
     @Override
-    public QualifiedName target() {
-        return new QualifiedName(table.getTargetSchema(), table.getTargetTable());
-    }
-
-    @Override
-    public QualifiedName source() {
-        return new QualifiedName(table.getStagingSchema(), table.getStagingTable());
-    }
-
-    @Override
     public TableRef table() {
         return table;
     }

@@ -49,21 +49,7 @@ public final class ValidateOnlyBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int size = 1_000_000;
-        for (String arg : args) {
-            if (arg.startsWith("--size=")) {
-                size = Integer.parseInt(arg.substring("--size=".length()));
-            } else {
-                System.err.println("Unknown argument " + arg + "; use --size=N");
-                System.exit(2);
-            }
-        }
-        System.setProperty("logging.level.dev.dmsflow", "WARN");
-        boolean ok;
-        try (DmsflowInfrastructure infrastructure = DmsflowInfrastructure.start(0)) {
-            ok = run(infrastructure, size);
-        }
-        System.exit(ok ? 0 : 1);
+        SizedBenchmark.main(args, ValidateOnlyBenchmark::run);
     }
 
     private static boolean run(DmsflowInfrastructure infrastructure, int size) throws Exception {

@@ -83,18 +83,7 @@ class OracleDialectTest {
 
             assertThat(copy.select().split(" IN \\(", -1)).hasSize(3);
             assertThat(copy.binds()).isEqualTo(keys);
-            List<Long> ids = new ArrayList<>();
-            try (PreparedStatement select = h2.prepareStatement(copy.select() + " ORDER BY 1")) {
-                for (int i = 0; i < copy.binds().size(); i++) {
-                    select.setString(i + 1, copy.binds().get(i));
-                }
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getLong(1));
-                    }
-                }
-            }
-            assertThat(ids).hasSize(1500).allMatch(id -> id % 2 == 0);
+            assertThat(keysSelected(h2, copy)).hasSize(1500).allMatch(id -> id % 2 == 0);
         }
     }
 
@@ -109,6 +98,11 @@ class OracleDialectTest {
 
         assertThat(copy.select()).contains("BETWEEN TO_TIMESTAMP(?, 'YYYY-MM-DD HH24:MI:SS");
         assertThat(copy.targetColumns()).containsExactly("order_id", "created", "updated_at", "note");
+        return keysSelected(h2, copy);
+    }
+
+    /** The keys the copy's SELECT selects on the stand-in, its values bound, ascending. */
+    private static List<Long> keysSelected(Connection h2, TableCopy copy) throws Exception {
         List<Long> ids = new ArrayList<>();
         try (PreparedStatement statement = h2.prepareStatement(copy.select() + " ORDER BY 1")) {
             for (int i = 0; i < copy.binds().size(); i++) {

@@ -43,6 +43,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyOut;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * The whole pipeline at growing window sizes, against the same work done as raw SQL. For each size N: a source table
@@ -137,10 +138,15 @@ public final class PipelineBenchmark {
         String requestId = "pipeline-" + size + "-" + System.currentTimeMillis();
         ScheduledExecutorService cdc = Executors.newSingleThreadScheduledExecutor();
         try (ServiceInstances services = ServiceInstances.start(infrastructure, catalog, 1, Map.of());
-             EventLog events = new EventLog(infrastructure.kafkaBootstrapServers())) {
+             EventLog events = new EventLog(infrastructure.kafkaBootstrapServers());
+             // CDC applies its changes over sessions it keeps, as DMS does: a connection per change (the infrastructure's
+             // DataSource does not pool) forked two backends per change, and at 100 changes/s that alone doubled the copy
+             Connection cdcSource = infrastructure.dataSource(Database.SOURCE).getConnection();
+             Connection cdcProduction = infrastructure.dataSource(Database.DB1).getConnection()) {
             AtomicLong changes = new AtomicLong();
-            JdbcTemplate source = new JdbcTemplate(infrastructure.dataSource(Database.SOURCE));
-            cdc.scheduleAtFixedRate(() -> change(source, db1, size, changes), 0, 1_000_000 / CDC_CHANGES_PER_SECOND, TimeUnit.MICROSECONDS);
+            JdbcTemplate source = new JdbcTemplate(new SingleConnectionDataSource(cdcSource, true));
+            JdbcTemplate production = new JdbcTemplate(new SingleConnectionDataSource(cdcProduction, true));
+            cdc.scheduleAtFixedRate(() -> change(source, production, size, changes), 0, 1_000_000 / CDC_CHANGES_PER_SECOND, TimeUnit.MICROSECONDS);
             ControllerClient controller = new ControllerClient(services.controllerPorts().get(0));
             // a first run of a fresh JVM spends its time in class loading, compilation and opening pools: one day outside
             // the window, not counted

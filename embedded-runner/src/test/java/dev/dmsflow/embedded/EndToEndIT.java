@@ -261,9 +261,12 @@ class EndToEndIT {
         }
 
         assertThat(check.outcome()).as(check.reason()).isEqualTo("PASSED");
-        assertThat(check.events().stream().map(e -> e.event().getSchema().getName()).filter(name -> !name.equals("TaskProgress")))
-                .containsExactly("TaskRequested", "ValidationRequested", "ValidationFailed", "RepairRequested", "RepairPlanned",
-                        "FullLoadCompleted", "WindowStaged", "MergeCompleted", "RepairCompleted", "ValidationPassed");
+        List<String> events = check.events().stream().map(e -> e.event().getSchema().getName()).filter(name -> !name.equals("TaskProgress")).toList();
+        assertThat(events).hasSize(10);
+        assertThat(events.subList(0, 8)).containsExactly("TaskRequested", "ValidationRequested", "ValidationFailed", "RepairRequested",
+                "RepairPlanned", "FullLoadCompleted", "WindowStaged", "MergeCompleted");
+        // published in this order, but on two topics: a consumer of both may see them either way round
+        assertThat(events.subList(8, 10)).containsExactlyInAnyOrder("RepairCompleted", "ValidationPassed");
         ValidationFailed found = check.event(ValidationFailed.class).orElseThrow();
         assertThat(found.getRepairable()).isTrue();
         // past the cap of 15 kept keys, the 20 missing and the 20 different rows are repaired by key ranges

@@ -109,7 +109,8 @@ public final class Demo {
             Optional<Timeline.Seen> verdict = events.stream().filter(seen -> seen.event() instanceof ValidationPassed
                     || seen.event() instanceof ValidationFailed || seen.event() instanceof TaskFailed).reduce((a, b) -> b);
             // a failed validation may be the start of a repair round: the run's own status says when it ended
-            if (verdict.isPresent() && ended(requestId, EventEnvelope.header(verdict.get().event()).getAttempt())) {
+            if (verdict.isPresent() && roundsReported(events, verdict.get())
+                    && ended(requestId, EventEnvelope.header(verdict.get().event()).getAttempt())) {
                 Timeline.Seen seen = verdict.get();
                 Duration took = Duration.between(start, seen.at());
                 if (seen.event() instanceof ValidationPassed) {
@@ -127,6 +128,23 @@ public final class Demo {
             }
         }
         return new RunResult(requestId, "TIMEOUT", "no outcome within " + timeout.toSeconds() + " s", timeline.of(requestId), timeout);
+    }
+
+    /**
+     * Every repair round merged has its RepairCompleted in the timeline (unless the run failed). It is published before
+     * the verdict but on another topic, and Kafka orders records within a partition only: the timeline can see the
+     * verdict first.
+     */
+    private static boolean roundsReported(List<Timeline.Seen> events, Timeline.Seen verdict) {
+        if (verdict.event() instanceof TaskFailed) {
+            return true;
+        }
+        Set<Integer> merged = events.stream().map(Timeline.Seen::event).filter(MergeCompleted.class::isInstance)
+                .map(MergeCompleted.class::cast).filter(m -> m.getRepair() != null).map(m -> m.getRepair().getRound())
+                .collect(Collectors.toSet());
+        Set<Integer> completed = events.stream().map(Timeline.Seen::event).filter(RepairCompleted.class::isInstance)
+                .map(e -> ((RepairCompleted) e).getRound()).collect(Collectors.toSet());
+        return completed.containsAll(merged);
     }
 
     /**

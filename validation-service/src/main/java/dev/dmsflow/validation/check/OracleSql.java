@@ -453,6 +453,12 @@ final class OracleSql {
         return inWindow(query);
     }
 
+    /** Key text of the rows changed at or after the load's start, whatever their window value: at most {@code limit}. */
+    SqlQuery changedAfterLoad(int limit) {
+        SqlQuery query = new SqlQuery().sql("SELECT " + keyText + " FROM " + table.quoted() + " " + O + " WHERE ");
+        return time(query, ref(window.orElseThrow()) + " >= ", window.get(), loadStartedAt.orElseThrow()).param(" FETCH FIRST ? ROWS ONLY", limit);
+    }
+
     /**
      * bucket, key text, row hash, in the compared set (in the window and last changed before the load: 1/0), changed
      * at or after the load's start (1/0): every row of the leaf ranges, whatever its window value.

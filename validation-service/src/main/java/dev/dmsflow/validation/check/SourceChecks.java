@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,9 @@ import java.util.function.UnaryOperator;
  *
  * <p>CDC in flight: source rows whose window column is at or after the load's start changed after the load read them
  * (or while it did); they are left out of the source digest and a key that differs because of them is counted as
- * in flight, never as a failure. So is a staged key the source no longer has (the load read it, so it was deleted
+ * in flight, never as a failure. Their keys are read from the source first (up to {@link #EXCLUDED_KEYS}) and their
+ * staged rows left out of the staged digest too: otherwise every key range CDC wrote to would mismatch and be bisected,
+ * which under steady CDC is most ranges of a large window. So is a staged key the source no longer has (the load read it, so it was deleted
  * after the load started) once production does not have it either. If production still holds it after a confirm delay,
  * the check fails: CDC's delete found no row to delete (production lacked it when the delete was applied) and the
  * merge then inserted the load's copy — no change log can see a delete that deleted nothing, so only the source can
@@ -37,6 +40,11 @@ final class SourceChecks implements RangeComparison {
 
     private static final String S = StagedTable.S;
     private static final String O = "o";
+    /**
+     * Keys changed after the load started left out of both digests at most; with more, they are found by bisection
+     * as any difference is (slower, same result).
+     */
+    static final int EXCLUDED_KEYS = 100_000;
 
     private final Connection staging;
     private final Connection source;
@@ -52,6 +60,8 @@ final class SourceChecks implements RangeComparison {
     private final UnaryOperator<String> stagedKeyText;
     private final String sourceKeyText;
     private final Optional<OracleSql> oracle;
+    /** Source keys changed after the load started, as key text, left out of the staged digests ({@link #run}). */
+    private Set<String> changedAfterLoad = Set.of();
 
     /** How rows are compared with the source. */
     enum Dialect {
@@ -129,12 +139,16 @@ final class SourceChecks implements RangeComparison {
     }
 
     CheckReport run(RangeLayout layout, String tableName) throws SQLException {
+        changedAfterLoad = changedAfterLoad();
         Map<Integer, Digest> digests = new HashMap<>();
         long sourceWindowRows = 0;
         long stagedRows = 0;
+        long inFlight = 0;
         for (long[] row : stagedDigest(layout, false)) {
             digests.put((int) row[0], new Digest(row[1], 0, row[2], 0));
-            stagedRows += row[1];
+            stagedRows += row[3];
+            // staged copies of rows the source changed after the load read them
+            inFlight += row[3] - row[1];
         }
         for (long[] row : sourceDigest(layout, false)) {
             Digest staged = digests.getOrDefault((int) row[0], new Digest(0, 0, 0, 0));
@@ -146,7 +160,6 @@ final class SourceChecks implements RangeComparison {
         List<KeyRange> leaves = bisected.narrowedRanges();
         List<String> failures = new ArrayList<>();
         Set<String> deletedAfterLoad = new LinkedHashSet<>();
-        long inFlight = 0;
         if (!leaves.isEmpty()) {
             Map<String, Long> stagedHashes = stagedLeafRows(leaves);
             Map<String, SourceRow> sourceRows = sourceLeafRows(leaves);
@@ -156,6 +169,7 @@ final class SourceChecks implements RangeComparison {
                     keys.add(key);
                 }
             });
+            keys.removeAll(changedAfterLoad);
             for (String key : keys) {
                 Long staged = stagedHashes.get(key);
                 SourceRow row = sourceRows.get(key);
@@ -291,16 +305,47 @@ final class SourceChecks implements RangeComparison {
         return points;
     }
 
-    /** bucket, rows, hash sum of the staged window. */
+    /**
+     * The keys of the source rows changed at or after the load's start, whatever their window value now (the source's
+     * window index finds them); none when there are more than {@link #EXCLUDED_KEYS}, or no start or window column.
+     */
+    private Set<String> changedAfterLoad() throws SQLException {
+        if (loadStartedAt.isEmpty() || sourceWindow.isEmpty()) {
+            return Set.of();
+        }
+        SqlQuery query;
+        if (oracle.isPresent()) {
+            query = oracle.get().changedAfterLoad(EXCLUDED_KEYS + 1);
+        } else {
+            Column window = sourceWindow.get();
+            query = new SqlQuery().sql("SELECT " + sourceKeyText + " FROM " + sourceTable.quoted() + " " + O + " WHERE " + O + "."
+                    + Normalization.quote(window.name())).param(" >= ?", WindowFilter.bound(window, loadStartedAt.get()))
+                    .param(" LIMIT ?", EXCLUDED_KEYS + 1);
+        }
+        Set<String> keys = new HashSet<>(query.list(source, row -> row.getString(1)));
+        return keys.size() > EXCLUDED_KEYS ? Set.of() : keys;
+    }
+
+    /**
+     * bucket, compared rows, their hash sum, all rows of the staged window: compared are those whose key the source
+     * did not change after the load started.
+     */
     private List<long[]> stagedDigest(RangeLayout layout, boolean restricted) throws SQLException {
-        SqlQuery query = new SqlQuery().sql("SELECT ");
+        SqlQuery query = new SqlQuery().sql("SELECT b, count(*) FILTER (WHERE NOT x), coalesce(sum(h) FILTER (WHERE NOT x), 0), count(*) FROM (SELECT ");
         layout.bucket(query, table.ref(S, table.leadingKey.name()), table.leadingKey.formattedType());
-        query.sql(", count(*), coalesce(sum(" + stagedHash + "), 0) FROM " + table.staging.quoted() + " " + S);
+        query.sql(" AS b, " + stagedHash + " AS h, ");
+        if (changedAfterLoad.isEmpty()) {
+            query.sql("false");
+        } else {
+            // an uncorrelated IN: PostgreSQL hashes the keys once
+            query.sql(stagedKeyText.apply(S)).param(" IN (SELECT unnest(?::text[]))", new SqlQuery.TextArray(List.copyOf(changedAfterLoad)));
+        }
+        query.sql(" AS x FROM " + table.staging.quoted() + " " + S);
         table.whereInWindow(query);
         if (restricted) {
             layout.restrict(query, table.ref(S, table.leadingKey.name()), table.leadingKey.formattedType());
         }
-        return query.sql(" GROUP BY 1").list(staging, row -> new long[] {row.getInt(1), row.getLong(2), row.getLong(3)});
+        return query.sql(") d GROUP BY 1").list(staging, row -> new long[] {row.getInt(1), row.getLong(2), row.getLong(3), row.getLong(4)});
     }
 
     /** bucket, comparable rows, their hash sum, all rows of the source window. */

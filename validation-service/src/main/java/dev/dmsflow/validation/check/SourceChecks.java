@@ -23,13 +23,14 @@ import java.util.function.UnaryOperator;
  * <p>CDC in flight: source rows whose window column is at or after the load's start changed after the load read them
  * (or while it did); they are left out of the source digest and a key that differs because of them is counted as
  * in flight, never as a failure. Their keys are read from the source first (up to {@link #EXCLUDED_KEYS}) and their
- * staged rows left out of the staged digest too: otherwise every key range CDC wrote to would mismatch and be bisected,
- * which under steady CDC is most ranges of a large window. So is a staged key the source no longer has (the load read it, so it was deleted
- * after the load started) once production does not have it either. If production still holds it after a confirm delay,
- * the check fails: CDC's delete found no row to delete (production lacked it when the delete was applied) and the
- * merge then inserted the load's copy — no change log can see a delete that deleted nothing, so only the source can
- * tell, and nothing will remove the row by itself. Columns are paired by name ignoring case (Oracle upper case, PostgreSQL lower case); staging
- * columns the source lacks are bookkeeping and ignored.
+ * staged rows left out of the staged digest too: otherwise every key range CDC wrote to would mismatch and be
+ * bisected, which under steady CDC is most ranges of a large window. A staged key the source no longer has (the load
+ * read it, so it was deleted after the load started) is in flight too, once production does not have it either. If
+ * production still holds it after a confirm delay, the check fails: CDC's delete found no row to delete (production
+ * lacked it when the delete was applied) and the merge then inserted the load's copy — no change log can see a delete
+ * that deleted nothing, so only the source can tell, and nothing will remove the row by itself. Columns are paired by
+ * name ignoring case (Oracle upper case, PostgreSQL lower case); staging columns the source lacks are bookkeeping and
+ * ignored.
  *
  * <p>A PostgreSQL source (the embedded default) is compared by typed values ({@link Normalization}'s
  * {@code hash_record}). An Oracle source is compared by one canonical text per value ({@link CanonicalForm}), computed
@@ -306,8 +307,9 @@ final class SourceChecks implements RangeComparison {
     }
 
     /**
-     * The keys of the source rows changed at or after the load's start, whatever their window value now (the source's
-     * window index finds them); none when there are more than {@link #EXCLUDED_KEYS}, or no start or window column.
+     * The keys of the source rows changed at or after the load's start, whatever their window value now (through an
+     * index on the window column where the source has one); none when there are more than {@link #EXCLUDED_KEYS}, or
+     * no start or window column.
      */
     private Set<String> changedAfterLoad() throws SQLException {
         if (loadStartedAt.isEmpty() || sourceWindow.isEmpty()) {

@@ -2,6 +2,8 @@ package dev.dmsflow.embedded.bench;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.dmsflow.contracts.catalog.ChangeLog;
+import dev.dmsflow.contracts.catalog.QualifiedName;
 import dev.dmsflow.contracts.event.FullLoadCompleted;
 import dev.dmsflow.contracts.event.MergeCompleted;
 import dev.dmsflow.contracts.event.TableLoadStatistics;
@@ -27,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,8 +58,10 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * piped with COPY out of the source into COPY into a staging table, a key-bounded MERGE, the validation's counts,
  * missing keys and contents, and the window's count and row hash in the source against staging's (what the
  * validation's SOURCE check proves). Ratios and ns/row per size show how far the product is from PostgreSQL and how
- * it grows. A one-day reload outside the window runs first, not counted. {@code --sizes=100000,1000000,3000000}
- * (default) chooses the sizes.
+ * it grows. A one-day reload outside the window runs first, not counted. Each size runs {@code --repeats} times (3 by
+ * default), production restored between runs: each run's ratio is its pipeline against the raw SQL that follows it, and
+ * the median of the runs' ratios is printed, with each of them. {@code --sizes=100000,1000000,3000000} (default)
+ * chooses the sizes.
  */
 public final class PipelineBenchmark {
 
@@ -64,6 +69,8 @@ public final class PipelineBenchmark {
     private static final int WINDOW_DAYS = 30;
     private static final int CDC_CHANGES_PER_SECOND = 100;
     private static final String COLUMNS = "id, account_id, amount, status, updated_at";
+    /** Production as the earlier migration left it, kept for the raw runs and to restore production between runs. */
+    private static final String PRISTINE = "production.pristine_" + TABLE;
 
     /** Milliseconds; {@code beforeCopy}: from the request to the copy's start (request, lease, task created and started). */
     private record Stages(long total, long load, long beforeCopy, long copy, long staging, long merge, long mergeSql, long validation,
@@ -81,40 +88,97 @@ public final class PipelineBenchmark {
 
     public static void main(String[] args) throws Exception {
         List<Integer> sizes = List.of(100_000, 1_000_000, 3_000_000);
+        int repeats = 3;
         for (String arg : args) {
             if (arg.startsWith("--sizes=")) {
                 sizes = Arrays.stream(arg.substring("--sizes=".length()).split(",")).map(Integer::parseInt).toList();
+            } else if (arg.startsWith("--repeats=")) {
+                repeats = Integer.parseInt(arg.substring("--repeats=".length()));
             } else {
-                System.err.println("Unknown argument " + arg + "; use --sizes=N,N,...");
+                System.err.println("Unknown argument " + arg + "; use --sizes=N,N,... and --repeats=N");
                 System.exit(2);
             }
         }
         System.setProperty("logging.level.dev.dmsflow", "WARN");
-        Map<Integer, Stages> pipeline = new LinkedHashMap<>();
-        Map<Integer, Raw> raw = new LinkedHashMap<>();
+        Map<Integer, List<Double>> ratios = new LinkedHashMap<>();
+        Map<Integer, List<Long>> totals = new LinkedHashMap<>();
         try (DmsflowInfrastructure infrastructure = DmsflowInfrastructure.start(0)) {
             for (int size : sizes) {
-                Optional<Stages> stages = runSize(infrastructure, size);
-                if (stages.isEmpty()) {
-                    System.exit(1);
+                LoadData data = createData(infrastructure, size);
+                for (int run = 1; run <= repeats; run++) {
+                    if (run > 1) {
+                        // the source and production as the first run found them: CDC's writes undone on both sides
+                        data.restoreSource(infrastructure);
+                        restoreProduction(infrastructure);
+                    }
+                    Optional<Stages> stages = runSize(infrastructure, data, size);
+                    if (stages.isEmpty()) {
+                        System.exit(1);
+                    }
+                    Stages s = stages.get();
+                    Raw r = raw(infrastructure, size);
+                    System.out.printf("window %,d rows, run %d: pipeline %,d ms (load %,d [%,d to the copy, copy %,d], staging check %,d, merge %,d [SQL %,d],"
+                                    + " validation %,d [SQL %,d]), event overhead %,d ms; raw %,d ms (COPY pipe %,d, MERGE %,d, validation queries %,d); ratio %.2f%n",
+                            size, run, s.total(), s.load(), s.beforeCopy(), s.copy(), s.staging(), s.merge(), s.mergeSql(), s.validation(), s.validationSql(),
+                            s.overhead(), r.total(), r.copy(), r.merge(), r.validation(), (double) s.total() / r.total());
+                    ratios.computeIfAbsent(size, k -> new ArrayList<>()).add((double) s.total() / r.total());
+                    totals.computeIfAbsent(size, k -> new ArrayList<>()).add(s.total());
                 }
-                pipeline.put(size, stages.get());
-                raw.put(size, raw(infrastructure, size));
-                Stages s = pipeline.get(size);
-                Raw r = raw.get(size);
-                System.out.printf("window %,d rows: pipeline %,d ms (load %,d [%,d to the copy, copy %,d], staging check %,d, merge %,d [SQL %,d], validation %,d [SQL %,d]),"
-                                + " event overhead %,d ms; raw %,d ms (COPY pipe %,d, MERGE %,d, validation queries %,d)%n",
-                        size, s.total(), s.load(), s.beforeCopy(), s.copy(), s.staging(), s.merge(), s.mergeSql(), s.validation(), s.validationSql(),
-                        s.overhead(), r.total(), r.copy(), r.merge(), r.validation());
             }
         }
+        // each run's ratio is its pipeline against the raw SQL that followed it; the machine's own variance (±30 % from
+        // one run to the next on these 2 cores) is what the median of several runs is for
         for (int size : sizes) {
-            System.out.printf("pipeline/raw (%s): %.2f%n", label(size), (double) pipeline.get(size).total() / raw.get(size).total());
+            System.out.printf("pipeline/raw (%s): %.2f (median of %d runs: %s)%n", label(size), median(ratios.get(size)), ratios.get(size).size(),
+                    String.join(", ", ratios.get(size).stream().map(ratio -> String.format("%.2f", ratio)).toList()));
         }
         for (int size : sizes) {
-            System.out.printf("ns/row (%s): %d%n", label(size), pipeline.get(size).total() * 1_000_000L / size);
+            System.out.printf("ns/row (%s): %d%n", label(size), Math.round(median(totals.get(size).stream().map(Long::doubleValue).toList()) * 1_000_000L / size));
         }
         System.exit(0);
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+
+    /**
+     * The source and production of a size, and two copies of production as the earlier migration left it: the raw run's
+     * (taken again before each raw run) and the one production is restored from before each further run.
+     */
+    private static LoadData createData(DmsflowInfrastructure infrastructure, int size) {
+        long started = System.nanoTime();
+        LoadData data = new LoadData(1, 3 * size);
+        data.create(infrastructure);
+        JdbcTemplate db1 = new JdbcTemplate(infrastructure.dataSource(Database.DB1));
+        db1.execute("DROP TABLE IF EXISTS " + PRISTINE);
+        db1.execute("CREATE TABLE " + PRISTINE + " AS TABLE production." + TABLE);
+        db1.execute("VACUUM ANALYZE " + PRISTINE);
+        System.out.printf("window %,d rows: data %.1f s%n", size, (System.nanoTime() - started) / 1e9);
+        return data;
+    }
+
+    /**
+     * Production and its change log as before the first run, the services stopped: the merge's writer setting keeps
+     * the change-log trigger out of the restore, and the key is built after the rows, as the data was.
+     */
+    private static void restoreProduction(DmsflowInfrastructure infrastructure) throws SQLException {
+        long started = System.nanoTime();
+        try (Connection connection = infrastructure.dataSource(Database.DB1).getConnection(); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.execute("SET LOCAL " + ChangeLog.WRITER_SETTING + " = '" + ChangeLog.MERGE_WRITER + "'");
+            statement.execute("TRUNCATE production." + TABLE);
+            statement.execute("ALTER TABLE production." + TABLE + " DROP CONSTRAINT " + TABLE + "_pkey");
+            statement.execute("INSERT INTO production." + TABLE + " SELECT * FROM " + PRISTINE);
+            statement.execute("ALTER TABLE production." + TABLE + " ADD PRIMARY KEY (id)");
+            statement.execute("TRUNCATE " + ChangeLog.of(new QualifiedName("production", TABLE)).quoted());
+            connection.commit();
+            connection.setAutoCommit(true);
+            statement.execute("VACUUM ANALYZE production." + TABLE);
+        }
+        System.out.printf("production restored in %.1f s%n", (System.nanoTime() - started) / 1e9);
     }
 
     /** The size as the printed lines name it: 1M, 100k, ... */
@@ -123,17 +187,7 @@ public final class PipelineBenchmark {
     }
 
     /** The reload of one size through the services, CDC writing meanwhile; empty (after saying why) when it fails. */
-    private static Optional<Stages> runSize(DmsflowInfrastructure infrastructure, int size) throws Exception {
-        long started = System.nanoTime();
-        LoadData data = new LoadData(1, 3 * size);
-        data.create(infrastructure);
-        JdbcTemplate db1 = new JdbcTemplate(infrastructure.dataSource(Database.DB1));
-        // the raw run's production: as the earlier migration left it, before CDC or the reload touch it
-        db1.execute("DROP TABLE IF EXISTS production.raw_" + TABLE);
-        db1.execute("CREATE TABLE production.raw_" + TABLE + " AS TABLE production." + TABLE);
-        db1.execute("ALTER TABLE production.raw_" + TABLE + " ADD PRIMARY KEY (id)");
-        db1.execute("VACUUM ANALYZE production.raw_" + TABLE);
-        System.out.printf("window %,d rows: data %.1f s%n", size, (System.nanoTime() - started) / 1e9);
+    private static Optional<Stages> runSize(DmsflowInfrastructure infrastructure, LoadData data, int size) throws Exception {
         String catalog = data.catalog(true);
         String requestId = "pipeline-" + size + "-" + System.currentTimeMillis();
         ScheduledExecutorService cdc = Executors.newSingleThreadScheduledExecutor();
@@ -220,6 +274,12 @@ public final class PipelineBenchmark {
         DataSource db1 = infrastructure.dataSource(Database.DB1);
         String staging = "staging.raw_" + TABLE;
         String production = "production.raw_" + TABLE;
+        JdbcTemplate db1Template = new JdbcTemplate(db1);
+        // the raw run's production: as the earlier migration left it, before CDC or the reload touched it
+        db1Template.execute("DROP TABLE IF EXISTS " + production);
+        db1Template.execute("CREATE TABLE " + production + " AS TABLE " + PRISTINE);
+        db1Template.execute("ALTER TABLE " + production + " ADD PRIMARY KEY (id)");
+        db1Template.execute("VACUUM ANALYZE " + production);
         // the source and production columns are timestamps without time zone, in UTC
         LocalDateTime from = LocalDateTime.ofInstant(LoadData.day(0), ZoneOffset.UTC);
         LocalDateTime to = LocalDateTime.ofInstant(LoadData.day(WINDOW_DAYS), ZoneOffset.UTC);

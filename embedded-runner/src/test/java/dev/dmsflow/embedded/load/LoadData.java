@@ -55,7 +55,7 @@ public final class LoadData {
         JdbcTemplate production = new JdbcTemplate(infra.dataSource(Database.DB1));
         source.execute("CREATE SCHEMA IF NOT EXISTS \"APP\"");
         production.execute("CREATE SCHEMA IF NOT EXISTS production");
-        String row = "g, g % 1000 + 1, (g % 100000) / 100.0 + 1, 'SHIPPED', timestamp '2025-12-01' + (g * " + DAYS * 86400.0 + " / " + rows + ") * interval '1 second'";
+        String row = row("g");
         for (int i = 1; i <= tables; i++) {
             String upper = name(i).toUpperCase();
             source.execute("DROP TABLE IF EXISTS \"APP\".\"" + upper + "\"");
@@ -76,6 +76,31 @@ public final class LoadData {
                         + " WHERE id % 4 IN (0, 1) AND date_trunc('day', updated_at - interval '1 millisecond') = date_trunc('day', updated_at)");
             }
             production.execute("VACUUM ANALYZE " + table);
+        }
+    }
+
+    /** A source row as generated: its columns in order, as SQL of the key {@code g}. */
+    private String row(String g) {
+        return g + ", " + columns(g);
+    }
+
+    /** The columns after the key of a generated row, as SQL of the key {@code g}. */
+    private String columns(String g) {
+        return g + " % 1000 + 1, (" + g + " % 100000) / 100.0 + 1, 'SHIPPED', timestamp '2025-12-01' + (" + g + " * "
+                + DAYS * 86400.0 + " / " + rows + ") * interval '1 second'";
+    }
+
+    /**
+     * Source rows written since they were generated (their UPDATED_AT after the 90 days, as a CDC writer stamps it)
+     * back as generated: the source as {@link #create} left it, where only such writes touched it.
+     */
+    public void restoreSource(DmsflowInfrastructure infra) {
+        JdbcTemplate source = new JdbcTemplate(infra.dataSource(Database.SOURCE));
+        for (String name : tableNames()) {
+            String table = "\"APP\".\"" + name.toUpperCase() + "\"";
+            source.update("UPDATE " + table + " t SET (\"ACCOUNT_ID\", \"AMOUNT\", \"STATUS\", \"UPDATED_AT\") = ROW(" + columns("t.\"ID\"")
+                    + ") WHERE \"UPDATED_AT\" >= timestamp '2025-12-01' + interval '" + DAYS + " days'");
+            source.execute("VACUUM ANALYZE " + table);
         }
     }
 

@@ -117,11 +117,12 @@ public final class PipelineBenchmark {
                     }
                     Stages s = stages.get();
                     Raw r = raw(infrastructure, size);
+                    double ratio = (double) s.total() / r.total();
                     System.out.printf("window %,d rows, run %d: pipeline %,d ms (load %,d [%,d to the copy, copy %,d], staging check %,d, merge %,d [SQL %,d],"
                                     + " validation %,d [SQL %,d]), event overhead %,d ms; raw %,d ms (COPY pipe %,d, MERGE %,d, validation queries %,d); ratio %.2f%n",
                             size, run, s.total(), s.load(), s.beforeCopy(), s.copy(), s.staging(), s.merge(), s.mergeSql(), s.validation(), s.validationSql(),
-                            s.overhead(), r.total(), r.copy(), r.merge(), r.validation(), (double) s.total() / r.total());
-                    ratios.computeIfAbsent(size, k -> new ArrayList<>()).add((double) s.total() / r.total());
+                            s.overhead(), r.total(), r.copy(), r.merge(), r.validation(), ratio);
+                    ratios.computeIfAbsent(size, k -> new ArrayList<>()).add(ratio);
                     totals.computeIfAbsent(size, k -> new ArrayList<>()).add(s.total());
                 }
             }
@@ -145,8 +146,8 @@ public final class PipelineBenchmark {
     }
 
     /**
-     * The source and production of a size, and two copies of production as the earlier migration left it: the raw run's
-     * (taken again before each raw run) and the one production is restored from before each further run.
+     * The source and production of a size, and a copy of production as the earlier migration left it: production is
+     * restored from it before each further run, and each raw run's production is taken from it.
      */
     private static LoadData createData(DmsflowInfrastructure infrastructure, int size) {
         long started = System.nanoTime();

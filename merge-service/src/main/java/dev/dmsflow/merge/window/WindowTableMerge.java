@@ -240,7 +240,7 @@ public final class WindowTableMerge implements MergeStep {
             }
             try (ResultSet rs = merge.executeQuery()) {
                 rs.next();
-                return new long[] {rs.getLong(1), rs.getLong(2)};
+                return new long[] {rs.getLong(2), rs.getLong(1)};
             }
         }
     }

@@ -36,7 +36,7 @@ class MergeStatementsTest {
                 + " WHERE NOT EXISTS (SELECT 1 FROM \"production\".\"orders\" p WHERE p.\"order_id\" = s.\"order_id\""
                 + " AND p.\"order_id\" BETWEEN ? AND ?)" + unchanged
                 + " ON CONFLICT (\"order_id\") DO NOTHING RETURNING 1)"
-                + " SELECT (SELECT count(*) FROM updated), (SELECT count(*) FROM inserted)");
+                + " SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM updated)");
     }
 
     @Test
@@ -59,7 +59,7 @@ class MergeStatementsTest {
                 + " SELECT s.\"order_id\", s.\"amount\", s.\"updated_at\" FROM " + window
                 + " WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.\"order_id\" = s.\"order_id\")" + unchanged
                 + " RETURNING 1)"
-                + " SELECT (SELECT count(*) FROM updated), (SELECT count(*) FROM inserted)");
+                + " SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM updated)");
         assertThat(statements.mergeParameters(null, KeyAccess.KEY_LIST)).containsExactly(MergeStatements.Parameter.WINDOW,
                 MergeStatements.Parameter.WINDOW, MergeStatements.Parameter.WATERMARK, MergeStatements.Parameter.WINDOW,
                 MergeStatements.Parameter.WATERMARK);

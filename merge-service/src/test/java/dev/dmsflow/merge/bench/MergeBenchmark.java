@@ -39,11 +39,11 @@ import org.flywaydb.core.Flyway;
  * (RunMerger: locks, counts, audit rows, run record), the seed's merge_time_window_data() (UPDATE…FROM, INSERT…LEFT
  * JOIN, then its full-table PROCESSED update), and a row-by-row PL/pgSQL loop. Production holds 2,000,000 orders;
  * a staged window of M rows has half existing keys (half newer, half older than production) and half new keys.
- * The existing keys are the most recent ones, as a time window's orders usually are (ids grow with time); three
- * more pairs per size spread them evenly over all of production (customers, UUID keys): one in 40 production rows
- * at 100,000, where the merge looks the staged keys up in production's key index as one list, one in 4 at 1,000,000,
- * where one pass over production's key range is cheaper (see KeyAccess). Their ratio is the median of the three.
- * Every variant starts from the same tables, and the production tables they leave are compared. The change-tracked
+ * The existing keys are the most recent ones, as a time window's orders usually are (ids grow with time), or spread
+ * evenly over all of production (customers, UUID keys): one in 40 production rows at 100,000, where the merge looks
+ * the staged keys up in production's key index as one list, one in 4 at 1,000,000, where one pass over production's
+ * key range is cheaper (see KeyAccess). Merge and seed run three times alternately for each size and key spread, and
+ * a ratio is the median of the three pairs'; the other variants are set against the median seed time. Every variant starts from the same tables, and the production tables they leave are compared. The change-tracked
  * variant runs the merge against production with its change log and trigger (and 10,000 CDC entries since the load
  * started); with CDC inserting keys in the batch's key range it takes the conflict-safe statement (ON CONFLICT DO
  * NOTHING). The run ends with what the trigger costs CDC's single-row writes.
@@ -79,43 +79,44 @@ public final class MergeBenchmark {
             benchmark.createTemplates();
             // the service runs warm: load and JIT-compile the merge path before anything is timed
             benchmark.run(10_000, Variant.DMSFLOW, true);
-            Result merge100k = benchmark.run(100_000, Variant.DMSFLOW, true);
-            Result seed100k = benchmark.run(100_000, Variant.SEED, true);
+            // a ratio of one pair varies by up to 2 x from run to run (checkpoints, and a merge writes a full-page image
+            // of most production pages it updates): merge and seed run PAIRS times alternately, and the median is printed
+            List<Result[]> recent100k = benchmark.pairs(100_000, true);
             Result loop100k = benchmark.run(100_000, Variant.ROW_BY_ROW, true);
             Result tracked100k = benchmark.run(100_000, Variant.DMSFLOW_TRACKED, true);
-            Result merge1m = benchmark.run(1_000_000, Variant.DMSFLOW, true);
+            List<Result[]> recent1m = benchmark.pairs(1_000_000, true);
             Result tracked1m = benchmark.run(1_000_000, Variant.DMSFLOW_TRACKED, true);
             Result inserting1m = benchmark.run(1_000_000, Variant.DMSFLOW_TRACKED_CDC_INSERTING, true);
-            Result seed1m = benchmark.run(1_000_000, Variant.SEED, true);
             Result mergeNoKey1m = benchmark.run(1_000_000, Variant.DMSFLOW_STAGING_WITHOUT_KEY, true);
-            // the spread-key pairs vary most from run to run (a merge writes a full-page image of most production
-            // pages): each size is measured in SPREAD_PAIRS pairs, merge and seed alternately, and the median ratio printed
-            List<Result[]> spread100k = benchmark.spreadPairs(100_000);
-            List<Result[]> spread1m = benchmark.spreadPairs(1_000_000);
-            for (Result result : List.of(merge100k, tracked100k, seed100k, loop100k, merge1m, tracked1m, inserting1m, seed1m, mergeNoKey1m)) {
+            List<Result[]> spread100k = benchmark.pairs(100_000, false);
+            List<Result[]> spread1m = benchmark.pairs(1_000_000, false);
+            for (List<Result[]> pairs : List.of(recent100k, recent1m, spread100k, spread1m)) {
+                for (Result[] pair : pairs) {
+                    System.out.println(pair[0] + "\n" + pair[1]);
+                }
+            }
+            for (Result result : List.of(tracked100k, loop100k, tracked1m, inserting1m, mergeNoKey1m)) {
                 System.out.println(result);
             }
-            for (Result[] pair : spread100k) {
-                System.out.println(pair[0] + "\n" + pair[1]);
-            }
-            for (Result[] pair : spread1m) {
-                System.out.println(pair[0] + "\n" + pair[1]);
-            }
-            boolean identical = merge100k.productionHash == seed100k.productionHash && seed100k.productionHash == loop100k.productionHash
-                    && tracked100k.productionHash == seed100k.productionHash
-                    && merge1m.productionHash == seed1m.productionHash && seed1m.productionHash == mergeNoKey1m.productionHash
-                    && tracked1m.productionHash == seed1m.productionHash && inserting1m.productionHash == seed1m.productionHash
-                    && sameProduction(spread100k) && sameProduction(spread1m);
+            long production100k = recent100k.get(0)[1].productionHash;
+            long production1m = recent1m.get(0)[1].productionHash;
+            boolean identical = sameProduction(recent100k) && sameProduction(recent1m) && sameProduction(spread100k) && sameProduction(spread1m)
+                    && loop100k.productionHash == production100k && tracked100k.productionHash == production100k
+                    && tracked1m.productionHash == production1m && inserting1m.productionHash == production1m
+                    && mergeNoKey1m.productionHash == production1m;
             System.out.println("production identical after every variant of a size: " + (identical ? "yes" : "NO"));
-            System.out.printf("merge vs seed (100k): %.2f%n", seed100k.seconds / merge100k.seconds);
-            System.out.printf("merge vs seed (1M): %.2f%n", seed1m.seconds / merge1m.seconds);
-            System.out.printf("merge with change tracking vs seed (100k): %.2f%n", seed100k.seconds / tracked100k.seconds);
-            System.out.printf("merge with change tracking vs seed (1M): %.2f%n", seed1m.seconds / tracked1m.seconds);
-            System.out.printf("merge with change tracking, CDC inserting in the window, vs seed (1M): %.2f%n", seed1m.seconds / inserting1m.seconds);
+            printPairs("100k", recent100k);
+            printPairs("1M", recent1m);
+            double seed100k = medianSeedSeconds(recent100k);
+            double seed1m = medianSeedSeconds(recent1m);
+            System.out.printf("merge with change tracking vs seed (100k): %.2f%n", seed100k / tracked100k.seconds);
+            System.out.printf("merge with change tracking vs seed (1M): %.2f%n", seed1m / tracked1m.seconds);
+            System.out.printf("merge with change tracking, CDC inserting in the window, vs seed (1M): %.2f%n", seed1m / inserting1m.seconds);
+            System.out.printf("merge, staging without key (dedupe), vs seed (1M): %.2f%n", seed1m / mergeNoKey1m.seconds);
             benchmark.singleRowWrites();
-            System.out.printf("merge vs row-by-row (100k): %.2f%n", loop100k.seconds / merge100k.seconds);
-            printSpread("100k", spread100k);
-            printSpread("1M", spread1m);
+            System.out.printf("merge vs row-by-row (100k): %.2f%n", loop100k.seconds / median(recent100k.stream().map(pair -> pair[0].seconds).toList()));
+            printPairs("100k, keys spread over production", spread100k);
+            printPairs("1M, keys spread over production", spread1m);
             if (!identical) {
                 System.exit(1);
             }
@@ -123,14 +124,14 @@ public final class MergeBenchmark {
         }
     }
 
-    private static final int SPREAD_PAIRS = 3;
+    private static final int PAIRS = 3;
 
-    /** Merge then seed on keys spread over production, {@link #SPREAD_PAIRS} times. */
-    private List<Result[]> spreadPairs(int stagedRows) throws SQLException {
+    /** Merge then seed on the same staged window, {@link #PAIRS} times. */
+    private List<Result[]> pairs(int stagedRows, boolean recentKeys) throws SQLException {
         List<Result[]> pairs = new ArrayList<>();
-        for (int i = 0; i < SPREAD_PAIRS; i++) {
-            Result merge = run(stagedRows, Variant.DMSFLOW, false);
-            pairs.add(new Result[] {merge, run(stagedRows, Variant.SEED, false)});
+        for (int i = 0; i < PAIRS; i++) {
+            Result merge = run(stagedRows, Variant.DMSFLOW, recentKeys);
+            pairs.add(new Result[] {merge, run(stagedRows, Variant.SEED, recentKeys)});
         }
         return pairs;
     }
@@ -140,12 +141,19 @@ public final class MergeBenchmark {
                 && pair[1].productionHash == pairs.get(0)[1].productionHash);
     }
 
+    private static double median(List<Double> values) {
+        return values.stream().sorted().toList().get(values.size() / 2);
+    }
+
+    private static double medianSeedSeconds(List<Result[]> pairs) {
+        return median(pairs.stream().map(pair -> pair[1].seconds).toList());
+    }
+
     /** The median of the pairs' ratios (seed / merge), then each pair's. */
-    private static void printSpread(String size, List<Result[]> pairs) {
+    private static void printPairs(String what, List<Result[]> pairs) {
         List<Double> ratios = pairs.stream().map(pair -> pair[1].seconds / pair[0].seconds).toList();
-        List<Double> sorted = ratios.stream().sorted().toList();
-        System.out.printf("merge vs seed (%s, keys spread over production): %.2f (median of %d pairs: %s)%n", size, sorted.get(sorted.size() / 2),
-                ratios.size(), String.join(", ", ratios.stream().map(r -> String.format("%.2f", r)).toList()));
+        System.out.printf("merge vs seed (%s): %.2f (median of %d pairs: %s)%n", what, median(ratios), ratios.size(),
+                String.join(", ", ratios.stream().map(r -> String.format("%.2f", r)).toList()));
     }
 
     enum Variant {

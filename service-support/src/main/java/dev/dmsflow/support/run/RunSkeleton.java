@@ -4,6 +4,7 @@ import dev.dmsflow.contracts.catalog.QualifiedName;
 import dev.dmsflow.contracts.event.EventHeader;
 import dev.dmsflow.contracts.event.FailureStage;
 import dev.dmsflow.contracts.event.TaskFailed;
+import dev.dmsflow.support.jdbc.CustomPlans;
 import dev.dmsflow.support.jdbc.TransientFaults;
 import dev.dmsflow.support.kafka.EventEnvelope;
 import java.sql.Connection;
@@ -114,6 +115,7 @@ public final class RunSkeleton<E extends SpecificRecord> {
             try {
                 connection.setAutoCommit(false);
                 connection.setTransactionIsolation(stage.isolation());
+                CustomPlans.forTransaction(connection);
                 Optional<SpecificRecord> recorded = outcomes.find(connection, key);
                 if (recorded.isPresent()) {
                     connection.rollback();

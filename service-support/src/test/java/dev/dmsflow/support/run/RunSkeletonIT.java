@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.dmsflow.contracts.catalog.QualifiedName;
 import dev.dmsflow.contracts.event.EventHeader;
 import dev.dmsflow.contracts.event.FailureStage;
@@ -15,12 +16,15 @@ import dev.dmsflow.infra.Database;
 import dev.dmsflow.infra.DmsflowInfrastructure;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.UUID;
@@ -170,6 +174,51 @@ class RunSkeletonIT {
         assertThat(runs).hasValue(1);
         assertThat(published).hasSize(2).containsOnly(published.peek());
         assertThat(workRows(event)).isOne();
+    }
+
+    /**
+     * A stage runs the same statements run after run on a pooled connection, where the driver soon prepares them on the
+     * server and PostgreSQL may then switch to one generic plan, estimating a window as 0.5 % of the table whatever its
+     * bounds (a merge benchmark's tenth run of one statement: hash joins in 16 batches, 8.8 s against 3.1 s). Every run
+     * is planned for the window it binds.
+     */
+    @Test
+    void aStatementRunRunAfterRunOnOnePooledConnectionIsPlannedEveryTimeForTheWindowItBinds() throws SQLException {
+        try (Connection connection = DB.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS run_skeleton_it.events");
+            statement.execute("CREATE TABLE run_skeleton_it.events AS SELECT g AS id, timestamp '2026-01-01' + g * interval '1 minute' AS at"
+                    + " FROM generate_series(1, 100000) g");
+            statement.execute("CREATE INDEX ON run_skeleton_it.events (at)");
+            statement.execute("ANALYZE run_skeleton_it.events");
+        }
+        String window = "SELECT count(*) FROM run_skeleton_it.events WHERE at >= ? AND at < ?";
+        List<Long> plans = new ArrayList<>();
+        try (HikariDataSource pool = new HikariDataSource()) {
+            pool.setJdbcUrl(DmsflowInfrastructure.shared().jdbcUrl(Database.DB1));
+            pool.setUsername(DmsflowInfrastructure.USER);
+            pool.setMaximumPoolSize(1);
+            RunSkeleton<TaskRequested> skeleton = new RunSkeleton<>(pool, stage(), (connection, event, started) -> {
+                try (PreparedStatement count = connection.prepareStatement(window)) {
+                    // nearly the whole table: a plan for these bounds scans it, a generic plan guesses 0.5 % of it
+                    count.setObject(1, LocalDateTime.parse("2026-01-01T00:00"));
+                    count.setObject(2, LocalDateTime.parse("2026-03-31T00:00"));
+                    count.executeQuery().close();
+                }
+                try (Statement statement = connection.createStatement();
+                     ResultSet rs = statement.executeQuery("SELECT generic_plans FROM pg_prepared_statements"
+                             + " WHERE statement = 'SELECT count(*) FROM run_skeleton_it.events WHERE at >= $1 AND at < $2'")) {
+                    plans.add(rs.next() ? rs.getLong(1) : -1);
+                }
+                return event;
+            }, published::add, new RetryPolicy(3, Duration.ofMillis(10)), Clock.systemUTC());
+
+            for (int run = 0; run < 15; run++) {
+                skeleton.handle(request("req-" + UUID.randomUUID(), 1));
+            }
+        }
+
+        // prepared on the server from the driver's fifth execution on, and never planned generically since
+        assertThat(plans).hasSize(15).contains(0L).allSatisfy(generic -> assertThat(generic).isLessThanOrEqualTo(0));
     }
 
     private RunSkeleton<TaskRequested> skeleton(StageWork<TaskRequested> work) {

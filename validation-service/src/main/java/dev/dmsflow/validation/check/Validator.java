@@ -8,6 +8,7 @@ import dev.dmsflow.contracts.event.TableRef;
 import dev.dmsflow.contracts.event.TableRepairScope;
 import dev.dmsflow.contracts.event.TimeWindow;
 import dev.dmsflow.contracts.event.ValidationRequested;
+import dev.dmsflow.support.jdbc.CustomPlans;
 import dev.dmsflow.support.sql.SqlQuery;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -392,8 +393,13 @@ public final class Validator {
         try {
             connection.setAutoCommit(false);
             // Oracle has no REPEATABLE READ: its SERIALIZABLE reads one snapshot too
-            connection.setTransactionIsolation(OracleSql.isOracle(connection) ? Connection.TRANSACTION_SERIALIZABLE : Connection.TRANSACTION_REPEATABLE_READ);
+            boolean oracle = OracleSql.isOracle(connection);
+            connection.setTransactionIsolation(oracle ? Connection.TRANSACTION_SERIALIZABLE : Connection.TRANSACTION_REPEATABLE_READ);
             connection.setReadOnly(true);
+            if (!oracle) {
+                // its range digests bind a window and key bounds, run after run on pooled connections
+                CustomPlans.forTransaction(connection);
+            }
             return connection;
         } catch (SQLException e) {
             connection.close();

@@ -84,9 +84,9 @@ final class MergeStatements {
      * snapshot (so each key goes to exactly one of them, whichever runs first). The insert runs first (the order the
      * final SELECT reads them in): its anti-join then reads only the target's key index while the visibility map
      * still says its pages are all visible, where after the update it fetched every heap row the update's pages hold
-     * (1,000,000 staged keys spread over a 2,000,000-row target: 4.0–4.5 s against 5.1–5.2 s). Keys CDC changed or deleted since the watermark are left as CDC made them. A row CDC
-     * deletes while the statement runs: the update waits for its lock and finds it gone, the insert saw it in its
-     * snapshot and leaves the key alone.
+     * (1,000,000 staged keys spread over a 2,000,000-row target: 4.0–4.5 s against 5.1–5.2 s). Keys CDC changed or
+     * deleted since the watermark are left as CDC made them. A row CDC deletes while the statement runs: the update
+     * waits for its lock and finds it gone, the insert saw it in its snapshot and leaves the key alone.
      *
      * <p>With {@code cdcSafeInsert} the insert is {@code ON CONFLICT (key) DO NOTHING}: a key CDC inserts while the
      * statement runs is CDC's newer row and stays, where a plain insert (or MERGE's {@code WHEN NOT MATCHED THEN

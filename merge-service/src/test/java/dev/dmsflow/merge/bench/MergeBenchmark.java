@@ -43,10 +43,11 @@ import org.flywaydb.core.Flyway;
  * evenly over all of production (customers, UUID keys): one in 40 production rows at 100,000, where the merge looks
  * the staged keys up in production's key index as one list, one in 4 at 1,000,000, where one pass over production's
  * key range is cheaper (see KeyAccess). Merge and seed run three times alternately for each size and key spread, and
- * a ratio is the median of the three pairs'; the other variants are set against the median seed time. Every variant starts from the same tables, and the production tables they leave are compared. The change-tracked
- * variant runs the merge against production with its change log and trigger (and 10,000 CDC entries since the load
- * started); with CDC inserting keys in the batch's key range it takes the conflict-safe statement (ON CONFLICT DO
- * NOTHING). The run ends with what the trigger costs CDC's single-row writes.
+ * a ratio is the median of the three pairs'; the other variants are set against the median seed time. Every variant
+ * starts from the same tables, and the production tables they leave are compared. The change-tracked variant runs the
+ * merge against production with its change log and trigger (and 10,000 CDC entries since the load started); with CDC
+ * inserting keys in the batch's key range it takes the conflict-safe statement (ON CONFLICT DO NOTHING). The run ends
+ * with what the trigger costs CDC's single-row writes.
  *
  * <p>Run: {@code ./mvnw -q -pl merge-service test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=dev.dmsflow.merge.bench.MergeBenchmark} (optional argument: production rows).
@@ -100,7 +101,8 @@ public final class MergeBenchmark {
             }
             long production100k = recent100k.get(0)[1].productionHash;
             long production1m = recent1m.get(0)[1].productionHash;
-            boolean identical = sameProduction(recent100k) && sameProduction(recent1m) && sameProduction(spread100k) && sameProduction(spread1m)
+            boolean identical = sameProduction(recent100k) && sameProduction(recent1m)
+                    && sameProduction(spread100k) && sameProduction(spread1m)
                     && loop100k.productionHash == production100k && tracked100k.productionHash == production100k
                     && tracked1m.productionHash == production1m && inserting1m.productionHash == production1m
                     && mergeNoKey1m.productionHash == production1m;
@@ -114,7 +116,8 @@ public final class MergeBenchmark {
             System.out.printf("merge with change tracking, CDC inserting in the window, vs seed (1M): %.2f%n", seed1m / inserting1m.seconds);
             System.out.printf("merge, staging without key (dedupe), vs seed (1M): %.2f%n", seed1m / mergeNoKey1m.seconds);
             benchmark.singleRowWrites();
-            System.out.printf("merge vs row-by-row (100k): %.2f%n", loop100k.seconds / median(recent100k.stream().map(pair -> pair[0].seconds).toList()));
+            double merge100k = median(recent100k.stream().map(pair -> pair[0].seconds).toList());
+            System.out.printf("merge vs row-by-row (100k): %.2f%n", loop100k.seconds / merge100k);
             printPairs("100k, keys spread over production", spread100k);
             printPairs("1M, keys spread over production", spread1m);
             if (!identical) {

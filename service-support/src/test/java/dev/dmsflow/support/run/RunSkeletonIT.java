@@ -186,8 +186,8 @@ class RunSkeletonIT {
     void aStatementRunRunAfterRunOnOnePooledConnectionIsPlannedEveryTimeForTheWindowItBinds() throws SQLException {
         try (Connection connection = DB.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("DROP TABLE IF EXISTS run_skeleton_it.events");
-            statement.execute("CREATE TABLE run_skeleton_it.events AS SELECT g AS id, timestamp '2026-01-01' + g * interval '1 minute' AS at"
-                    + " FROM generate_series(1, 100000) g");
+            statement.execute("CREATE TABLE run_skeleton_it.events AS"
+                    + " SELECT g AS id, timestamp '2026-01-01' + g * interval '1 minute' AS at FROM generate_series(1, 100000) g");
             statement.execute("CREATE INDEX ON run_skeleton_it.events (at)");
             statement.execute("ANALYZE run_skeleton_it.events");
         }

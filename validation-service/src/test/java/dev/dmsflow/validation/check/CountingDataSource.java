@@ -9,13 +9,15 @@ import javax.sql.DataSource;
 
 /**
  * A DataSource whose connections count the statements they prepare or create, and among them the bisection's
- * split-point queries (quantiles per range: one per level; the first layout's quantiles have no GROUP BY).
+ * split-point queries: the window's first key ranges (quantiles of the whole window, no GROUP BY), then one per level
+ * below (quantiles per range being split, GROUP BY).
  */
 public final class CountingDataSource {
 
     private final DataSource target;
     private final AtomicLong queries = new AtomicLong();
     private final AtomicLong splitQueries = new AtomicLong();
+    private final AtomicLong layoutQueries = new AtomicLong();
 
     public CountingDataSource(DataSource target) {
         this.target = target;
@@ -32,8 +34,8 @@ public final class CountingDataSource {
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
             if (method.getName().equals("prepareStatement") || method.getName().equals("createStatement")) {
                 queries.incrementAndGet();
-                if (args != null && args[0] instanceof String sql && sql.contains("percentile_disc") && sql.contains(" GROUP BY ")) {
-                    splitQueries.incrementAndGet();
+                if (args != null && args[0] instanceof String sql && sql.contains("percentile_disc")) {
+                    (sql.contains(" GROUP BY ") ? splitQueries : layoutQueries).incrementAndGet();
                 }
             }
             return invoke(connection, method, args);
@@ -51,14 +53,20 @@ public final class CountingDataSource {
     public void reset() {
         queries.set(0);
         splitQueries.set(0);
+        layoutQueries.set(0);
     }
 
     public long queries() {
         return queries.get();
     }
 
-    /** Bisection levels: each issues one split-point query. */
+    /** Bisection levels below the window's first key ranges: each issues one split-point query. */
     public long splitQueries() {
         return splitQueries.get();
+    }
+
+    /** The bisection's depth: the window's first key ranges, then every level below. */
+    public long bisectionDepth() {
+        return layoutQueries.get() + splitQueries.get();
     }
 }
